@@ -301,25 +301,22 @@ func sleepCtx(r *http.Request, d time.Duration) bool {
 
 func (s *Server) handleToken(version string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// Read the body first: the server notices a client that went away
+		// (and ends r.Context()) only once the body has been consumed.
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		formErr := r.ParseForm()
 		fault, scripted, latency := s.nextFault()
-		if !sleepCtx(r, latency) {
-			s.record(r, nil, "", 0)
+		if !sleepCtx(r, latency) || (scripted && !sleepCtx(r, fault.Delay)) {
+			s.record(r, r.PostForm, "", 0)
 			return
 		}
-		if scripted {
-			if !sleepCtx(r, fault.Delay) {
-				s.record(r, nil, "", 0)
-				return
-			}
-			if fault.Status != 0 {
-				_ = r.ParseForm()
-				s.record(r, r.PostForm, "", fault.Status)
-				writeFault(w, fault)
-				return
-			}
+		if scripted && fault.Status != 0 {
+			s.record(r, r.PostForm, "", fault.Status)
+			writeFault(w, fault)
+			return
 		}
-		status, form, clientID, body := s.token(r, version)
-		s.record(r, form, clientID, status)
+		status, clientID, body := s.token(r, version, formErr)
+		s.record(r, r.PostForm, clientID, status)
 		if status == http.StatusUnauthorized && r.Header.Get("Authorization") != "" {
 			w.Header().Set("WWW-Authenticate", `Basic realm="workiva"`)
 		}
@@ -353,11 +350,14 @@ func writeFault(w http.ResponseWriter, f Fault) {
 	_, _ = w.Write([]byte(f.Body))
 }
 
-// token processes a token request and returns the status and body to answer
-// with, the parsed form and the authenticated client id.
-func (s *Server) token(r *http.Request, version string) (int, url.Values, string, any) {
+// maxBodyBytes is the payload limit Workiva documents (10 MB).
+const maxBodyBytes = 10 << 20
+
+// token processes a token request whose form has been parsed (formErr) and
+// returns the status and body to answer with and the authenticated client.
+func (s *Server) token(r *http.Request, version string, formErr error) (int, string, any) {
 	if r.Method != http.MethodPost {
-		return http.StatusMethodNotAllowed, nil, "", IamError{Error: "invalid_request", ErrorDescription: "the token endpoint accepts POST only"}
+		return http.StatusMethodNotAllowed, "", IamError{Error: "invalid_request", ErrorDescription: "the token endpoint accepts POST only"}
 	}
 	// Version routing as the API gateway does it: the current path exists
 	// only in 2026-01-01, the legacy path only in 2022-01-01 (the default
@@ -367,17 +367,17 @@ func (s *Server) token(r *http.Request, version string) (int, url.Values, string
 		requested = LegacyVersion
 	}
 	if requested != CurrentVersion && requested != LegacyVersion {
-		return http.StatusBadRequest, nil, "", IamError{Error: "invalid_request", ErrorDescription: fmt.Sprintf("unsupported X-Version %q; supported versions are %s and %s", requested, CurrentVersion, LegacyVersion)}
+		return http.StatusBadRequest, "", IamError{Error: "invalid_request", ErrorDescription: fmt.Sprintf("unsupported X-Version %q; supported versions are %s and %s", requested, CurrentVersion, LegacyVersion)}
 	}
 	if requested != version {
-		return http.StatusNotFound, nil, "", IamError{Error: "not_found", ErrorDescription: fmt.Sprintf("no route %s %s in API version %s", r.Method, r.URL.Path, requested)}
+		return http.StatusNotFound, "", IamError{Error: "not_found", ErrorDescription: fmt.Sprintf("no route %s %s in API version %s", r.Method, r.URL.Path, requested)}
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "application/x-www-form-urlencoded" {
-		return http.StatusBadRequest, nil, "", IamError{Error: "invalid_request", ErrorDescription: "the request body must be application/x-www-form-urlencoded"}
+		return http.StatusBadRequest, "", IamError{Error: "invalid_request", ErrorDescription: "the request body must be application/x-www-form-urlencoded"}
 	}
-	if err := r.ParseForm(); err != nil {
-		return http.StatusBadRequest, nil, "", IamError{Error: "invalid_request", ErrorDescription: "malformed form body"}
+	if formErr != nil {
+		return http.StatusBadRequest, "", IamError{Error: "invalid_request", ErrorDescription: "malformed form body"}
 	}
 	form := r.PostForm
 
@@ -385,35 +385,35 @@ func (s *Server) token(r *http.Request, version string) (int, url.Values, string
 	headerID, headerSecret, hasBasic := basicAuth(r)
 	bodyID, bodySecret := form.Get("client_id"), form.Get("client_secret")
 	if hasBasic && (bodyID != "" || bodySecret != "") {
-		return http.StatusBadRequest, form, "", IamError{Error: "invalid_request", ErrorDescription: "client credentials were sent both in the Authorization header and in the request body; use one method"}
+		return http.StatusBadRequest, "", IamError{Error: "invalid_request", ErrorDescription: "client credentials were sent both in the Authorization header and in the request body; use one method"}
 	}
 	id, secret := bodyID, bodySecret
 	if hasBasic {
 		id, secret = headerID, headerSecret
 	}
 	if id == "" {
-		return http.StatusUnauthorized, form, "", IamError{Error: "invalid_client", ErrorDescription: "client authentication is required"}
+		return http.StatusUnauthorized, "", IamError{Error: "invalid_client", ErrorDescription: "client authentication is required"}
 	}
 	s.mu.Lock()
 	client, ok := s.clients[id]
 	s.mu.Unlock()
 	if !ok || client.Secret != secret {
-		return http.StatusUnauthorized, form, "", IamError{Error: "invalid_client", ErrorDescription: "client authentication failed"}
+		return http.StatusUnauthorized, "", IamError{Error: "invalid_client", ErrorDescription: "client authentication failed"}
 	}
 
 	switch gt := form.Get("grant_type"); gt {
 	case "client_credentials":
 	case "":
-		return http.StatusBadRequest, form, id, IamError{Error: "invalid_request", ErrorDescription: "grant_type is required"}
+		return http.StatusBadRequest, id, IamError{Error: "invalid_request", ErrorDescription: "grant_type is required"}
 	default:
-		return http.StatusBadRequest, form, id, IamError{Error: "unsupported_grant_type", ErrorDescription: fmt.Sprintf("grant_type %q is not supported; must be client_credentials", gt)}
+		return http.StatusBadRequest, id, IamError{Error: "unsupported_grant_type", ErrorDescription: fmt.Sprintf("grant_type %q is not supported; must be client_credentials", gt)}
 	}
 
 	granted, errBody := s.narrow(client, form.Get("scope"))
 	if errBody != nil {
-		return http.StatusBadRequest, form, id, *errBody
+		return http.StatusBadRequest, id, *errBody
 	}
-	return http.StatusOK, form, id, s.issue(client.ID, granted)
+	return http.StatusOK, id, s.issue(client.ID, granted)
 }
 
 func basicAuth(r *http.Request) (id, secret string, ok bool) {

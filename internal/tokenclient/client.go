@@ -75,7 +75,7 @@ type Config struct {
 	// gets its own). DefaultTimeout when zero.
 	Timeout time.Duration
 	// MaxRetries is the number of retries after the first attempt on 429,
-	// 500, 502, 503, 504 and connection errors. Negative means none.
+	// 500, 502, 503, 504 and connection errors; zero or negative means none.
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the backoff between retries;
 	// DefaultRetryWaitMin/Max when zero.

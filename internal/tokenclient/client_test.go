@@ -1,0 +1,466 @@
+package tokenclient_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+)
+
+const (
+	testID     = "integration-client"
+	testSecret = "s3cr3t-value-never-logged"
+)
+
+func startServer(t *testing.T, opts iamserver.Options) *iamserver.Server {
+	t.Helper()
+	if opts.Clients == nil {
+		opts.Clients = []iamserver.Client{{ID: testID, Secret: testSecret, Scopes: []string{"file:read", "graph:read"}}}
+	}
+	srv, err := iamserver.Start("127.0.0.1:0", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+func newClient(t *testing.T, cfg tokenclient.Config) *tokenclient.Client {
+	t.Helper()
+	if cfg.ClientID == "" {
+		cfg.ClientID = testID
+	}
+	if cfg.ClientSecret == "" {
+		cfg.ClientSecret = testSecret
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = 5 * time.Millisecond
+		cfg.RetryWaitMax = 20 * time.Millisecond
+	}
+	c, err := tokenclient.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestTokenSuccess(t *testing.T) {
+	cases := []struct {
+		name       string
+		server     iamserver.Options
+		legacy     bool
+		cfg        tokenclient.Config
+		scopes     []string
+		wantScope  string
+		wantGrant  []string
+		returned   bool
+		basic      bool
+		bodyCreds  bool
+		wantHeader string
+	}{
+		{
+			name: "header auth, current path", cfg: tokenclient.Config{AuthStyle: tokenclient.AuthStyleHeader, APIVersion: "2026-01-01"},
+			scopes: []string{"file:read"}, wantScope: "file:read", wantGrant: []string{"file:read"}, returned: true, basic: true, wantHeader: "2026-01-01",
+		},
+		{
+			name: "body auth", cfg: tokenclient.Config{AuthStyle: tokenclient.AuthStyleBody, APIVersion: "2026-01-01"},
+			scopes: []string{"graph:read"}, wantScope: "graph:read", wantGrant: []string{"graph:read"}, returned: true, bodyCreds: true, wantHeader: "2026-01-01",
+		},
+		{
+			name: "auto auth uses the header first", cfg: tokenclient.Config{AuthStyle: tokenclient.AuthStyleAuto, APIVersion: "2026-01-01"},
+			wantScope: "file:read graph:read", wantGrant: []string{"file:read", "graph:read"}, returned: true, basic: true, wantHeader: "2026-01-01",
+		},
+		{
+			name: "no scopes requested: the grant's scopes", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			wantScope: "file:read graph:read", wantGrant: []string{"file:read", "graph:read"}, returned: true, basic: true, wantHeader: "2026-01-01",
+		},
+		{
+			name: "narrowed to the grant", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			scopes: []string{"file:read", "file:write"}, wantScope: "file:read", wantGrant: []string{"file:read"}, returned: true, basic: true, wantHeader: "2026-01-01",
+		},
+		{
+			name: "legacy path without X-Version", legacy: true, cfg: tokenclient.Config{APIVersion: ""},
+			scopes: []string{"file:read"}, wantScope: "file:read", wantGrant: []string{"file:read"}, returned: true, basic: true,
+		},
+		{
+			name: "expires_in as a string", server: iamserver.Options{ExpiresInAsString: true}, cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			scopes: []string{"file:read"}, wantScope: "file:read", wantGrant: []string{"file:read"}, returned: true, basic: true, wantHeader: "2026-01-01",
+		},
+		{
+			name: "no scope in response: the requested scope", server: iamserver.Options{OmitScope: true}, cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			scopes: []string{"graph:read", "file:read"}, wantScope: "file:read graph:read", wantGrant: []string{"file:read", "graph:read"}, basic: true, wantHeader: "2026-01-01",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startServer(t, tc.server)
+			tc.cfg.TokenURL = srv.TokenURL()
+			if tc.legacy {
+				tc.cfg.TokenURL = srv.LegacyTokenURL()
+			}
+			c := newClient(t, tc.cfg)
+			before := time.Now()
+			tok, err := c.Token(context.Background(), tc.scopes)
+			if err != nil {
+				t.Fatalf("Token: %v", err)
+			}
+			if tok.AccessToken == "" || tok.TokenType != "Bearer" {
+				t.Errorf("token %q type %q", tok.AccessToken, tok.TokenType)
+			}
+			if tok.Scope != tc.wantScope {
+				t.Errorf("Scope = %q, want %q", tok.Scope, tc.wantScope)
+			}
+			got := slices.Sorted(slices.Values(tok.GrantedScopes))
+			if !slices.Equal(got, tc.wantGrant) {
+				t.Errorf("GrantedScopes = %v, want %v", got, tc.wantGrant)
+			}
+			if tok.ScopeReturned != tc.returned {
+				t.Errorf("ScopeReturned = %v, want %v", tok.ScopeReturned, tc.returned)
+			}
+			if !tok.HasExpiresIn || tok.ExpiresIn != 599 {
+				t.Errorf("ExpiresIn = %d (%v), want 599", tok.ExpiresIn, tok.HasExpiresIn)
+			}
+			if d := tok.ExpiresAt.Sub(before); d < 598*time.Second || d > 600*time.Second {
+				t.Errorf("ExpiresAt is %s after the request, want about 599s", d)
+			}
+			reqs := srv.TokenRequests()
+			if len(reqs) != 1 {
+				t.Fatalf("server saw %d token requests, want 1", len(reqs))
+			}
+			r := reqs[0]
+			if r.Status != http.StatusOK {
+				t.Errorf("status %d", r.Status)
+			}
+			if has := strings.HasPrefix(r.Header.Get("Authorization"), "Basic "); has != tc.basic {
+				t.Errorf("Basic header sent = %v, want %v", has, tc.basic)
+			}
+			if has := r.Form.Get("client_secret") != ""; has != tc.bodyCreds {
+				t.Errorf("client_secret in body = %v, want %v", has, tc.bodyCreds)
+			}
+			if got := r.Header.Get("X-Version"); got != tc.wantHeader {
+				t.Errorf("X-Version = %q, want %q", got, tc.wantHeader)
+			}
+			if got := r.Form.Get("grant_type"); got != "client_credentials" {
+				t.Errorf("grant_type = %q", got)
+			}
+		})
+	}
+}
+
+func TestTokenErrors(t *testing.T) {
+	cases := []struct {
+		name      string
+		cfg       tokenclient.Config
+		legacy    bool
+		faults    []iamserver.Fault
+		scopes    []string
+		kind      tokenclient.ErrorKind
+		status    int
+		code      string
+		requests  int
+		inSummary string
+	}{
+		{name: "wrong secret", cfg: tokenclient.Config{ClientSecret: "wrong-secret", APIVersion: "2026-01-01"},
+			kind: tokenclient.KindServer, status: 401, code: "invalid_client", requests: 1, inSummary: "client authentication failed"},
+		{name: "wrong secret with auto costs two requests", cfg: tokenclient.Config{ClientSecret: "wrong-secret", APIVersion: "2026-01-01", AuthStyle: tokenclient.AuthStyleAuto},
+			kind: tokenclient.KindServer, status: 401, code: "invalid_client", requests: 2},
+		{name: "unknown client", cfg: tokenclient.Config{ClientID: "nobody", APIVersion: "2026-01-01"},
+			kind: tokenclient.KindServer, status: 401, code: "invalid_client", requests: 1},
+		{name: "unknown scope", cfg: tokenclient.Config{APIVersion: "2026-01-01"}, scopes: []string{"spaceship:fly"},
+			kind: tokenclient.KindServer, status: 400, code: "invalid_scope", requests: 1, inSummary: "spaceship:fly"},
+		{name: "no requested scope granted", cfg: tokenclient.Config{APIVersion: "2026-01-01"}, scopes: []string{"task:write"},
+			kind: tokenclient.KindServer, status: 400, code: "invalid_scope", requests: 1},
+		{name: "current path without X-Version", cfg: tokenclient.Config{APIVersion: ""},
+			kind: tokenclient.KindServer, status: 404, code: "not_found", requests: 1},
+		{name: "legacy path with X-Version 2026-01-01", legacy: true, cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			kind: tokenclient.KindServer, status: 404, code: "not_found", requests: 1},
+		{name: "503 beyond max_retries", cfg: tokenclient.Config{APIVersion: "2026-01-01", MaxRetries: 2},
+			faults: []iamserver.Fault{{Status: 503}, {Status: 503}, {Status: 503}, {Status: 503}},
+			kind:   tokenclient.KindServer, status: 503, code: "temporarily_unavailable", requests: 3},
+		{name: "HTML 502 page", cfg: tokenclient.Config{APIVersion: "2026-01-01", MaxRetries: -1},
+			faults: []iamserver.Fault{{Status: 502, ContentType: "text/html", Body: "<html><body><h1>502 Bad Gateway</h1></body></html>"}},
+			kind:   tokenclient.KindServer, status: 502, requests: 1, inSummary: "text/html body: <html><body><h1>502 Bad Gateway"},
+		{name: "400 is not retried", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			faults: []iamserver.Fault{{Status: 400, Body: `{"error":"invalid_request","error_description":"bad form"}`}},
+			kind:   tokenclient.KindServer, status: 400, code: "invalid_request", requests: 1, inSummary: "bad form"},
+		{name: "redirect is not followed", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			faults: []iamserver.Fault{{Status: 302, Body: " ", ContentType: "text/plain", Header: http.Header{"Location": {"https://elsewhere.example/token"}}}},
+			kind:   tokenclient.KindServer, status: 302, requests: 1, inSummary: "redirect to https://elsewhere.example/token not followed"},
+		{name: "200 without access_token", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			faults: []iamserver.Fault{{Status: 200, Body: `{"token_type":"Bearer","expires_in":599}`}},
+			kind:   tokenclient.KindResponse, requests: 1, inSummary: "missing access_token"},
+		{name: "200 with unparsable expires_in", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			faults: []iamserver.Fault{{Status: 200, Body: `{"access_token":"x","token_type":"Bearer","expires_in":"abc"}`}},
+			kind:   tokenclient.KindResponse, requests: 1},
+		{name: "timeout", cfg: tokenclient.Config{APIVersion: "2026-01-01", Timeout: 100 * time.Millisecond, MaxRetries: -1},
+			faults: []iamserver.Fault{{Delay: 2 * time.Second}},
+			kind:   tokenclient.KindTimeout, requests: 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startServer(t, iamserver.Options{})
+			srv.Script(tc.faults...)
+			tc.cfg.TokenURL = srv.TokenURL()
+			if tc.legacy {
+				tc.cfg.TokenURL = srv.LegacyTokenURL()
+			}
+			c := newClient(t, tc.cfg)
+			tok, err := c.Token(context.Background(), tc.scopes)
+			if err == nil {
+				t.Fatalf("Token succeeded with %+v", tok)
+			}
+			var te *tokenclient.Error
+			if !errors.As(err, &te) {
+				t.Fatalf("error %T %v is not a *tokenclient.Error", err, err)
+			}
+			if te.Kind != tc.kind || te.StatusCode != tc.status || te.Code != tc.code {
+				t.Errorf("got kind %q status %d code %q, want %q %d %q (%v)", te.Kind, te.StatusCode, te.Code, tc.kind, tc.status, tc.code, err)
+			}
+			if !strings.Contains(te.Summary(), tc.inSummary) {
+				t.Errorf("summary %q lacks %q", te.Summary(), tc.inSummary)
+			}
+			if te.Hint() == "" {
+				t.Error("no hint")
+			}
+			for _, s := range []string{testSecret, "wrong-secret"} {
+				if strings.Contains(err.Error(), s) || strings.Contains(te.Hint(), s) {
+					t.Errorf("error text contains the secret: %v", err)
+				}
+			}
+			if got := waitRequests(srv, tc.requests); got != tc.requests {
+				t.Errorf("server saw %d token requests, want %d", got, tc.requests)
+			}
+		})
+	}
+}
+
+// waitRequests waits up to a second for the server to have recorded want
+// token requests (a handler whose client gave up records itself late) and
+// returns how many it recorded.
+func waitRequests(srv *iamserver.Server, want int) int {
+	deadline := time.Now().Add(time.Second)
+	for {
+		got := len(srv.TokenRequests())
+		if got >= want || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestRetriesThenSuccess(t *testing.T) {
+	srv := startServer(t, iamserver.Options{})
+	srv.Script(iamserver.Fault{Status: 429}, iamserver.Fault{Status: 500}, iamserver.Fault{Status: 502}, iamserver.Fault{Status: 504})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", MaxRetries: 4})
+	if _, err := c.Token(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(srv.TokenRequests()); got != 5 {
+		t.Errorf("server saw %d requests, want 5", got)
+	}
+	if got := c.Requests(); got != 5 {
+		t.Errorf("client counted %d requests, want 5", got)
+	}
+}
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	srv := startServer(t, iamserver.Options{})
+	srv.Script(iamserver.Fault{Status: 429, RetryAfter: "1"})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", MaxRetries: 1})
+	start := time.Now()
+	if _, err := c.Token(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.TokenRequests()
+	if len(reqs) != 2 {
+		t.Fatalf("server saw %d requests, want 2", len(reqs))
+	}
+	if gap := reqs[1].Time.Sub(reqs[0].Time); gap < 950*time.Millisecond {
+		t.Errorf("retry came %s after the 429 with Retry-After: 1", gap)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("took %s", elapsed)
+	}
+}
+
+func TestConnectionRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	c := newClient(t, tokenclient.Config{TokenURL: "http://" + addr + "/oauth2/token", MaxRetries: 1})
+	_, err = c.Token(context.Background(), nil)
+	var te *tokenclient.Error
+	if !errors.As(err, &te) || te.Kind != tokenclient.KindConnection {
+		t.Fatalf("got %v, want a connection error", err)
+	}
+	if !strings.Contains(te.Summary(), "refused") {
+		t.Errorf("summary %q does not say the connection was refused", te.Summary())
+	}
+	if c.Requests() != 2 {
+		t.Errorf("%d attempts, want 2 (one retry)", c.Requests())
+	}
+}
+
+func TestCancelStopsAtOnce(t *testing.T) {
+	srv := startServer(t, iamserver.Options{})
+	srv.Script(iamserver.Fault{Delay: 10 * time.Second})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01"})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.Token(ctx, nil)
+	var te *tokenclient.Error
+	if !errors.As(err, &te) || te.Kind != tokenclient.KindCanceled {
+		t.Fatalf("got %v, want a cancellation", err)
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("cancellation took %s", elapsed)
+	}
+}
+
+func TestCacheReusesAndNormalises(t *testing.T) {
+	srv := startServer(t, iamserver.Options{})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01"})
+	ctx := context.Background()
+	a, err := c.Token(ctx, []string{"file:read", "graph:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.Token(ctx, []string{"graph:read", "file:read", "graph:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.AccessToken != b.AccessToken {
+		t.Error("same scope set in another order was not served from the cache")
+	}
+	if _, err := c.Token(ctx, []string{"file:read"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(srv.TokenRequests()); got != 2 {
+		t.Errorf("server saw %d requests, want 2 (one per scope set)", got)
+	}
+}
+
+func TestCacheRefreshesNearExpiry(t *testing.T) {
+	srv := startServer(t, iamserver.Options{})
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", Now: clock})
+	ctx := context.Background()
+	first, err := c.Token(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advance(530 * time.Second) // 69 s left: still handed out
+	again, err := c.Token(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.AccessToken != first.AccessToken {
+		t.Error("token with 69 s left was not reused")
+	}
+	advance(15 * time.Second) // 54 s left: fetch a new one
+	fresh, err := c.Token(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.AccessToken == first.AccessToken {
+		t.Error("token with 54 s left was reused")
+	}
+	if got := len(srv.TokenRequests()); got != 2 {
+		t.Errorf("server saw %d requests, want 2", got)
+	}
+}
+
+// TestConcurrentCallersShareOneRequest is the request-count guarantee: 100
+// consumers of one scope set asking at once cost one token request.
+func TestConcurrentCallersShareOneRequest(t *testing.T) {
+	srv := startServer(t, iamserver.Options{Latency: 50 * time.Millisecond})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01"})
+	var wg sync.WaitGroup
+	var failures atomic.Int32
+	tokens := make([]string, 100)
+	start := make(chan struct{})
+	for i := range tokens {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			tok, err := c.Token(context.Background(), []string{"file:read"})
+			if err != nil {
+				failures.Add(1)
+				return
+			}
+			tokens[i] = tok.AccessToken
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if failures.Load() > 0 {
+		t.Fatalf("%d callers failed", failures.Load())
+	}
+	if got := len(srv.TokenRequests()); got != 1 {
+		t.Errorf("100 concurrent callers caused %d token requests, want 1", got)
+	}
+	for _, tok := range tokens {
+		if tok != tokens[0] {
+			t.Fatal("callers received different tokens")
+		}
+	}
+}
+
+// A waiter whose leader is cancelled fetches for itself instead of failing.
+func TestWaiterSurvivesLeaderCancel(t *testing.T) {
+	srv := startServer(t, iamserver.Options{})
+	srv.Script(iamserver.Fault{Delay: 5 * time.Second})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01"})
+	leaderCtx, cancel := context.WithCancel(context.Background())
+	leaderDone := make(chan error, 1)
+	go func() { _, err := c.Token(leaderCtx, nil); leaderDone <- err }()
+	time.Sleep(100 * time.Millisecond) // the leader's request is in flight
+	waiterDone := make(chan error, 1)
+	go func() { _, err := c.Token(context.Background(), nil); waiterDone <- err }()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	if err := <-leaderDone; err == nil {
+		t.Error("cancelled leader succeeded")
+	}
+	select {
+	case err := <-waiterDone:
+		if err != nil {
+			t.Errorf("waiter failed: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("waiter did not finish")
+	}
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	cases := map[string]tokenclient.Config{
+		"no secret":      {TokenURL: "https://api.app.wdesk.com/oauth2/token", ClientID: "a"},
+		"no id":          {TokenURL: "https://api.app.wdesk.com/oauth2/token", ClientSecret: "b"},
+		"bad auth style": {TokenURL: "https://api.app.wdesk.com/oauth2/token", ClientID: "a", ClientSecret: "b", AuthStyle: "query"},
+		"plain http":     {TokenURL: "http://api.app.wdesk.com/oauth2/token", ClientID: "a", ClientSecret: "b"},
+	}
+	for name, cfg := range cases {
+		t.Run(name, func(t *testing.T) {
+			if _, err := tokenclient.New(cfg); err == nil {
+				t.Error("New accepted the configuration")
+			}
+		})
+	}
+}

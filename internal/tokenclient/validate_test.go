@@ -1,0 +1,106 @@
+package tokenclient_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+)
+
+func TestValidateTokenURL(t *testing.T) {
+	cases := []struct {
+		url  string
+		ok   bool
+		want string
+	}{
+		{"https://api.app.wdesk.com/oauth2/token", true, ""},
+		{"https://example.com/configapi/v2/oauth/token", true, ""},
+		{"https://example.com/token?tenant=a", true, ""},
+		{"http://127.0.0.1:8080/oauth2/token", true, ""},
+		{"http://127.1.2.3/oauth2/token", true, ""},
+		{"http://[::1]:9000/oauth2/token", true, ""},
+		{"http://localhost:9000/oauth2/token", true, ""},
+		{"HTTPS://API.APP.WDESK.COM/oauth2/token", true, ""},
+		{"http://api.app.wdesk.com/oauth2/token", false, "plain http"},
+		{"http://10.0.0.1/oauth2/token", false, "plain http"},
+		{"http://localhost.example.com/token", false, "plain http"},
+		{"ftp://example.com/token", false, "scheme"},
+		{"api.app.wdesk.com/oauth2/token", false, "absolute"},
+		{"/oauth2/token", false, "absolute"},
+		{"https://", false, "absolute"},
+		{"https://user:pass@example.com/token", false, "user info"},
+		{"https://example.com/token#frag", false, "fragment"},
+		{"https://exa mple.com/token", false, "not a valid URL"},
+		{"", false, "empty"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.url, func(t *testing.T) {
+			_, err := tokenclient.ValidateTokenURL(tc.url)
+			if tc.ok != (err == nil) {
+				t.Fatalf("ok = %v, err = %v", tc.ok, err)
+			}
+			if err != nil && !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q lacks %q", err, tc.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "pass@") {
+				t.Errorf("error %q shows user info", err)
+			}
+		})
+	}
+}
+
+func TestValidateScope(t *testing.T) {
+	good := []string{"file:read", "data_tables|r", "a", "https://example.com/scope", "!#[]~"}
+	bad := []string{"", "file:read graph:read", "tab\there", "quote\"", `back\slash`, "naïve", "new\nline"}
+	for _, s := range good {
+		if err := tokenclient.ValidateScope(s); err != nil {
+			t.Errorf("ValidateScope(%q) = %v", s, err)
+		}
+	}
+	for _, s := range bad {
+		if err := tokenclient.ValidateScope(s); err == nil {
+			t.Errorf("ValidateScope(%q) accepted it", s)
+		}
+	}
+}
+
+func TestScopeHelpers(t *testing.T) {
+	if got := tokenclient.NormalizeScopes([]string{"b", "a", " b ", "", "a"}); !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("NormalizeScopes = %v", got)
+	}
+	if got := tokenclient.SplitScope("  file:read  graph:read file:read "); !slices.Equal(got, []string{"file:read", "graph:read"}) {
+		t.Errorf("SplitScope = %v", got)
+	}
+	if got := tokenclient.SplitScope(""); len(got) != 0 {
+		t.Errorf("SplitScope(\"\") = %v", got)
+	}
+	if got := tokenclient.MissingScopes([]string{"a", "b", "c"}, []string{"b"}); !slices.Equal(got, []string{"a", "c"}) {
+		t.Errorf("MissingScopes = %v", got)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"3", 3 * time.Second, true},
+		{" 0 ", 0, true},
+		{"Mon, 23 Nov 2026 12:00:10 GMT", 10 * time.Second, true},
+		{"Mon, 23 Nov 2026 11:00:00 GMT", 0, true},
+		{"", 0, false},
+		{"-5", 0, false},
+		{"soon", 0, false},
+		{"1.5", 0, false},
+	}
+	for _, tc := range cases {
+		got, ok := tokenclient.ParseRetryAfter(tc.in, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("ParseRetryAfter(%q) = %s, %v; want %s, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
