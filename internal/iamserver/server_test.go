@@ -75,7 +75,10 @@ func TestStartRefusesNonLoopback(t *testing.T) {
 func TestTokenEndpoint(t *testing.T) {
 	cur := map[string]string{"X-Version": iamserver.CurrentVersion}
 	grant := url.Values{"grant_type": {"client_credentials"}}
-	withScope := func(s string) url.Values { v := url.Values{"grant_type": {"client_credentials"}, "scope": {s}}; return v }
+	withScope := func(s string) url.Values {
+		v := url.Values{"grant_type": {"client_credentials"}, "scope": {s}}
+		return v
+	}
 	bodyCreds := url.Values{"grant_type": {"client_credentials"}, "client_id": {"reader"}, "client_secret": {"reader-secret"}}
 	auth := func(h map[string]string, id, secret string) map[string]string {
 		out := map[string]string{"Authorization": basic(id, secret)}

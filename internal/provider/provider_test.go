@@ -1,0 +1,254 @@
+package provider_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/provider"
+)
+
+const (
+	testClientID = "tf-integration"
+	testSecret   = "tf-secret-5f2b9c0e-never-printed"
+)
+
+// TestMain makes the suite safe on machines without network: it points the
+// Terraform CLI at an empty configuration file (TF_CLI_CONFIG_FILE may name
+// a file that does not exist), disables checkpoint calls, and fails at once
+// when no Terraform binary is usable instead of letting
+// terraform-plugin-testing try to download one.
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "workiva-provider-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	cliConfig := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(cliConfig, []byte("# empty: tests use reattached in-process providers\n"), 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
+	os.Setenv("CHECKPOINT_DISABLE", "1")
+	os.Unsetenv("TF_ACC_TERRAFORM_VERSION") // would download Terraform
+	for _, v := range []string{provider.EnvClientID, provider.EnvClientSecret, provider.EnvRegion, provider.EnvTokenURL} {
+		os.Unsetenv(v) // tests set what they need
+	}
+
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			fmt.Fprintf(os.Stderr, "TF_ACC_TERRAFORM_PATH=%s is not usable: %v\n", p, err)
+			return 1
+		}
+	} else if _, err := exec.LookPath("terraform"); err != nil {
+		fmt.Fprintln(os.Stderr, "The acceptance tests run the Terraform CLI (1.10 or later) and none was found: "+
+			"put terraform on PATH or set TF_ACC_TERRAFORM_PATH to its binary "+
+			"(https://developer.hashicorp.com/terraform/install). The tests never download one.")
+		return 1
+	}
+	return m.Run()
+}
+
+// iam starts a local IAM server with the test client and stops it when the
+// test ends.
+func iam(t *testing.T, opts iamserver.Options) *iamserver.Server {
+	t.Helper()
+	opts.Clients = append(opts.Clients,
+		iamserver.Client{ID: testClientID, Secret: testSecret, Scopes: []string{"file:read", "graph:read"}},
+	)
+	srv, err := iamserver.Start("127.0.0.1:0", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+func factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"workiva": providerserver.NewProtocol6WithError(provider.New("test")()),
+		"echo":    echoprovider.NewProviderServer(),
+	}
+}
+
+// providerBlock is a provider configuration for srv with extra attribute lines.
+func providerBlock(srv *iamserver.Server, extra ...string) string {
+	return fmt.Sprintf(`
+provider "workiva" {
+  client_id     = %q
+  client_secret = %q
+  token_url     = %q
+  %s
+}
+`, testClientID, testSecret, srv.TokenURL(), strings.Join(extra, "\n  "))
+}
+
+// words matches the words of s in order, across the line breaks Terraform
+// puts into diagnostics.
+func words(s string) string {
+	f := strings.Fields(s)
+	for i := range f {
+		f[i] = regexp.QuoteMeta(f[i])
+	}
+	return strings.Join(f, `\s+`)
+}
+
+// countScope counts the token requests srv answered 200 for exactly scope.
+func countScope(srv *iamserver.Server, scope string) int {
+	n := 0
+	for _, r := range srv.TokenRequests() {
+		if r.Status == 200 && r.Form.Get("scope") == scope {
+			n++
+		}
+	}
+	return n
+}
+
+func TestProviderConfigErrors(t *testing.T) {
+	srv := iam(t, iamserver.Options{})
+	ds := `
+data "workiva_token" "t" {}
+`
+	cases := []struct {
+		name   string
+		config string
+		env    map[string]string
+		want   string
+	}{
+		{
+			name:   "missing credentials name attribute and variable",
+			config: fmt.Sprintf("provider \"workiva\" {\n  token_url = %q\n}\n", srv.TokenURL()) + ds,
+			want:   `(?s)Missing client_id.*WORKIVA_CLIENT_ID.*Missing client_secret.*WORKIVA_CLIENT_SECRET`,
+		},
+		{
+			name:   "plain http to a non-loopback host",
+			config: fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  client_secret = %q\n  token_url = %q\n}\n", testClientID, testSecret, "http://iam.example.com/oauth2/token") + ds,
+			want:   `(?s)Invalid token_url.*` + words("plain http to a host that is not loopback"),
+		},
+		{
+			name:   "plain http from the environment",
+			config: "provider \"workiva\" {}\n" + ds,
+			env:    map[string]string{"WORKIVA_CLIENT_ID": testClientID, "WORKIVA_CLIENT_SECRET": testSecret, "WORKIVA_TOKEN_URL": "http://192.0.2.10/oauth2/token"},
+			want:   `(?s)from\s+WORKIVA_TOKEN_URL.*plain http`,
+		},
+		{
+			name:   "malformed token_url",
+			config: fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  client_secret = %q\n  token_url = %q\n}\n", testClientID, testSecret, "api.app.wdesk.com/oauth2/token") + ds,
+			want:   `(?s)Invalid token_url.*not an\s+absolute URL`,
+		},
+		{
+			name:   "unknown region in configuration",
+			config: providerBlock(srv, `region = "mars"`) + ds,
+			want:   `(?s)value must be one of.*"us".*"eu".*"apac"`,
+		},
+		{
+			name:   "unknown region in the environment",
+			config: "provider \"workiva\" {\n  client_id = \"a\"\n  client_secret = \"b\"\n}\n" + ds,
+			env:    map[string]string{"WORKIVA_REGION": "mars"},
+			want:   `(?s)Unknown region.*WORKIVA_REGION is "mars"`,
+		},
+		{
+			name:   "scope with a space inside",
+			config: providerBlock(srv, `scopes = ["file:read graph:read"]`) + ds,
+			want:   `(?s)scopes.*` + words("must be one RFC 6749 scope token"),
+		},
+		{
+			name:   "bad request_timeout",
+			config: providerBlock(srv, `request_timeout = "soon"`) + ds,
+			want:   `(?s)Invalid duration.*"soon" is not a positive duration`,
+		},
+		{
+			name:   "bad auth_style",
+			config: providerBlock(srv, `auth_style = "query"`) + ds,
+			want:   `(?s)auth_style.*value must be one of`,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(),
+				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: regexp.MustCompile(tc.want)}},
+			})
+		})
+	}
+	if n := len(srv.TokenRequests()); n != 0 {
+		t.Errorf("invalid configurations sent %d token requests", n)
+	}
+}
+
+// A wrong secret fails at plan, in Configure, with one diagnostic carrying
+// the URL, the status, the server's error and description, and what to check.
+func TestProviderWrongSecret(t *testing.T) {
+	srv := iam(t, iamserver.Options{})
+	config := fmt.Sprintf(`
+provider "workiva" {
+  client_id     = %q
+  client_secret = "not-the-secret"
+  token_url     = %q
+}
+data "workiva_token" "a" {}
+data "workiva_token" "b" {}
+`, testClientID, srv.TokenURL())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ExpectError: regexp.MustCompile(`(?s)Authentication failed: HTTP 401 invalid_client.*` +
+				regexp.QuoteMeta(srv.TokenURL()) + `.*Server error: invalid_client.*Server description: client authentication\s+failed.*client_secret`),
+		}},
+	})
+	// One request, from Configure; the data sources never ran.
+	if n := len(srv.TokenRequests()); n != 1 {
+		t.Errorf("server saw %d token requests, want 1", n)
+	}
+}
+
+// Credentials computed during plan are not an error: the ephemeral token is
+// unknown in plan and issued at apply.
+func TestProviderUnknownCredentials(t *testing.T) {
+	srv := iam(t, iamserver.Options{})
+	config := fmt.Sprintf(`
+resource "terraform_data" "secret" {
+  input = %q
+}
+provider "workiva" {
+  client_id     = %q
+  client_secret = terraform_data.secret.output
+  token_url     = %q
+}
+ephemeral "workiva_token" "t" {
+  scopes = ["file:read"]
+}
+provider "echo" {
+  data = ephemeral.workiva_token.t.scope
+}
+resource "echo" "t" {}
+`, testSecret, testClientID, srv.TokenURL())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(),
+		TerraformVersionChecks:   ephemeralVersionChecks(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check:  resource.TestCheckResourceAttr("echo.t", "data", "file:read"),
+		}},
+	})
+}
