@@ -13,6 +13,7 @@
 package iamserver
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -30,8 +31,8 @@ import (
 
 // Paths and versions the server answers.
 const (
-	TokenPath       = "/oauth2/token"
-	LegacyTokenPath = "/iam/v1/oauth2/token"
+	TokenPath       = "/oauth2/token"        //nolint:gosec // a URL path, not a credential
+	LegacyTokenPath = "/iam/v1/oauth2/token" //nolint:gosec // a URL path, not a credential
 	// ProtectedPath is the protected API route. It answers GET with a small
 	// JSON document describing the caller when the bearer token is valid,
 	// unexpired and carries ProtectedScope.
@@ -151,7 +152,8 @@ func Start(addr string, opts Options) (*Server, error) {
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		return nil, fmt.Errorf("listen address %q: the local IAM server only listens on loopback addresses", addr)
 	}
-	ln, err := net.Listen("tcp", addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, err
 	}

@@ -31,9 +31,9 @@ import (
 // Environment variables the provider reads when an attribute is not set.
 const (
 	EnvClientID     = "WORKIVA_CLIENT_ID"
-	EnvClientSecret = "WORKIVA_CLIENT_SECRET" //nolint:gosec // the variable's name, not a secret
+	EnvClientSecret = "WORKIVA_CLIENT_SECRET" //nolint:gosec // the variable's name, not a credential
 	EnvRegion       = "WORKIVA_REGION"
-	EnvTokenURL     = "WORKIVA_TOKEN_URL"
+	EnvTokenURL     = "WORKIVA_TOKEN_URL" //nolint:gosec // the variable's name, not a credential
 )
 
 // DefaultAPIVersion is the Workiva API version sent as X-Version.

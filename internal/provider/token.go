@@ -27,7 +27,7 @@ type tokenModel struct {
 }
 
 // tokenAttributeDescriptions are the attribute descriptions both schemas use.
-var tokenAttributeDescriptions = map[string]string{
+var tokenAttributeDescriptions = map[string]string{ //nolint:gosec // documentation text, not credentials
 	"scopes": "Scopes to request, such as `file:read`. Defaults to the provider's `scopes`; when neither is set, " +
 		"the server grants the API grant's scopes. Tokens are cached per scope set, so every `workiva_token` " +
 		"asking for the same scopes shares one token request.",

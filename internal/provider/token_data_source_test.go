@@ -23,7 +23,9 @@ func attr(addr, name string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(name), v)
 }
 
-func tokenChecks(addr, scope string, granted ...string) []statecheck.StateCheck {
+// tokenChecks checks the token attributes of data.workiva_token.t.
+func tokenChecks(scope string, granted ...string) []statecheck.StateCheck {
+	const addr = "data.workiva_token.t"
 	g := make([]knownvalue.Check, len(granted))
 	for i, s := range granted {
 		g[i] = knownvalue.StringExact(s)
@@ -51,7 +53,7 @@ data "workiva_token" "t" {
 				ProtoV6ProviderFactories: factories(),
 				Steps: []resource.TestStep{{
 					Config: config,
-					ConfigStateChecks: append(tokenChecks("data.workiva_token.t", "file:read", "file:read"),
+					ConfigStateChecks: append(tokenChecks("file:read", "file:read"),
 						attr("data.workiva_token.t", "scopes", knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("file:read")}))),
 				}},
 			})
@@ -88,7 +90,7 @@ provider "workiva" {}
 data "workiva_token" "t" {}
 `,
 			// No scopes requested: the grant's scopes.
-			ConfigStateChecks: append(tokenChecks("data.workiva_token.t", "file:read graph:read", "file:read", "graph:read"),
+			ConfigStateChecks: append(tokenChecks("file:read graph:read", "file:read", "graph:read"),
 				attr("data.workiva_token.t", "scopes", knownvalue.SetSizeExact(0))),
 		}},
 	})
@@ -104,7 +106,7 @@ func TestDataSourceConfigWinsOverEnv(t *testing.T) {
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
 			Config:            providerBlock(srv, `scopes = ["graph:read"]`) + "data \"workiva_token\" \"t\" {}\n",
-			ConfigStateChecks: tokenChecks("data.workiva_token.t", "graph:read", "graph:read"),
+			ConfigStateChecks: tokenChecks("graph:read", "graph:read"),
 		}},
 	})
 }
@@ -121,7 +123,7 @@ data "workiva_token" "t" {
   scopes = ["file:read", "file:write"]
 }
 `,
-			ConfigStateChecks: append(tokenChecks("data.workiva_token.t", "file:read", "file:read"),
+			ConfigStateChecks: append(tokenChecks("file:read", "file:read"),
 				attr("data.workiva_token.t", "scopes", knownvalue.SetExact([]knownvalue.Check{
 					knownvalue.StringExact("file:read"), knownvalue.StringExact("file:write"),
 				}))),
@@ -149,7 +151,7 @@ data "workiva_token" "t" {
   scopes = ["graph:read", "file:read"]
 }
 `,
-			ConfigStateChecks: tokenChecks("data.workiva_token.t", "file:read graph:read", "file:read", "graph:read"),
+			ConfigStateChecks: tokenChecks("file:read graph:read", "file:read", "graph:read"),
 		}},
 	})
 }
@@ -177,7 +179,7 @@ data "workiva_token" "t" {
 			},
 			{
 				Config:            fmt.Sprintf(legacy, `""`),
-				ConfigStateChecks: tokenChecks("data.workiva_token.t", "file:read", "file:read"),
+				ConfigStateChecks: tokenChecks("file:read", "file:read"),
 			},
 		},
 	})
