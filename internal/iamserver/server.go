@@ -232,6 +232,25 @@ func (s *Server) TokenRequests() []Request {
 	return out
 }
 
+// Issued is a token the server issued.
+type Issued struct {
+	AccessToken string
+	ClientID    string
+	Scopes      []string
+	ExpiresAt   time.Time
+}
+
+// IssuedTokens returns the tokens issued so far, in no particular order.
+func (s *Server) IssuedTokens() []Issued {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Issued, 0, len(s.tokens))
+	for tok, is := range s.tokens {
+		out = append(out, Issued{AccessToken: tok, ClientID: is.clientID, Scopes: slices.Clone(is.scopes), ExpiresAt: is.expires})
+	}
+	return out
+}
+
 // Reset forgets recorded requests and pending faults (issued tokens stay valid).
 func (s *Server) Reset() {
 	s.mu.Lock()

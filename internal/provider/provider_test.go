@@ -32,6 +32,9 @@ func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
 }
 
+// testTmp is a directory for the whole test run, removed at its end.
+var testTmp string
+
 func runMain(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "workiva-provider-test-")
 	if err != nil {
@@ -39,6 +42,7 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	testTmp = dir
 	cliConfig := filepath.Join(dir, "terraformrc")
 	if err := os.WriteFile(cliConfig, []byte("# empty: tests use reattached in-process providers\n"), 0o600); err != nil {
 		fmt.Fprintln(os.Stderr, err)

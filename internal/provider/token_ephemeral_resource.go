@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
@@ -19,6 +21,7 @@ var (
 	_ ephemeral.EphemeralResource              = (*TokenEphemeralResource)(nil)
 	_ ephemeral.EphemeralResourceWithConfigure = (*TokenEphemeralResource)(nil)
 	_ ephemeral.EphemeralResourceWithRenew     = (*TokenEphemeralResource)(nil)
+	_ ephemeral.EphemeralResourceWithClose     = (*TokenEphemeralResource)(nil)
 )
 
 // privateKey is the key of the ephemeral resource's private data.
@@ -33,6 +36,7 @@ type TokenEphemeralResource struct {
 // tokenPrivate is what Open leaves for Renew (never the token itself).
 type tokenPrivate struct {
 	ExpiresAt time.Time `json:"expires_at"`
+	RenewAt   time.Time `json:"renew_at"`
 	Scope     string    `json:"scope"`
 }
 
@@ -118,7 +122,7 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 		return
 	}
 	resp.RenewAt = renewAt(tok)
-	priv, err := json.Marshal(tokenPrivate{ExpiresAt: tok.ExpiresAt, Scope: tok.Scope})
+	priv, err := json.Marshal(tokenPrivate{ExpiresAt: tok.ExpiresAt, RenewAt: resp.RenewAt, Scope: tok.Scope})
 	if err != nil {
 		resp.Diagnostics.AddError("Internal error", "Encoding private data: "+err.Error())
 		return
@@ -139,31 +143,70 @@ func renewAt(tok *tokenclient.Token) time.Time {
 // Renew implements ephemeral.EphemeralResourceWithRenew. Terraform gives
 // Renew no way to hand consumers a new value, so it cannot refresh the
 // token; it warns when the token in use expires and what to do about it.
+// (Terraform 1.10 and 1.11 drop diagnostics returned by Renew, so the
+// warning is also logged, and Close repeats it where Terraform shows it.)
 func (r *TokenEphemeralResource) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
-	raw, diags := req.Private.GetKey(ctx, privateKey)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || len(raw) == 0 {
+	p, ok := readPrivate(ctx, req.Private, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	summary, detail := expiryWarning(p, r.now())
+	tflog.Warn(ctx, summary+": "+detail)
+	resp.Diagnostics.AddWarning(summary, detail)
+	if r.now().Before(p.ExpiresAt) {
+		resp.RenewAt = p.ExpiresAt // once more, at expiry
+	}
+}
+
+// Close implements ephemeral.EphemeralResourceWithClose. There is nothing
+// to revoke; it warns when the token outlived its renewal point while
+// Terraform still held it open, that is when consumers may have used it
+// after (or just before) it expired.
+func (r *TokenEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	p, ok := readPrivate(ctx, req.Private, &resp.Diagnostics)
+	if !ok || r.now().Before(p.RenewAt) {
+		return
+	}
+	summary, detail := expiryWarning(p, r.now())
+	resp.Diagnostics.AddWarning(summary, detail)
+}
+
+type privateGetter interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}
+
+func readPrivate(ctx context.Context, priv privateGetter, diags *diag.Diagnostics) (tokenPrivate, bool) {
 	var p tokenPrivate
-	if err := json.Unmarshal(raw, &p); err != nil {
-		resp.Diagnostics.AddError("Internal error", "Decoding private data: "+err.Error())
-		return
+	if priv == nil {
+		return p, false
 	}
-	now := r.now()
+	raw, d := priv.GetKey(ctx, privateKey)
+	diags.Append(d...)
+	if diags.HasError() || len(raw) == 0 {
+		return p, false
+	}
+	if err := json.Unmarshal(raw, &p); err != nil {
+		diags.AddError("Internal error", "Decoding the ephemeral resource's private data: "+err.Error())
+		return p, false
+	}
+	return p, true
+}
+
+// expiryWarning says when the token handed to consumers expires (or
+// expired) and what to do about it.
+func expiryWarning(p tokenPrivate, now time.Time) (string, string) {
+	at := p.ExpiresAt.UTC().Format(time.RFC3339)
 	if now.Before(p.ExpiresAt) {
-		resp.Diagnostics.AddWarning("Workiva token expires soon",
+		return "Workiva token expires soon",
 			fmt.Sprintf("The access token (scope %q) that this run handed to its consumers expires at %s, in %s. "+
 				"Terraform cannot give them a new token during this run: operations that use it after that time will "+
 				"be refused with HTTP 401. If this run needs longer, split it into shorter applies (for example with "+
 				"-target) or move the long-running work out of the apply.",
-				p.Scope, p.ExpiresAt.UTC().Format(time.RFC3339), p.ExpiresAt.Sub(now).Round(time.Second)))
-		// Once more at expiry.
-		resp.RenewAt = p.ExpiresAt
-		return
+				p.Scope, at, p.ExpiresAt.Sub(now).Round(time.Second))
 	}
-	resp.Diagnostics.AddWarning("Workiva token expired",
-		fmt.Sprintf("The access token (scope %q) that this run handed to its consumers expired at %s. Operations "+
-			"that still use it will be refused with HTTP 401; run terraform apply again to get a fresh token.",
-			p.Scope, p.ExpiresAt.UTC().Format(time.RFC3339)))
+	return "Workiva token expired during this run",
+		fmt.Sprintf("The access token (scope %q) that this run handed to its consumers expired at %s, %s before "+
+			"Terraform finished with it. Operations that used it after that time were refused (HTTP 401) and may "+
+			"need to run again: run terraform apply again for a fresh token, and split long runs into shorter applies.",
+			p.Scope, at, now.Sub(p.ExpiresAt).Round(time.Second))
 }
