@@ -14,10 +14,17 @@ package iamserver
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"mime"
 	"net"
 	"net/http"
@@ -115,10 +122,17 @@ type Options struct {
 	// OmitScope leaves scope out of token responses (RFC 6749 5.1 allows it
 	// when the granted scope equals the requested one).
 	OmitScope bool
+	// RefreshTokens makes token responses carry a refresh_token, and the
+	// token endpoint accept grant_type=refresh_token (as Blynk.Cloud's
+	// organization API does; Workiva's does not).
+	RefreshTokens bool
 	// Latency is added before every token response.
 	Latency time.Duration
 	// Now is the server's clock; time.Now when nil.
 	Now func() time.Time
+	// TLS serves https with a self-signed certificate for 127.0.0.1, ::1
+	// and localhost (see CertPEM).
+	TLS bool
 }
 
 type issued struct {
@@ -133,10 +147,12 @@ type Server struct {
 	listener net.Listener
 	http     *http.Server
 	url      string
+	certPEM  string
 
 	mu       sync.Mutex
 	clients  map[string]Client
 	tokens   map[string]issued
+	refresh  map[string]issued
 	faults   []Fault
 	requests []Request
 	latency  time.Duration
@@ -163,6 +179,7 @@ func Start(addr string, opts Options) (*Server, error) {
 		url:      "http://" + ln.Addr().String(),
 		clients:  map[string]Client{},
 		tokens:   map[string]issued{},
+		refresh:  map[string]issued{},
 		latency:  opts.Latency,
 	}
 	for _, c := range opts.Clients {
@@ -174,8 +191,51 @@ func Start(addr string, opts Options) (*Server, error) {
 	mux.HandleFunc(ProtectedPath, s.handleProtected)
 	mux.HandleFunc(BenchTokenPath, s.handleBenchToken)
 	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if opts.TLS {
+		cert, certPEM, err := selfSignedCert()
+		if err != nil {
+			_ = ln.Close()
+			return nil, err
+		}
+		s.certPEM = certPEM
+		s.url = "https://" + ln.Addr().String()
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	}
 	go func() { _ = s.http.Serve(ln) }()
 	return s, nil
+}
+
+// CertPEM is the PEM certificate of a TLS server; empty without TLS.
+func (s *Server) CertPEM() string { return s.certPEM }
+
+func selfSignedCert() (tls.Certificate, string, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(time.Now().UnixNano()),
+		Subject:               pkix.Name{CommonName: "local IAM server"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		DNSNames:              []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	cert, err := tls.X509KeyPair(certPEM, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
+	return cert, string(certPEM), err
 }
 
 // URL is the server's base URL, e.g. http://127.0.0.1:40123.
@@ -424,6 +484,18 @@ func (s *Server) token(r *http.Request, version string, formErr error) (int, str
 
 	switch gt := form.Get("grant_type"); gt {
 	case "client_credentials":
+	case "refresh_token":
+		if !s.opts.RefreshTokens {
+			return http.StatusBadRequest, id, IamError{Error: "unsupported_grant_type", ErrorDescription: "grant_type \"refresh_token\" is not supported; must be client_credentials"}
+		}
+		s.mu.Lock()
+		prev, ok := s.refresh[form.Get("refresh_token")]
+		delete(s.refresh, form.Get("refresh_token")) // refresh tokens rotate
+		s.mu.Unlock()
+		if !ok || prev.clientID != id {
+			return http.StatusBadRequest, id, IamError{Error: "invalid_grant", ErrorDescription: "the refresh token is invalid, expired or revoked"}
+		}
+		return http.StatusOK, id, s.issue(id, prev.scopes)
 	case "":
 		return http.StatusBadRequest, id, IamError{Error: "invalid_request", ErrorDescription: "grant_type is required"}
 	default:
@@ -501,9 +573,7 @@ func (s *Server) lifetime() time.Duration {
 }
 
 func (s *Server) issue(clientID string, scopes []string) map[string]any {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	tok := "wk_" + base64.RawURLEncoding.EncodeToString(b)
+	tok := "wk_" + randomString()
 	life := s.lifetime()
 	s.mu.Lock()
 	s.tokens[tok] = issued{clientID: clientID, scopes: scopes, expires: s.now().Add(life)}
@@ -521,7 +591,27 @@ func (s *Server) issue(clientID string, scopes []string) map[string]any {
 	if !s.opts.OmitScope {
 		body["scope"] = strings.Join(scopes, " ")
 	}
+	if s.opts.RefreshTokens {
+		rt := "rt_" + randomString()
+		s.mu.Lock()
+		s.refresh[rt] = issued{clientID: clientID, scopes: scopes}
+		s.mu.Unlock()
+		body["refresh_token"] = rt
+	}
 	return body
+}
+
+func randomString() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// RevokeRefreshTokens invalidates every refresh token issued so far.
+func (s *Server) RevokeRefreshTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refresh = map[string]issued{}
 }
 
 // handleBenchToken answers GET with a fresh token for the client given by

@@ -217,3 +217,35 @@ resource "terraform_data" "slow" {
 		t.Errorf("Renew did not log its warning")
 	}
 }
+
+// Unusual but usable token responses give warnings that say what is odd.
+func TestCLITokenWarnings(t *testing.T) {
+	srv := iam(t, iamserver.Options{})
+	// Configure consumes the first answer; the data source asks for other
+	// scopes and gets the second: no expires_in, a token type other than
+	// Bearer.
+	srv.Script(iamserver.Fault{}, iamserver.Fault{Status: 200, Body: `{"access_token":"tok-mac","token_type":"mac","scope":"graph:read"}`})
+	c := newCLIDir(t, providerBlock(srv, `scopes = ["file:read"]`)+`
+data "workiva_token" "odd" {
+  scopes = ["graph:read"]
+}
+data "workiva_token" "narrowed" {
+  scopes     = ["file:read", "task:write"]
+  depends_on = [data.workiva_token.odd] # so that odd gets the scripted answer
+}
+`)
+	out := c.mustRun(nil, "plan", "-input=false", "-no-color")
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{
+		"Warning: Token lifetime unknown", "carried no expires_in, so expires_at is null",
+		`Warning: Token type is not Bearer`, `returned token_type "mac"`,
+		"Warning: Token granted with fewer scopes than requested", "missing from the requested scopes: task:write", "Set require_scopes = true",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "tok-mac") {
+		t.Error("the token appears in the plan output")
+	}
+}

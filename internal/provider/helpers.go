@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -92,9 +91,17 @@ func errorDiagnostic(summary string, err error, clientID string) (string, string
 		}
 	default:
 		fmt.Fprintf(&b, "Error: %s\n", te.Summary())
+		summary += ": " + kindSummaries[te.Kind]
 	}
 	fmt.Fprintf(&b, "\n%s", te.Hint())
 	return summary, b.String()
+}
+
+var kindSummaries = map[tokenclient.ErrorKind]string{
+	tokenclient.KindResponse:   "unusable token response",
+	tokenclient.KindConnection: "could not connect",
+	tokenclient.KindTimeout:    "no answer in time",
+	tokenclient.KindCanceled:   "interrupted",
 }
 
 func statusText(code int) string {
@@ -129,12 +136,9 @@ func regionHostList() string {
 
 func sortStrings(s []string) { slices.Sort(s) }
 
-// scopeTokenRE is RFC 6749 3.3's scope-token: 1*( %x21 / %x23-5B / %x5D-7E ).
-var scopeTokenRE = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`)
-
 func scopeValidators() []validator.String {
 	return []validator.String{
-		stringvalidator.RegexMatches(scopeTokenRE,
+		stringvalidator.RegexMatches(tokenclient.ScopeTokenRE,
 			"must be one RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'; give several scopes as separate elements"),
 	}
 }

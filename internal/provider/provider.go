@@ -6,6 +6,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -85,6 +86,7 @@ type providerModel struct {
 	AuthStyle      types.String `tfsdk:"auth_style"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	CACertPEM      types.String `tfsdk:"ca_cert_pem"`
 }
 
 // New returns the provider factory providerserver.Serve expects.
@@ -167,6 +169,13 @@ func (p *WorkivaProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
+			"ca_cert_pem": schema.StringAttribute{
+				MarkdownDescription: "PEM-encoded CA certificates to trust, besides the system's, for the token endpoint's TLS " +
+					"certificate: for endpoints behind a private CA or a TLS-inspecting proxy. Proxies are taken from " +
+					"`HTTPS_PROXY` and `NO_PROXY`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
 		},
 	}
 }
@@ -202,7 +211,11 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 	settings.client.Logger = tflogLogger{}
 	client, err := tokenclient.New(settings.client)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("token_url"), "Invalid token endpoint", err.Error())
+		attr := path.Root("token_url")
+		if errors.Is(err, tokenclient.ErrNoCertificates) {
+			attr = path.Root("ca_cert_pem")
+		}
+		resp.Diagnostics.AddAttributeError(attr, "Invalid provider configuration", err.Error())
 		return
 	}
 	data.client = client
@@ -253,6 +266,7 @@ func unknownAttributes(cfg providerModel) []string {
 		"client_id": cfg.ClientID, "client_secret": cfg.ClientSecret, "region": cfg.Region,
 		"token_url": cfg.TokenURL, "api_version": cfg.APIVersion, "scopes": cfg.Scopes,
 		"auth_style": cfg.AuthStyle, "request_timeout": cfg.RequestTimeout, "max_retries": cfg.MaxRetries,
+		"ca_cert_pem": cfg.CACertPEM,
 	} {
 		if v.IsUnknown() {
 			out = append(out, name)
@@ -325,6 +339,7 @@ func resolveSettings(cfg providerModel, diags diagAdder) settings {
 	if !cfg.MaxRetries.IsNull() {
 		s.client.MaxRetries = int(cfg.MaxRetries.ValueInt64())
 	}
+	s.client.CACertPEM = cfg.CACertPEM.ValueString()
 	s.scopes = setStrings(cfg.Scopes)
 	return s
 }

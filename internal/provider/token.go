@@ -18,6 +18,7 @@ import (
 // the ephemeral resource.
 type tokenModel struct {
 	Scopes        types.Set    `tfsdk:"scopes"`
+	RequireScopes types.Bool   `tfsdk:"require_scopes"`
 	AccessToken   types.String `tfsdk:"access_token"`
 	TokenType     types.String `tfsdk:"token_type"`
 	Scope         types.String `tfsdk:"scope"`
@@ -31,6 +32,9 @@ var tokenAttributeDescriptions = map[string]string{ //nolint:gosec // documentat
 	"scopes": "Scopes to request, such as `file:read`. Defaults to the provider's `scopes`; when neither is set, " +
 		"the server grants the API grant's scopes. Tokens are cached per scope set, so every `workiva_token` " +
 		"asking for the same scopes shares one token request.",
+	"require_scopes": "When `true`, a token granted without any of the requested `scopes` is an error that lists the " +
+		"missing ones, so a pipeline stops when an API grant lacks a scope it needs. When `false` (the default), " +
+		"the token is issued with a warning naming them.",
 	"access_token": "The bearer token, for an `Authorization: Bearer <token>` header.",
 	"token_type":   "The token type the server returned, normally `Bearer`.",
 	"scope": "The granted scope exactly as the server returned it (space-separated). The server may grant fewer " +
@@ -51,6 +55,10 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 	scopes, d := types.SetValueFrom(ctx, types.StringType, nonNil(requested))
 	diags.Append(d...)
 	m.Scopes = scopes
+
+	if m.RequireScopes.IsNull() || m.RequireScopes.IsUnknown() {
+		m.RequireScopes = types.BoolValue(false)
+	}
 
 	ctx = maskSecrets(ctx, data.secret)
 	tok, err := data.client.Token(ctx, requested)
@@ -75,7 +83,7 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 	if !tok.ExpiresAt.IsZero() {
 		m.ExpiresAt = types.StringValue(tok.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	tokenWarnings(tok, data.client.TokenURL(), diags)
+	tokenWarnings(tok, data.client.TokenURL(), m.RequireScopes.ValueBool(), diags)
 	tflog.Debug(ctx, "workiva_token issued", map[string]any{
 		"requested_scopes": strings.Join(tok.RequestedScopes, " "), "granted_scope": tok.Scope, "expires_at": m.ExpiresAt.ValueString(),
 	})
@@ -83,12 +91,17 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 }
 
 // tokenWarnings reports what is unusual about an issued token.
-func tokenWarnings(tok *tokenclient.Token, tokenURL string, diags *diag.Diagnostics) {
+func tokenWarnings(tok *tokenclient.Token, tokenURL string, requireScopes bool, diags *diag.Diagnostics) {
 	if missing := tokenclient.MissingScopes(tok.RequestedScopes, tok.GrantedScopes); len(missing) > 0 && tok.ScopeReturned {
-		diags.AddAttributeWarning(path.Root("scopes"), "Token granted with fewer scopes than requested",
-			fmt.Sprintf("The server at %s granted %q but not the requested %s. Requests that need them will be refused. "+
-				"Check the scopes of the API grant (Workiva: Organization Admin > Security > Provisioning).",
-				tokenURL, tok.Scope, strings.Join(missing, ", ")))
+		detail := fmt.Sprintf("The server at %s granted %q; missing from the requested scopes: %s. API requests that need "+
+			"them will be refused. Check the scopes of the API grant (Workiva: Organization Admin > Security > Provisioning).",
+			tokenURL, tok.Scope, strings.Join(missing, ", "))
+		if requireScopes {
+			diags.AddAttributeError(path.Root("scopes"), "Token granted without required scopes", detail+" (require_scopes is true.)")
+		} else {
+			diags.AddAttributeWarning(path.Root("scopes"), "Token granted with fewer scopes than requested",
+				detail+" Set require_scopes = true to make this an error.")
+		}
 	}
 	if !tok.HasExpiresIn {
 		diags.AddAttributeWarning(path.Root("expires_at"), "Token lifetime unknown",
@@ -107,6 +120,9 @@ func unknownToken(ctx context.Context, data *providerData, m *tokenModel, diags 
 		scopes, d := types.SetValueFrom(ctx, types.StringType, nonNil(data.defaultScopes))
 		diags.Append(d...)
 		m.Scopes = scopes
+	}
+	if m.RequireScopes.IsNull() {
+		m.RequireScopes = types.BoolValue(false)
 	}
 	m.AccessToken = types.StringUnknown()
 	m.TokenType = types.StringUnknown()

@@ -69,6 +69,7 @@ func (r *TokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 				Computed:            true,
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(scopeValidators()...)},
 			},
+			"require_scopes": schema.BoolAttribute{MarkdownDescription: desc["require_scopes"], Optional: true, Computed: true},
 			"access_token":   schema.StringAttribute{MarkdownDescription: desc["access_token"], Computed: true, Sensitive: true},
 			"token_type":     schema.StringAttribute{MarkdownDescription: desc["token_type"], Computed: true},
 			"scope":          schema.StringAttribute{MarkdownDescription: desc["scope"], Computed: true},

@@ -84,6 +84,10 @@ type Config struct {
 	// Transport is the base transport; a pooled transport that honours
 	// HTTPS_PROXY/NO_PROXY when nil.
 	Transport http.RoundTripper
+	// CACertPEM holds extra PEM certificates to trust besides the system's
+	// (a private CA in front of the token endpoint). It applies to the
+	// default transport only.
+	CACertPEM string
 	// UserAgent is sent with every request when set.
 	UserAgent string
 	Logger    Logger
@@ -94,6 +98,9 @@ type Config struct {
 // Token is an issued access token.
 type Token struct {
 	AccessToken string
+	// RefreshToken is set when the server issued one (RFC 6749 5.1); the
+	// cache then renews the token with the refresh_token grant.
+	RefreshToken string
 	// TokenType is the token_type the server returned.
 	TokenType string
 	// Scope is the granted scope exactly as the server returned it, or the
@@ -176,6 +183,13 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RetryWaitMax <= 0 {
 		cfg.RetryWaitMax = DefaultRetryWaitMax
 	}
+	if cfg.Transport == nil {
+		t, err := defaultTransport(cfg.CACertPEM)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Transport = t
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -213,7 +227,9 @@ func (c *Client) Token(ctx context.Context, scopes []string) (*Token, error) {
 	key := strings.Join(scopes, " ")
 	for {
 		c.mu.Lock()
-		if t, ok := c.cache[key]; ok && c.fresh(t) {
+		prev := c.cache[key]
+		if prev != nil && c.fresh(prev) {
+			t := prev
 			c.mu.Unlock()
 			c.debug(ctx, "using cached token", map[string]any{"scopes": key, "expires_at": formatExpiry(t.ExpiresAt)})
 			return t, nil
@@ -235,7 +251,7 @@ func (c *Client) Token(ctx context.Context, scopes []string) (*Token, error) {
 		c.inflight[key] = cl
 		c.mu.Unlock()
 
-		cl.tok, cl.err = c.fetch(ctx, scopes)
+		cl.tok, cl.err = c.fetch(ctx, scopes, prev)
 		cl.leaderGone = cl.err != nil && ctx.Err() != nil
 
 		c.mu.Lock()
@@ -263,33 +279,75 @@ func (c *Client) fresh(t *Token) bool {
 	return c.now().Add(margin).Before(t.ExpiresAt)
 }
 
-func (c *Client) fetch(ctx context.Context, scopes []string) (*Token, error) {
-	cfg := c.oauth
-	cfg.Scopes = scopes
-	fields := map[string]any{"token_url": c.TokenURL(), "scopes": strings.Join(scopes, " "), "auth_style": string(c.cfg.AuthStyle)}
+// fetch gets a new token for scopes. When prev carries a refresh token it
+// first tries the refresh_token grant (RFC 6749 6) and falls back to client
+// credentials if the server refuses it.
+func (c *Client) fetch(ctx context.Context, scopes []string, prev *Token) (*Token, error) {
+	if prev != nil && prev.RefreshToken != "" {
+		t, err := c.exchange(ctx, scopes, prev.RefreshToken)
+		if err == nil {
+			return t, nil
+		}
+		var te *Error
+		if errors.As(err, &te) && te.Kind == KindCanceled {
+			return nil, err
+		}
+		c.warn(ctx, "refresh_token grant failed; falling back to client credentials", map[string]any{"token_url": c.TokenURL(), "error": errString(err)})
+	}
+	return c.exchange(ctx, scopes, "")
+}
+
+// exchange sends one token request (with its retries): the
+// client_credentials grant, or the refresh_token grant when refreshToken is
+// set.
+func (c *Client) exchange(ctx context.Context, scopes []string, refreshToken string) (*Token, error) {
+	grant := "client_credentials"
+	if refreshToken != "" {
+		grant = "refresh_token"
+	}
+	fields := map[string]any{"token_url": c.TokenURL(), "scopes": strings.Join(scopes, " "), "auth_style": string(c.cfg.AuthStyle), "grant_type": grant}
 	c.debug(ctx, "requesting token", fields)
 	start := c.now()
-	ot, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, c.http))
+	info := &responseInfo{}
+	hctx := context.WithValue(context.WithValue(ctx, oauth2.HTTPClient, c.http), responseInfoKey{}, info)
+	var ot *oauth2.Token
+	var err error
+	if refreshToken != "" {
+		conf := oauth2.Config{ClientID: c.oauth.ClientID, ClientSecret: c.oauth.ClientSecret,
+			Endpoint: oauth2.Endpoint{TokenURL: c.oauth.TokenURL, AuthStyle: c.oauth.AuthStyle}}
+		ot, err = conf.TokenSource(hctx, &oauth2.Token{RefreshToken: refreshToken}).Token()
+	} else {
+		cfg := c.oauth
+		cfg.Scopes = scopes
+		ot, err = cfg.Token(hctx)
+	}
+	var t *Token
+	if err == nil {
+		t, err = c.convert(ot, scopes, start)
+	}
 	if err != nil {
-		e := c.wrapError(ctx, err)
+		e := c.wrapError(ctx, err, info)
 		fields["error"] = e.Summary()
 		c.debug(ctx, "token request failed", fields)
 		return nil, e
 	}
-	t := c.convert(ot, scopes, start)
 	fields["granted_scope"] = t.Scope
 	fields["expires_at"] = formatExpiry(t.ExpiresAt)
+	fields["refresh_token_issued"] = t.RefreshToken != ""
 	fields["duration_ms"] = c.now().Sub(start).Milliseconds()
 	c.debug(ctx, "token issued", fields)
 	return t, nil
 }
 
-func (c *Client) convert(ot *oauth2.Token, requested []string, start time.Time) *Token {
+// errBadExpiresIn marks a token response whose expires_in is unusable.
+var errBadExpiresIn = errors.New("unusable expires_in")
+
+func (c *Client) convert(ot *oauth2.Token, requested []string, start time.Time) (*Token, error) {
 	t := &Token{
 		AccessToken:     ot.AccessToken,
 		TokenType:       ot.TokenType,
+		RefreshToken:    ot.RefreshToken,
 		RequestedScopes: requested,
-		ExpiresAt:       ot.Expiry,
 		IssuedAt:        c.now(),
 	}
 	if s, ok := ot.Extra("scope").(string); ok {
@@ -299,6 +357,8 @@ func (c *Client) convert(ot *oauth2.Token, requested []string, start time.Time) 
 		t.Scope = strings.Join(requested, " ")
 	}
 	t.GrantedScopes = SplitScope(t.Scope)
+	// x/oauth2 has already rejected expires_in values that are not integers
+	// (as JSON numbers or strings); read the value as sent.
 	switch v := ot.Extra("expires_in").(type) {
 	case float64:
 		t.ExpiresIn, t.HasExpiresIn = int64(v), true
@@ -307,19 +367,26 @@ func (c *Client) convert(ot *oauth2.Token, requested []string, start time.Time) 
 			t.ExpiresIn, t.HasExpiresIn = n, true
 		}
 	}
+	if t.HasExpiresIn && t.ExpiresIn < 0 {
+		return nil, fmt.Errorf("%w: the token response gives expires_in %d; a lifetime cannot be negative", errBadExpiresIn, t.ExpiresIn)
+	}
 	if t.HasExpiresIn && t.ExpiresIn > 0 {
 		// Count the lifetime from when the request was sent, so that the
 		// expiry we report is never later than the server's.
 		t.ExpiresAt = start.Add(time.Duration(t.ExpiresIn) * time.Second).UTC()
-	} else {
-		t.ExpiresAt = time.Time{}
 	}
-	return t
+	return t, nil
 }
 
 func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
 	if c.cfg.Logger != nil {
 		c.cfg.Logger.Debug(ctx, msg, fields)
+	}
+}
+
+func (c *Client) warn(ctx context.Context, msg string, fields map[string]any) {
+	if c.cfg.Logger != nil {
+		c.cfg.Logger.Warn(ctx, msg, fields)
 	}
 }
 

@@ -3,6 +3,7 @@ package tokenclient_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"slices"
@@ -197,10 +198,19 @@ func TestTokenErrors(t *testing.T) {
 			kind:   tokenclient.KindServer, status: 302, requests: 1, inSummary: "redirect to https://elsewhere.example/token not followed"},
 		{name: "200 without access_token", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
 			faults: []iamserver.Fault{{Status: 200, Body: `{"token_type":"Bearer","expires_in":599}`}},
-			kind:   tokenclient.KindResponse, requests: 1, inSummary: "missing access_token"},
+			kind:   tokenclient.KindResponse, status: 200, requests: 1, inSummary: "missing access_token"},
 		{name: "200 with unparsable expires_in", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
-			faults: []iamserver.Fault{{Status: 200, Body: `{"access_token":"x","token_type":"Bearer","expires_in":"abc"}`}},
-			kind:   tokenclient.KindResponse, requests: 1},
+			faults: []iamserver.Fault{{Status: 200, Body: `{"access_token":"tok-abc","token_type":"Bearer","expires_in":"abc"}`}},
+			kind:   tokenclient.KindResponse, status: 200, requests: 1, inSummary: "cannot parse json"},
+		{name: "200 with fractional expires_in", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			faults: []iamserver.Fault{{Status: 200, Body: `{"access_token":"tok-frac","token_type":"Bearer","expires_in":599.5}`}},
+			kind:   tokenclient.KindResponse, status: 200, requests: 1},
+		{name: "200 with negative expires_in", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			faults: []iamserver.Fault{{Status: 200, Body: `{"access_token":"tok-neg","token_type":"Bearer","expires_in":-30}`}},
+			kind:   tokenclient.KindResponse, status: 200, requests: 1, inSummary: "expires_in -30"},
+		{name: "200 with an HTML page", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
+			faults: []iamserver.Fault{{Status: 200, ContentType: "text/html; charset=utf-8", Body: "<!DOCTYPE html><html><title>Sign in</title></html>"}},
+			kind:   tokenclient.KindResponse, status: 200, requests: 1, inSummary: "text/html; charset=utf-8), body: <!DOCTYPE html><html><title>Sign in"},
 		{name: "timeout", cfg: tokenclient.Config{APIVersion: "2026-01-01", Timeout: 100 * time.Millisecond, MaxRetries: -1},
 			faults: []iamserver.Fault{{Delay: 2 * time.Second}},
 			kind:   tokenclient.KindTimeout, requests: 1},
@@ -231,7 +241,7 @@ func TestTokenErrors(t *testing.T) {
 			if te.Hint() == "" {
 				t.Error("no hint")
 			}
-			for _, s := range []string{testSecret, "wrong-secret"} {
+			for _, s := range []string{testSecret, "wrong-secret", "tok-abc", "tok-frac", "tok-neg"} {
 				if strings.Contains(err.Error(), s) || strings.Contains(te.Hint(), s) {
 					t.Errorf("error text contains the secret: %v", err)
 				}
@@ -462,5 +472,74 @@ func TestNewRejectsBadConfig(t *testing.T) {
 				t.Error("New accepted the configuration")
 			}
 		})
+	}
+}
+
+// With refresh tokens (seed 003's endpoint), a token near expiry is renewed
+// with grant_type=refresh_token; a refused refresh falls back to client
+// credentials.
+func TestRefreshTokenGrant(t *testing.T) {
+	srv := startServer(t, iamserver.Options{RefreshTokens: true})
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", Now: clock})
+	ctx := context.Background()
+
+	first, err := c.Token(ctx, []string{"file:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.RefreshToken == "" {
+		t.Fatal("no refresh token kept")
+	}
+	advance(560 * time.Second)
+	second, err := c.Token(ctx, []string{"file:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.AccessToken == first.AccessToken || second.Scope != "file:read" {
+		t.Errorf("refreshed token %+v", second)
+	}
+	srv.RevokeRefreshTokens()
+	advance(560 * time.Second)
+	third, err := c.Token(ctx, []string{"file:read"})
+	if err != nil {
+		t.Fatalf("fallback to client credentials failed: %v", err)
+	}
+	if third.AccessToken == second.AccessToken {
+		t.Error("token not renewed")
+	}
+	var grants []string
+	for _, r := range srv.TokenRequests() {
+		grants = append(grants, fmt.Sprintf("%s:%d", r.Form.Get("grant_type"), r.Status))
+	}
+	want := []string{"client_credentials:200", "refresh_token:200", "refresh_token:400", "client_credentials:200"}
+	if !slices.Equal(grants, want) {
+		t.Errorf("grants %v, want %v", grants, want)
+	}
+}
+
+func TestPrivateCA(t *testing.T) {
+	srv := startServer(t, iamserver.Options{TLS: true})
+	if !strings.HasPrefix(srv.TokenURL(), "https://127.0.0.1:") {
+		t.Fatalf("TLS server URL %s", srv.TokenURL())
+	}
+	untrusting := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01"})
+	_, err := untrusting.Token(context.Background(), nil)
+	var te *tokenclient.Error
+	if !errors.As(err, &te) || te.Kind != tokenclient.KindConnection || !strings.Contains(te.Hint(), "ca_cert_pem") {
+		t.Fatalf("untrusted certificate: got %v (hint %q)", err, te.Hint())
+	}
+	if untrusting.Requests() != 1 {
+		t.Errorf("a certificate error was retried: %d attempts", untrusting.Requests())
+	}
+	trusting := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", CACertPEM: srv.CertPEM()})
+	if _, err := trusting.Token(context.Background(), nil); err != nil {
+		t.Fatalf("with ca_cert_pem: %v", err)
+	}
+	if _, err := tokenclient.New(tokenclient.Config{TokenURL: srv.TokenURL(), ClientID: "a", ClientSecret: "b", CACertPEM: "not a certificate"}); err == nil {
+		t.Error("New accepted a PEM without certificates")
 	}
 }

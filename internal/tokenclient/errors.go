@@ -2,6 +2,8 @@ package tokenclient
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"mime"
@@ -83,6 +85,15 @@ func (e *Error) Summary() string {
 			s += fmt.Sprintf(", %s body: %s", orUnknown(e.ContentType), e.BodySnippet)
 		}
 		return s
+	case KindResponse:
+		s := "unusable token response"
+		if e.StatusCode != 0 {
+			s += fmt.Sprintf(" (HTTP %d, %s)", e.StatusCode, orUnknown(e.ContentType))
+		}
+		if e.BodySnippet != "" {
+			return s + ", body: " + e.BodySnippet
+		}
+		return s + ": " + errString(e.Err)
 	case KindTimeout:
 		return "no answer within the request timeout: " + errString(e.Err)
 	case KindCanceled:
@@ -128,8 +139,19 @@ func (e *Error) Hint() string {
 	case KindCanceled:
 		return "Terraform was interrupted before the token endpoint answered."
 	default:
-		return "Check that token_url is reachable from this machine, its host name resolves and its certificate is trusted (proxy settings: HTTPS_PROXY, NO_PROXY)."
+		if e.certificateProblem() {
+			return "The token endpoint's TLS certificate is not trusted. If a private CA signed it, give that CA's certificate in ca_cert_pem; otherwise check that token_url names the right host."
+		}
+		return "Check that token_url is reachable from this machine and its host name resolves (proxy settings: HTTPS_PROXY, NO_PROXY)."
 	}
+}
+
+func (e *Error) certificateProblem() bool {
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	return errors.As(e.Err, &unknownAuthority) || errors.As(e.Err, &hostname) || errors.As(e.Err, &invalid) || errors.As(e.Err, &verify)
 }
 
 func orUnknown(s string) string {
@@ -146,7 +168,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-func (c *Client) wrapError(ctx context.Context, err error) *Error {
+func (c *Client) wrapError(ctx context.Context, err error, info *responseInfo) *Error {
 	e := &Error{TokenURL: c.TokenURL(), Err: err}
 	var re *oauth2.RetrieveError
 	var netErr net.Error
@@ -170,14 +192,31 @@ func (c *Client) wrapError(ctx context.Context, err error) *Error {
 		e.Kind, e.Err = KindCanceled, ctx.Err()
 	case errors.As(err, &netErr) && netErr.Timeout():
 		e.Kind = KindTimeout
-	case strings.HasPrefix(err.Error(), "oauth2: "):
+	case errors.Is(err, errBadExpiresIn) || strings.HasPrefix(err.Error(), "oauth2: "):
 		// x/oauth2 reports unusable 2xx answers (no access_token, a body
 		// that does not parse) as plain errors starting with "oauth2: ".
 		e.Kind = KindResponse
+		status, ct, head := info.snapshot()
+		e.StatusCode, e.ContentType = status, ct
+		if looksLikeMarkup(ct, head) {
+			// Only markup is shown: a JSON or form body of a 2xx answer
+			// may hold a token.
+			e.BodySnippet = snippet(head, ct)
+		}
 	default:
 		e.Kind = KindConnection
 	}
 	return e
+}
+
+// looksLikeMarkup reports whether a body is an HTML or XML page rather than
+// a token response.
+func looksLikeMarkup(contentType string, head []byte) bool {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if mt == "text/html" || mt == "application/xhtml+xml" || strings.HasSuffix(mt, "/xml") {
+		return true
+	}
+	return strings.HasPrefix(strings.TrimSpace(string(head)), "<")
 }
 
 // snippet returns the first bytes of a body as printable text.

@@ -2,9 +2,17 @@ package tokenclient
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
+
+// ScopeTokenPattern is RFC 6749 3.3's scope-token,
+// 1*( %x21 / %x23-5B / %x5D-7E ), as a regular expression.
+const ScopeTokenPattern = `^[\x21\x23-\x5B\x5D-\x7E]+$`  //nolint:gosec // a pattern, not a credential
+
+// ScopeTokenRE is ScopeTokenPattern compiled.
+var ScopeTokenRE = regexp.MustCompile(ScopeTokenPattern)
 
 // ValidateScope reports whether s is a scope token as RFC 6749 3.3 defines it:
 // one or more characters from %x21 / %x23-5B / %x5D-7E, that is printable

@@ -2,14 +2,20 @@ package tokenclient
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -70,9 +76,6 @@ func IsLoopbackHost(host string) bool {
 // headers, with redirects never followed (they would re-send credentials).
 func newHTTPClient(cfg Config, counter *atomic.Int64) *http.Client {
 	base := cfg.Transport
-	if base == nil {
-		base = cleanhttp.DefaultPooledTransport() // honours HTTPS_PROXY and NO_PROXY
-	}
 	inner := &http.Client{
 		Transport:     &headerTransport{base: base, version: cfg.APIVersion, userAgent: cfg.UserAgent, counter: counter},
 		Timeout:       cfg.Timeout,
@@ -109,6 +112,28 @@ func newHTTPClient(cfg Config, counter *atomic.Int64) *http.Client {
 	}
 }
 
+// ErrNoCertificates is returned by New when CACertPEM holds no certificate.
+var ErrNoCertificates = errors.New("the CA certificate PEM holds no usable certificate; give one or more -----BEGIN CERTIFICATE----- blocks")
+
+// defaultTransport is a pooled transport that honours HTTPS_PROXY and
+// NO_PROXY, trusting the system's CAs plus those in caPEM.
+func defaultTransport(caPEM string) (*http.Transport, error) {
+	t := cleanhttp.DefaultPooledTransport()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	if strings.TrimSpace(caPEM) == "" {
+		return t, nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM([]byte(caPEM)) {
+		return nil, ErrNoCertificates
+	}
+	t.TLSClientConfig.RootCAs = pool
+	return t, nil
+}
+
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 type headerTransport struct {
@@ -128,7 +153,52 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Header.Set("User-Agent", t.userAgent)
 	}
 	t.counter.Add(1)
-	return t.base.RoundTrip(req)
+	resp, err := t.base.RoundTrip(req)
+	if info, ok := req.Context().Value(responseInfoKey{}).(*responseInfo); ok && err == nil {
+		resp.Body = info.capture(resp)
+	}
+	return resp, err
+}
+
+// responseInfoKey carries a *responseInfo in a request context, so that an
+// error about an unusable answer can say what the answer was.
+type responseInfoKey struct{}
+
+// responseInfo is the status, content type and first bytes of the last
+// response to a token request.
+type responseInfo struct {
+	mu          sync.Mutex
+	status      int
+	contentType string
+	head        []byte
+}
+
+func (i *responseInfo) capture(resp *http.Response) io.ReadCloser {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.status, i.contentType, i.head = resp.StatusCode, resp.Header.Get("Content-Type"), nil
+	return &capturingBody{ReadCloser: resp.Body, info: i}
+}
+
+func (i *responseInfo) snapshot() (int, string, []byte) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.status, i.contentType, slices.Clone(i.head)
+}
+
+type capturingBody struct {
+	io.ReadCloser
+	info *responseInfo
+}
+
+func (b *capturingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.info.mu.Lock()
+	if room := maxBodySnippet + 1 - len(b.info.head); room > 0 {
+		b.info.head = append(b.info.head, p[:min(n, room)]...)
+	}
+	b.info.mu.Unlock()
+	return n, err
 }
 
 // retryPolicy retries 429, 500, 502, 503 and 504, and connection errors
