@@ -9,7 +9,7 @@ import (
 
 // ScopeTokenPattern is RFC 6749 3.3's scope-token,
 // 1*( %x21 / %x23-5B / %x5D-7E ), as a regular expression.
-const ScopeTokenPattern = `^[\x21\x23-\x5B\x5D-\x7E]+$`  //nolint:gosec // a pattern, not a credential
+const ScopeTokenPattern = `^[\x21\x23-\x5B\x5D-\x7E]+$` //nolint:gosec // a pattern, not a credential
 
 // ScopeTokenRE is ScopeTokenPattern compiled.
 var ScopeTokenRE = regexp.MustCompile(ScopeTokenPattern)
