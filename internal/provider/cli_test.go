@@ -249,3 +249,29 @@ data "workiva_token" "narrowed" {
 		t.Error("the token appears in the plan output")
 	}
 }
+
+// A failing authentication prints neither the (wrong) secret nor anything
+// else secret, in the CLI output or in a TRACE log.
+func TestCLIFailureHidesSecret(t *testing.T) {
+	srv := iam(t, iamserver.Options{})
+	const wrong = "wrong-secret-3d1f7a99"
+	c := newCLIDir(t, fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  token_url = %q\n  auth_style = \"auto\"\n}\ndata \"workiva_token\" \"t\" {}\n", testClientID, srv.TokenURL()))
+	c.env = append(c.env, "WORKIVA_CLIENT_SECRET="+wrong)
+	logFile := filepath.Join(c.dir, "trace.log")
+	out, err := c.run([]string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logFile}, "plan", "-input=false", "-no-color")
+	if err == nil {
+		t.Fatalf("plan with a wrong secret succeeded:\n%s", out)
+	}
+	if !strings.Contains(out, "Authentication failed: HTTP 401 invalid_client") {
+		t.Errorf("unexpected output:\n%s", out)
+	}
+	for where, text := range map[string]string{"output": out, "TRACE log": c.read("trace.log")} {
+		if strings.Contains(text, wrong) {
+			t.Errorf("the secret appears in the %s", where)
+		}
+	}
+	// auto tries the header, then the body: both were sent, both refused.
+	if n := len(srv.TokenRequests()); n != 2 {
+		t.Errorf("%d token requests, want 2", n)
+	}
+}
