@@ -74,7 +74,9 @@ func newCLIDir(t *testing.T, config string) *cliDir {
 	rc := filepath.Join(dir, "terraformrc")
 	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
 		"registry.terraform.io/clientcreds/workiva", bin)
-	header := "terraform {\n  required_providers {\n    workiva = {\n      source = \"clientcreds/workiva\"\n    }\n  }\n}\n"
+	// The full source address, so that OpenTofu (whose default registry is
+	// another host) matches the same dev_overrides entry.
+	header := "terraform {\n  required_providers {\n    workiva = {\n      source = \"registry.terraform.io/clientcreds/workiva\"\n    }\n  }\n}\n"
 	for name, text := range map[string]string{rc: rcText, filepath.Join(dir, "main.tf"): header + config} {
 		if err := os.WriteFile(name, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
