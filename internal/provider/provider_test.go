@@ -71,7 +71,7 @@ func runMain(m *testing.M) int {
 
 // iam starts a local IAM server with the test client and stops it when the
 // test ends.
-func iam(t *testing.T, opts iamserver.Options) *iamserver.Server {
+func iam(t testing.TB, opts iamserver.Options) *iamserver.Server {
 	t.Helper()
 	opts.Clients = append(opts.Clients,
 		iamserver.Client{ID: testClientID, Secret: testSecret, Scopes: []string{"file:read", "graph:read"}},

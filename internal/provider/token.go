@@ -6,9 +6,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
@@ -25,6 +27,94 @@ type tokenModel struct {
 	GrantedScopes types.Set    `tfsdk:"granted_scopes"`
 	ExpiresIn     types.Int64  `tfsdk:"expires_in"`
 	ExpiresAt     types.String `tfsdk:"expires_at"`
+}
+
+// tokenAttrTypes are the attribute types of tokenModel.
+var tokenAttrTypes = map[string]attr.Type{
+	"scopes":         types.SetType{ElemType: types.StringType},
+	"require_scopes": types.BoolType,
+	"access_token":   types.StringType,
+	"token_type":     types.StringType,
+	"scope":          types.StringType,
+	"granted_scopes": types.SetType{ElemType: types.StringType},
+	"expires_in":     types.Int64Type,
+	"expires_at":     types.StringType,
+}
+
+// readTokenConfig reads the inputs of workiva_token straight from the
+// configuration's Terraform value. The framework's Config.Get (struct
+// reflection compiles a regular expression per field on every call) and
+// GetAttribute (a schema walk per attribute) were most of the provider's
+// own CPU time per read; see BENCHMARKS.md.
+func readTokenConfig(raw tftypes.Value, diags *diag.Diagnostics) tokenModel {
+	m := tokenModel{Scopes: types.SetNull(types.StringType), RequireScopes: types.BoolNull()}
+	var attrs map[string]tftypes.Value
+	if err := raw.As(&attrs); err != nil {
+		diags.AddError("Internal error", "Reading the workiva_token configuration: "+err.Error())
+		return m
+	}
+	if v := attrs["scopes"]; !v.IsKnown() {
+		m.Scopes = types.SetUnknown(types.StringType)
+	} else if !v.IsNull() {
+		var elems []tftypes.Value
+		if err := v.As(&elems); err != nil {
+			diags.AddAttributeError(path.Root("scopes"), "Internal error", "Reading scopes: "+err.Error())
+			return m
+		}
+		scopes := make([]attr.Value, 0, len(elems))
+		for _, e := range elems {
+			if !e.IsKnown() {
+				m.Scopes = types.SetUnknown(types.StringType)
+				break
+			}
+			var s string
+			if err := e.As(&s); err != nil {
+				diags.AddAttributeError(path.Root("scopes"), "Internal error", "Reading scopes: "+err.Error())
+				return m
+			}
+			scopes = append(scopes, types.StringValue(s))
+		}
+		if !m.Scopes.IsUnknown() {
+			m.Scopes = types.SetValueMust(types.StringType, scopes)
+		}
+	}
+	if v := attrs["require_scopes"]; !v.IsKnown() {
+		m.RequireScopes = types.BoolUnknown()
+	} else if !v.IsNull() {
+		var b bool
+		if err := v.As(&b); err != nil {
+			diags.AddAttributeError(path.Root("require_scopes"), "Internal error", "Reading require_scopes: "+err.Error())
+			return m
+		}
+		m.RequireScopes = types.BoolValue(b)
+	}
+	return m
+}
+
+// object is m as a types.Object, which State.Set and Result.Set take
+// without reflection.
+func (m tokenModel) object(diags *diag.Diagnostics) types.Object {
+	obj, d := types.ObjectValue(tokenAttrTypes, map[string]attr.Value{
+		"scopes":         m.Scopes,
+		"require_scopes": m.RequireScopes,
+		"access_token":   m.AccessToken,
+		"token_type":     m.TokenType,
+		"scope":          m.Scope,
+		"granted_scopes": m.GrantedScopes,
+		"expires_in":     m.ExpiresIn,
+		"expires_at":     m.ExpiresAt,
+	})
+	diags.Append(d...)
+	return obj
+}
+
+// stringSet builds a known set of strings.
+func stringSet(vs []string) types.Set {
+	elems := make([]attr.Value, len(vs))
+	for i, v := range vs {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
 }
 
 // tokenAttributeDescriptions are the attribute descriptions both schemas use.
@@ -52,9 +142,7 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 	if !m.Scopes.IsNull() && !m.Scopes.IsUnknown() {
 		requested = setStrings(m.Scopes)
 	}
-	scopes, d := types.SetValueFrom(ctx, types.StringType, nonNil(requested))
-	diags.Append(d...)
-	m.Scopes = scopes
+	m.Scopes = stringSet(requested)
 
 	if m.RequireScopes.IsNull() || m.RequireScopes.IsUnknown() {
 		m.RequireScopes = types.BoolValue(false)
@@ -72,9 +160,7 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 	m.AccessToken = types.StringValue(tok.AccessToken)
 	m.TokenType = types.StringValue(tok.TokenType)
 	m.Scope = types.StringValue(tok.Scope)
-	granted, d := types.SetValueFrom(ctx, types.StringType, nonNil(tok.GrantedScopes))
-	diags.Append(d...)
-	m.GrantedScopes = granted
+	m.GrantedScopes = stringSet(tok.GrantedScopes)
 	m.ExpiresIn = types.Int64Null()
 	if tok.HasExpiresIn {
 		m.ExpiresIn = types.Int64Value(tok.ExpiresIn)
@@ -115,11 +201,9 @@ func tokenWarnings(tok *tokenclient.Token, tokenURL string, requireScopes bool, 
 
 // unknownToken fills the computed attributes with unknown values, for
 // ephemeral resources opened before the provider's credentials are known.
-func unknownToken(ctx context.Context, data *providerData, m *tokenModel, diags *diag.Diagnostics) {
+func unknownToken(data *providerData, m *tokenModel) {
 	if m.Scopes.IsNull() {
-		scopes, d := types.SetValueFrom(ctx, types.StringType, nonNil(data.defaultScopes))
-		diags.Append(d...)
-		m.Scopes = scopes
+		m.Scopes = stringSet(data.defaultScopes)
 	}
 	if m.RequireScopes.IsNull() {
 		m.RequireScopes = types.BoolValue(false)
@@ -130,11 +214,4 @@ func unknownToken(ctx context.Context, data *providerData, m *tokenModel, diags 
 	m.GrantedScopes = types.SetUnknown(types.StringType)
 	m.ExpiresIn = types.Int64Unknown()
 	m.ExpiresAt = types.StringUnknown()
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

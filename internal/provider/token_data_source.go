@@ -75,8 +75,7 @@ func (d *TokenDataSource) Configure(_ context.Context, req datasource.ConfigureR
 
 // Read implements datasource.DataSource.
 func (d *TokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m tokenModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	m := readTokenConfig(req.Config.Raw, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -98,5 +97,9 @@ func (d *TokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if _, ok := issueToken(ctx, d.data, &m, &resp.Diagnostics); !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	obj := m.object(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, obj)...)
 }

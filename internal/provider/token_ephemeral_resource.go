@@ -96,8 +96,7 @@ func (r *TokenEphemeralResource) Configure(_ context.Context, req ephemeral.Conf
 
 // Open implements ephemeral.EphemeralResource.
 func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var m tokenModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	m := readTokenConfig(req.Config.Raw, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -108,9 +107,9 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	if r.data.client == nil {
 		// Credentials computed during plan: the token is unknown until apply,
 		// when Terraform configures the provider with known values.
-		unknownToken(ctx, r.data, &m, &resp.Diagnostics)
-		if !resp.Diagnostics.HasError() {
-			resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+		unknownToken(r.data, &m)
+		if obj := m.object(&resp.Diagnostics); !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(resp.Result.Set(ctx, obj)...)
 		}
 		return
 	}
@@ -118,7 +117,9 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+	if obj := m.object(&resp.Diagnostics); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Result.Set(ctx, obj)...)
+	}
 	if resp.Diagnostics.HasError() || tok.ExpiresAt.IsZero() {
 		return
 	}

@@ -231,7 +231,9 @@ func (c *Client) Token(ctx context.Context, scopes []string) (*Token, error) {
 		if prev != nil && c.fresh(prev) {
 			t := prev
 			c.mu.Unlock()
-			c.debug(ctx, "using cached token", map[string]any{"scopes": key, "expires_at": formatExpiry(t.ExpiresAt)})
+			if c.cfg.Logger != nil {
+				c.debug(ctx, "using cached token", map[string]any{"scopes": key, "expires_at": formatExpiry(t.ExpiresAt)})
+			}
 			return t, nil
 		}
 		if cl, ok := c.inflight[key]; ok {
