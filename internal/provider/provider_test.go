@@ -35,6 +35,10 @@ func TestMain(m *testing.M) {
 // testTmp is a directory for the whole test run, removed at its end.
 var testTmp string
 
+// savedEnv holds the WORKIVA_* variables the run started with; TestMain
+// clears them so that only the real-API tests see them.
+var savedEnv = map[string]string{}
+
 func runMain(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "workiva-provider-test-")
 	if err != nil {
@@ -52,7 +56,8 @@ func runMain(m *testing.M) int {
 	os.Setenv("CHECKPOINT_DISABLE", "1")
 	os.Unsetenv("TF_ACC_TERRAFORM_VERSION") // would download Terraform
 	for _, v := range []string{provider.EnvClientID, provider.EnvClientSecret, provider.EnvRegion, provider.EnvTokenURL} {
-		os.Unsetenv(v) // tests set what they need
+		savedEnv[v] = os.Getenv(v) // for the real-API tests
+		os.Unsetenv(v)             // the others set what they need
 	}
 
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
