@@ -93,16 +93,12 @@ ephemeral "workiva_token" "t" {}
 	})
 }
 
-// The ephemeral token works downstream: handed to a local-exec provisioner's
-// environment, it calls the protected route, which accepts it.
-func TestEphemeralTokenInProvisioner(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Fatal("this test needs curl on PATH (Debian: apt-get install curl)")
-	}
-	srv := iam(t, iamserver.Options{})
-	config := providerBlock(srv) + fmt.Sprintf(`
+// callProtectedRoute is an ephemeral token for scope handed to a local-exec
+// provisioner that calls the protected route with curl --fail.
+func callProtectedRoute(srv *iamserver.Server, scope string) string {
+	return fmt.Sprintf(`
 ephemeral "workiva_token" "api" {
-  scopes = ["file:read"]
+  scopes = [%q]
 }
 resource "terraform_data" "call" {
   provisioner "local-exec" {
@@ -112,7 +108,17 @@ resource "terraform_data" "call" {
     }
   }
 }
-`, srv.ProtectedURL())
+`, scope, srv.ProtectedURL())
+}
+
+// The ephemeral token works downstream: handed to a local-exec provisioner's
+// environment, it calls the protected route, which accepts it.
+func TestEphemeralTokenInProvisioner(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Fatal("this test needs curl on PATH (Debian: apt-get install curl)")
+	}
+	srv := iam(t, iamserver.Options{})
+	config := providerBlock(srv) + callProtectedRoute(srv, "file:read")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		TerraformVersionChecks:   ephemeralVersionChecks(),
@@ -140,19 +146,7 @@ func TestEphemeralTokenLackingScopeIsRefused(t *testing.T) {
 		t.Fatal("this test needs curl on PATH (Debian: apt-get install curl)")
 	}
 	srv := iam(t, iamserver.Options{})
-	config := providerBlock(srv) + fmt.Sprintf(`
-ephemeral "workiva_token" "api" {
-  scopes = ["graph:read"]
-}
-resource "terraform_data" "call" {
-  provisioner "local-exec" {
-    command = "curl -sSf -o /dev/null -H \"Authorization: Bearer $WORKIVA_TOKEN\" %s"
-    environment = {
-      WORKIVA_TOKEN = ephemeral.workiva_token.api.access_token
-    }
-  }
-}
-`, srv.ProtectedURL())
+	config := providerBlock(srv) + callProtectedRoute(srv, "graph:read")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		TerraformVersionChecks:   ephemeralVersionChecks(),

@@ -1,0 +1,48 @@
+package provider_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/provider"
+)
+
+// The data source and the ephemeral resource are one type in two forms:
+// their schemas must not drift apart.
+func TestTokenSchemasAgree(t *testing.T) {
+	ps := providerserver.NewProtocol6(provider.New("test")())()
+	schemas, err := ps.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, er := schemas.DataSourceSchemas["workiva_token"], schemas.EphemeralResourceSchemas["workiva_token"]
+	if ds == nil || er == nil {
+		t.Fatal("workiva_token is missing from the schema")
+	}
+	type shape struct {
+		typ                           string
+		optional, computed, sensitive bool
+	}
+	shapes := func(s *tfprotov6.Schema) map[string]shape {
+		out := map[string]shape{}
+		for _, a := range s.Block.Attributes {
+			out[a.Name] = shape{a.Type.String(), a.Optional, a.Computed, a.Sensitive}
+		}
+		return out
+	}
+	d, e := shapes(ds), shapes(er)
+	if len(d) != 8 || len(d) != len(e) {
+		t.Fatalf("data source has %d attributes, ephemeral resource %d", len(d), len(e))
+	}
+	for name, want := range d {
+		if got, ok := e[name]; !ok || got != want {
+			t.Errorf("attribute %s: data source %+v, ephemeral resource %+v", name, want, got)
+		}
+	}
+	if !d["access_token"].sensitive {
+		t.Error("access_token is not sensitive")
+	}
+}
