@@ -543,3 +543,24 @@ func TestPrivateCA(t *testing.T) {
 		t.Error("New accepted a PEM without certificates")
 	}
 }
+
+// Cancelling while waiting out a Retry-After ends the wait at once.
+func TestCancelDuringBackoff(t *testing.T) {
+	srv := startServer(t, iamserver.Options{})
+	srv.Script(iamserver.Fault{Status: 503, RetryAfter: "30"})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", MaxRetries: 3})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.Token(ctx, nil)
+	var te *tokenclient.Error
+	if !errors.As(err, &te) || te.Kind != tokenclient.KindCanceled {
+		t.Fatalf("got %v, want a cancellation", err)
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("cancellation during a 30 s Retry-After took %s", elapsed)
+	}
+	if n := len(srv.TokenRequests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
