@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -252,12 +253,34 @@ provider "echo" {
 }
 resource "echo" "t" {}
 `, testSecret, testClientID, srv.TokenURL())
+	step := resource.TestStep{
+		Config: config,
+		Check:  resource.TestCheckResourceAttr("echo.t", "data", "file:read"),
+	}
+	if cliIsOpenTofu(t) {
+		// OpenTofu requires an ephemeral result to be wholly known (computed
+		// attributes may be null, not unknown), so credentials known only at
+		// apply cannot be used with OpenTofu; the README says so.
+		step = resource.TestStep{Config: config, ExpectError: regexp.MustCompile(`not wholly known`)}
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		TerraformVersionChecks:   ephemeralVersionChecks(),
-		Steps: []resource.TestStep{{
-			Config: config,
-			Check:  resource.TestCheckResourceAttr("echo.t", "data", "file:read"),
-		}},
+		Steps:                    []resource.TestStep{step},
 	})
+}
+
+var (
+	cliKindOnce sync.Once
+	cliOpenTofu bool
+)
+
+// cliIsOpenTofu reports whether the CLI the tests run is OpenTofu.
+func cliIsOpenTofu(t *testing.T) bool {
+	t.Helper()
+	cliKindOnce.Do(func() {
+		out, err := exec.Command(terraformBinary(t), "version").Output()
+		cliOpenTofu = err == nil && strings.Contains(string(out), "OpenTofu")
+	})
+	return cliOpenTofu
 }
