@@ -6,6 +6,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/dev-overrides.sh
+source "$root/scripts/dev-overrides.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/workiva-demo.XXXXXX")
 server_pid=""
 cleanup() {
@@ -38,15 +40,7 @@ set -a
 source "$work/iam.env"
 set +a
 
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/clientcreds/workiva" = "$work/bin"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+write_dev_overrides "$work"
 cp "$root/examples/demo/main.tf" "$work/"
 
 echo "==> terraform apply (dev_overrides: $work/bin)"

@@ -4,20 +4,14 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/dev-overrides.sh
+source "$root/scripts/dev-overrides.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/workiva-examples.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/bin"
 (cd "$root" && go build -o "$work/bin/terraform-provider-workiva" .)
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/clientcreds/workiva" = "$work/bin"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+write_dev_overrides "$work"
 
 status=0
 while IFS= read -r dir; do

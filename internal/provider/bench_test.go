@@ -57,50 +57,57 @@ func tokenConfig(tb testing.TB, schema *tfprotov6.Schema) tfprotov6.DynamicValue
 	return v
 }
 
-// BenchmarkReadDataSource is one workiva_token data source read served
-// from the token cache, through the protocol server as Terraform calls it.
-func BenchmarkReadDataSource(b *testing.B) {
+// benchRPC times one protocol call on a configured server; call returns
+// the call's diagnostics, which must be empty.
+func benchRPC(b *testing.B, ephemeral bool, call func(context.Context, tfprotov6.ProviderServer, *tfprotov6.DynamicValue) ([]*tfprotov6.Diagnostic, error)) {
 	srv := iam(b, iamserver.Options{})
 	ps, schemas := configuredServer(b, srv)
-	cfg := tokenConfig(b, schemas.DataSourceSchemas["workiva_token"])
+	schema := schemas.DataSourceSchemas["workiva_token"]
+	if ephemeral {
+		schema = schemas.EphemeralResourceSchemas["workiva_token"]
+	}
+	cfg := tokenConfig(b, schema)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		resp, err := ps.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "workiva_token", Config: &cfg})
-		if err != nil || len(resp.Diagnostics) > 0 {
-			b.Fatalf("%v %+v", err, resp.Diagnostics)
+		if diags, err := call(ctx, ps, &cfg); err != nil || len(diags) > 0 {
+			b.Fatalf("%v %+v", err, diags)
 		}
 	}
+}
+
+// BenchmarkReadDataSource is one workiva_token data source read served
+// from the token cache, through the protocol server as Terraform calls it.
+func BenchmarkReadDataSource(b *testing.B) {
+	benchRPC(b, false, func(ctx context.Context, ps tfprotov6.ProviderServer, cfg *tfprotov6.DynamicValue) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := ps.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "workiva_token", Config: cfg})
+		if err != nil {
+			return nil, err
+		}
+		return resp.Diagnostics, nil
+	})
 }
 
 // BenchmarkOpenEphemeralResource is one workiva_token ephemeral resource
 // opened from the token cache.
 func BenchmarkOpenEphemeralResource(b *testing.B) {
-	srv := iam(b, iamserver.Options{})
-	ps, schemas := configuredServer(b, srv)
-	cfg := tokenConfig(b, schemas.EphemeralResourceSchemas["workiva_token"])
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := ps.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{TypeName: "workiva_token", Config: &cfg})
-		if err != nil || len(resp.Diagnostics) > 0 {
-			b.Fatalf("%v %+v", err, resp.Diagnostics)
+	benchRPC(b, true, func(ctx context.Context, ps tfprotov6.ProviderServer, cfg *tfprotov6.DynamicValue) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := ps.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{TypeName: "workiva_token", Config: cfg})
+		if err != nil {
+			return nil, err
 		}
-	}
+		return resp.Diagnostics, nil
+	})
 }
 
 // BenchmarkValidateDataSourceConfig is the validation Terraform runs for
 // every data source before reading it.
 func BenchmarkValidateDataSourceConfig(b *testing.B) {
-	srv := iam(b, iamserver.Options{})
-	ps, schemas := configuredServer(b, srv)
-	cfg := tokenConfig(b, schemas.DataSourceSchemas["workiva_token"])
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := ps.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: "workiva_token", Config: &cfg})
-		if err != nil || len(resp.Diagnostics) > 0 {
-			b.Fatalf("%v %+v", err, resp.Diagnostics)
+	benchRPC(b, false, func(ctx context.Context, ps tfprotov6.ProviderServer, cfg *tfprotov6.DynamicValue) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := ps.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: "workiva_token", Config: cfg})
+		if err != nil {
+			return nil, err
 		}
-	}
+		return resp.Diagnostics, nil
+	})
 }
