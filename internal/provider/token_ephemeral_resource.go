@@ -13,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
 var (
@@ -123,23 +121,14 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	if resp.Diagnostics.HasError() || tok.ExpiresAt.IsZero() {
 		return
 	}
-	resp.RenewAt = renewAt(tok)
+	// Renew when the token cache stops handing this token out.
+	resp.RenewAt = tok.StaleAt()
 	priv, err := json.Marshal(tokenPrivate{ExpiresAt: tok.ExpiresAt, RenewAt: resp.RenewAt, Scope: tok.Scope})
 	if err != nil {
 		resp.Diagnostics.AddError("Internal error", "Encoding private data: "+err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, priv)...)
-}
-
-// renewAt is when Terraform should call Renew: the same margin before expiry
-// at which the token cache stops handing the token out.
-func renewAt(tok *tokenclient.Token) time.Time {
-	margin := tokenclient.ReuseMargin
-	if life := tok.ExpiresAt.Sub(tok.IssuedAt); life <= 2*tokenclient.ReuseMargin {
-		margin = life / 2
-	}
-	return tok.ExpiresAt.Add(-margin)
 }
 
 // Renew implements ephemeral.EphemeralResourceWithRenew. Terraform gives

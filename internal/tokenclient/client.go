@@ -269,16 +269,22 @@ func (c *Client) Token(ctx context.Context, scopes []string) (*Token, error) {
 
 // fresh reports whether t may be handed out again.
 func (c *Client) fresh(t *Token) bool {
+	return t.ExpiresAt.IsZero() || c.now().Before(t.StaleAt())
+}
+
+// StaleAt is when the token stops being handed out: ReuseMargin before it
+// expires, or half its lifetime before for tokens that live no longer than
+// two margins (so that a 60-second token is still shared for 30 seconds).
+// It is zero for a token without expiry.
+func (t *Token) StaleAt() time.Time {
 	if t.ExpiresAt.IsZero() {
-		return true
+		return time.Time{}
 	}
 	margin := ReuseMargin
-	// Short-lived tokens: keep half their lifetime as the margin, so that a
-	// 60-second token is still shared for 30 seconds.
 	if life := t.ExpiresAt.Sub(t.IssuedAt); life <= 2*ReuseMargin {
 		margin = life / 2
 	}
-	return c.now().Add(margin).Before(t.ExpiresAt)
+	return t.ExpiresAt.Add(-margin)
 }
 
 // fetch gets a new token for scopes. When prev carries a refresh token it
