@@ -87,6 +87,7 @@ func realAPIPreCheck(t *testing.T) {
 func newRealAPI(t *testing.T, name string) *realAPI {
 	t.Helper()
 	api := &realAPI{scopes: strings.Fields(os.Getenv("WORKIVA_TEST_SCOPES"))}
+	var path string // the cassette replayed or recorded
 	switch rec := os.Getenv("WORKIVA_RECORD"); {
 	case rec == "local":
 		api.mode = modeRecordLocal
@@ -115,7 +116,8 @@ func newRealAPI(t *testing.T, name string) *realAPI {
 			api.scopes = []string{"file:read"}
 		}
 	case modeReplay:
-		path, c := loadCassette(t, name)
+		var c *cassette.Cassette
+		path, c = loadCassette(t, name)
 		if c == nil {
 			t.Skipf("no cassette %s(.yaml) to replay: record one with WORKIVA_RECORD=1 or WORKIVA_RECORD=local", path)
 		}
@@ -131,10 +133,8 @@ func newRealAPI(t *testing.T, name string) *realAPI {
 		recorder.WithReplayableInteractions(true),
 		recorder.WithSkipRequestLatency(true),
 	}
-	var path string
 	switch api.mode {
 	case modeReplay:
-		path, _ = loadCassette(t, name)
 		opts = append(opts, recorder.WithMode(recorder.ModeReplayOnly))
 	default:
 		origin := cassettes.OriginWorkiva
@@ -226,12 +226,17 @@ func (api *realAPI) providerConfig(secret, tokenURL string, extra ...string) str
 		api.clientID, secret, tokenURL, strings.Join(extra, "\n  "))
 }
 
-func (api *realAPI) scopesHCL() string {
+// scopesArg is the scopes argument of a workiva_token, or nothing when the
+// test requests the grant's scopes.
+func (api *realAPI) scopesArg() string {
+	if len(api.scopes) == 0 {
+		return ""
+	}
 	q := make([]string, len(api.scopes))
 	for i, s := range api.scopes {
 		q[i] = strconv.Quote(s)
 	}
-	return "[" + strings.Join(q, ", ") + "]"
+	return "scopes = [" + strings.Join(q, ", ") + "]"
 }
 
 // checkToken checks what any server's token must satisfy.
@@ -254,19 +259,28 @@ func (api *realAPI) checkToken(addr string) resource.TestCheckFunc {
 	)
 }
 
+// stateAttributes are the flat attributes of addr in the state.
+func stateAttributes(s *terraform.State, addr string) (map[string]string, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return nil, fmt.Errorf("%s not in state", addr)
+	}
+	return rs.Primary.Attributes, nil
+}
+
 func checkExpiry(addr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
-		}
-		in, err := strconv.ParseInt(rs.Primary.Attributes["expires_in"], 10, 64)
-		if err != nil || in <= 0 {
-			return fmt.Errorf("expires_in %q is not positive", rs.Primary.Attributes["expires_in"])
-		}
-		at, err := time.Parse(time.RFC3339, rs.Primary.Attributes["expires_at"])
+		attrs, err := stateAttributes(s, addr)
 		if err != nil {
-			return fmt.Errorf("expires_at %q: %w", rs.Primary.Attributes["expires_at"], err)
+			return err
+		}
+		in, err := strconv.ParseInt(attrs["expires_in"], 10, 64)
+		if err != nil || in <= 0 {
+			return fmt.Errorf("expires_in %q is not positive", attrs["expires_in"])
+		}
+		at, err := time.Parse(time.RFC3339, attrs["expires_at"])
+		if err != nil {
+			return fmt.Errorf("expires_at %q: %w", attrs["expires_at"], err)
 		}
 		// expires_at is counted from when the request was sent, at most a
 		// few minutes before this check runs.
@@ -279,11 +293,11 @@ func checkExpiry(addr string) resource.TestCheckFunc {
 
 func checkGrantedSubset(addr string, requested []string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
+		attrs, err := stateAttributes(s, addr)
+		if err != nil {
+			return err
 		}
-		granted := strings.Fields(rs.Primary.Attributes["scope"])
+		granted := strings.Fields(attrs["scope"])
 		if len(requested) == 0 {
 			return nil // the grant's scopes: nothing to compare with
 		}
@@ -302,13 +316,9 @@ func checkGrantedSubset(addr string, requested []string) resource.TestCheckFunc 
 
 func TestAccRealAPIToken(t *testing.T) {
 	api := newRealAPI(t, "token")
-	scopes := ""
-	if len(api.scopes) > 0 {
-		scopes = "scopes = " + api.scopesHCL()
-	}
 	api.run(t, resource.TestCase{
 		Steps: []resource.TestStep{{
-			Config: api.providerConfig(api.secret, api.tokenURL) + "data \"workiva_token\" \"t\" {\n  " + scopes + "\n}\n",
+			Config: api.providerConfig(api.secret, api.tokenURL) + "data \"workiva_token\" \"t\" {\n  " + api.scopesArg() + "\n}\n",
 			Check:  api.checkToken("data.workiva_token.t"),
 		}},
 	})
@@ -316,14 +326,10 @@ func TestAccRealAPIToken(t *testing.T) {
 
 func TestAccRealAPIEphemeralToken(t *testing.T) {
 	api := newRealAPI(t, "ephemeral")
-	scopes := ""
-	if len(api.scopes) > 0 {
-		scopes = "scopes = " + api.scopesHCL()
-	}
 	api.run(t, resource.TestCase{
 		TerraformVersionChecks: ephemeralVersionChecks(),
 		Steps: []resource.TestStep{{
-			Config: api.providerConfig(api.secret, api.tokenURL) + "ephemeral \"workiva_token\" \"t\" {\n  " + scopes + "\n}\n" + `
+			Config: api.providerConfig(api.secret, api.tokenURL) + "ephemeral \"workiva_token\" \"t\" {\n  " + api.scopesArg() + "\n}\n" + `
 provider "echo" {
   data = {
     has_token  = ephemeral.workiva_token.t.access_token != ""
