@@ -106,15 +106,7 @@ func TestProviderConnectionRefused(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "workiva" {
-  client_id     = %q
-  client_secret = %q
-  token_url     = %q
-  max_retries   = 1
-}
-data "workiva_token" "t" {}
-`, testClientID, testSecret, url),
+			Config:      providerBlockAt(url, "max_retries = 1") + "data \"workiva_token\" \"t\" {}\n",
 			ExpectError: regexp.MustCompile(inOrder("Authentication failed: could not connect", "connection refused", "reachable from this machine")),
 		}},
 	})
@@ -191,31 +183,22 @@ data "workiva_token" "t" {
 
 func TestProviderPrivateCA(t *testing.T) {
 	srv := iam(t, iamserver.Options{TLS: true})
-	base := fmt.Sprintf(`
-provider "workiva" {
-  client_id     = %q
-  client_secret = %q
-  token_url     = %q
-  max_retries   = 0
-  %%s
-}
-data "workiva_token" "t" {
-  scopes = ["file:read"]
-}
-`, testClientID, testSecret, srv.TokenURL())
+	config := func(caLine string) string {
+		return providerBlock(srv, "max_retries = 0", caLine) + "data \"workiva_token\" \"t\" {\n  scopes = [\"file:read\"]\n}\n"
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{
 			{
-				Config:      fmt.Sprintf(base, ""),
+				Config:      config(""),
 				ExpectError: regexp.MustCompile(`(?s)Authentication failed.*certificate.*ca_cert_pem`),
 			},
 			{
-				Config:      fmt.Sprintf(base, `ca_cert_pem = "not a certificate"`),
+				Config:      config(`ca_cert_pem = "not a certificate"`),
 				ExpectError: regexp.MustCompile(`(?s)ca_cert_pem.*no usable certificate`),
 			},
 			{
-				Config:            fmt.Sprintf(base, fmt.Sprintf("ca_cert_pem = %q", srv.CertPEM())),
+				Config:            config(fmt.Sprintf("ca_cert_pem = %q", srv.CertPEM())),
 				ConfigStateChecks: tokenChecks("file:read", "file:read"),
 			},
 		},

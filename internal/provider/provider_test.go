@@ -99,6 +99,12 @@ func factories() map[string]func() (tfprotov6.ProviderServer, error) {
 
 // providerBlock is a provider configuration for srv with extra attribute lines.
 func providerBlock(srv *iamserver.Server, extra ...string) string {
+	return providerBlockAt(srv.TokenURL(), extra...)
+}
+
+// providerBlockAt is a provider configuration with the test credentials for
+// the token endpoint at tokenURL, with extra attribute lines.
+func providerBlockAt(tokenURL string, extra ...string) string {
 	return fmt.Sprintf(`
 provider "workiva" {
   client_id     = %q
@@ -106,7 +112,7 @@ provider "workiva" {
   token_url     = %q
   %s
 }
-`, testClientID, testSecret, srv.TokenURL(), strings.Join(extra, "\n  "))
+`, testClientID, testSecret, tokenURL, strings.Join(extra, "\n  "))
 }
 
 // words matches the words of s in order, across the line breaks Terraform

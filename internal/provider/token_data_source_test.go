@@ -138,15 +138,7 @@ func TestDataSourceStringExpiresInNoScope(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "workiva" {
-  client_id     = %q
-  client_secret = %q
-  token_url     = %q
-  api_version   = ""
-  auth_style    = "body"
-}
-`, testClientID, testSecret, srv.LegacyTokenURL()) + `
+			Config: providerBlockAt(srv.LegacyTokenURL(), `api_version = ""`, `auth_style = "body"`) + `
 data "workiva_token" "t" {
   scopes = ["graph:read", "file:read"]
 }
@@ -158,27 +150,19 @@ data "workiva_token" "t" {
 
 func TestDataSourceLegacyPath(t *testing.T) {
 	srv := iam(t, iamserver.Options{})
-	legacy := fmt.Sprintf(`
-provider "workiva" {
-  client_id     = %q
-  client_secret = %q
-  token_url     = %q
-  api_version   = %s
-}
-data "workiva_token" "t" {
-  scopes = ["file:read"]
-}
-`, testClientID, testSecret, srv.LegacyTokenURL(), "%s")
+	legacy := func(apiVersion string) string {
+		return providerBlockAt(srv.LegacyTokenURL(), "api_version = "+apiVersion) + "data \"workiva_token\" \"t\" {\n  scopes = [\"file:read\"]\n}\n"
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(),
 		Steps: []resource.TestStep{
 			{
 				// The legacy path does not exist in API version 2026-01-01.
-				Config:      fmt.Sprintf(legacy, `"2026-01-01"`),
+				Config:      legacy(`"2026-01-01"`),
 				ExpectError: regexp.MustCompile(`(?s)HTTP 404.*api_version = ""`),
 			},
 			{
-				Config:            fmt.Sprintf(legacy, `""`),
+				Config:            legacy(`""`),
 				ConfigStateChecks: tokenChecks("file:read", "file:read"),
 			},
 		},

@@ -369,19 +369,36 @@ func TestCacheReusesAndNormalises(t *testing.T) {
 	}
 }
 
+// fakeClock is a clock the test moves by hand.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: time.Now()} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 func TestCacheRefreshesNearExpiry(t *testing.T) {
 	srv := startServer(t, iamserver.Options{})
-	var mu sync.Mutex
-	now := time.Now()
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", Now: clock})
+	clock := newFakeClock()
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", Now: clock.Now})
 	ctx := context.Background()
 	first, err := c.Token(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	advance(530 * time.Second) // 69 s left: still handed out
+	clock.Advance(530 * time.Second) // 69 s left: still handed out
 	again, err := c.Token(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -389,7 +406,7 @@ func TestCacheRefreshesNearExpiry(t *testing.T) {
 	if again.AccessToken != first.AccessToken {
 		t.Error("token with 69 s left was not reused")
 	}
-	advance(15 * time.Second) // 54 s left: fetch a new one
+	clock.Advance(15 * time.Second) // 54 s left: fetch a new one
 	fresh, err := c.Token(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -486,11 +503,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 // credentials.
 func TestRefreshTokenGrant(t *testing.T) {
 	srv := startServer(t, iamserver.Options{RefreshTokens: true})
-	var mu sync.Mutex
-	now := time.Now()
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", Now: clock})
+	clock := newFakeClock()
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", Now: clock.Now})
 	ctx := context.Background()
 
 	first, err := c.Token(ctx, []string{"file:read"})
@@ -500,7 +514,7 @@ func TestRefreshTokenGrant(t *testing.T) {
 	if first.RefreshToken == "" {
 		t.Fatal("no refresh token kept")
 	}
-	advance(560 * time.Second)
+	clock.Advance(560 * time.Second)
 	second, err := c.Token(ctx, []string{"file:read"})
 	if err != nil {
 		t.Fatal(err)
@@ -509,7 +523,7 @@ func TestRefreshTokenGrant(t *testing.T) {
 		t.Errorf("refreshed token %+v", second)
 	}
 	srv.RevokeRefreshTokens()
-	advance(560 * time.Second)
+	clock.Advance(560 * time.Second)
 	third, err := c.Token(ctx, []string{"file:read"})
 	if err != nil {
 		t.Fatalf("fallback to client credentials failed: %v", err)
