@@ -77,7 +77,8 @@ type Client struct {
 }
 
 // Fault is one scripted answer to a token request. Faults are consumed in
-// order, one per token request, before normal processing.
+// order, one per request to a token path (not the bench route), before
+// normal processing.
 type Fault struct {
 	// Delay is waited before answering (or before passing through when Status
 	// is zero). The wait ends early when the client goes away.
@@ -475,10 +476,8 @@ func (s *Server) token(r *http.Request, version string, formErr error) (int, str
 	if id == "" {
 		return http.StatusUnauthorized, "", IamError{Error: "invalid_client", ErrorDescription: "client authentication is required"}
 	}
-	s.mu.Lock()
-	client, ok := s.clients[id]
-	s.mu.Unlock()
-	if !ok || client.Secret != secret {
+	client, ok := s.authenticate(id, secret)
+	if !ok {
 		return http.StatusUnauthorized, "", IamError{Error: "invalid_client", ErrorDescription: "client authentication failed"}
 	}
 
@@ -507,6 +506,14 @@ func (s *Server) token(r *http.Request, version string, formErr error) (int, str
 		return http.StatusBadRequest, id, *errBody
 	}
 	return http.StatusOK, id, s.issue(client.ID, granted)
+}
+
+// authenticate returns the client with id when secret is its secret.
+func (s *Server) authenticate(id, secret string) (Client, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.clients[id]
+	return c, ok && c.Secret == secret
 }
 
 func basicAuth(r *http.Request) (id, secret string, ok bool) {
@@ -617,7 +624,11 @@ func (s *Server) RevokeRefreshTokens() {
 // handleBenchToken answers GET with a fresh token for the client given by
 // Basic credentials or client_id/client_secret query parameters.
 func (s *Server) handleBenchToken(w http.ResponseWriter, r *http.Request) {
-	_, _, latency := s.nextFault()
+	// Scripted faults are for the token endpoint; this route only waits the
+	// latency.
+	s.mu.Lock()
+	latency := s.latency
+	s.mu.Unlock()
 	if !sleepCtx(r, latency) {
 		s.record(r, nil, "", 0)
 		return
@@ -627,10 +638,8 @@ func (s *Server) handleBenchToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		id, secret = q.Get("client_id"), q.Get("client_secret")
 	}
-	s.mu.Lock()
-	client, found := s.clients[id]
-	s.mu.Unlock()
-	if !found || client.Secret != secret {
+	client, ok := s.authenticate(id, secret)
+	if !ok {
 		s.record(r, q, "", http.StatusUnauthorized)
 		writeJSON(w, http.StatusUnauthorized, IamError{Error: "invalid_client", ErrorDescription: "client authentication failed"})
 		return
