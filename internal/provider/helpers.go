@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -133,8 +132,6 @@ func regionHostList() string {
 	}
 	return strings.Join(parts, ", ")
 }
-
-func sortStrings(s []string) { slices.Sort(s) }
 
 func scopeValidators() []validator.String {
 	return []validator.String{

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -272,7 +273,7 @@ func unknownAttributes(cfg providerModel) []string {
 			out = append(out, name)
 		}
 	}
-	sortStrings(out)
+	slices.Sort(out)
 	return out
 }
 
