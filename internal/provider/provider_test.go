@@ -125,6 +125,23 @@ func words(s string) string {
 	return strings.Join(f, `\s+`)
 }
 
+// checkOneRequestPerConfiguration checks that consumers of the scope set
+// graph:read, under a provider whose scopes are file:read, cost between one
+// token request and one per provider configuration (Terraform configures
+// the provider once per command and phase; Configure asks for file:read).
+func checkOneRequestPerConfiguration(t *testing.T, srv *iamserver.Server, consumers int) {
+	t.Helper()
+	configures := countScope(srv, "file:read")
+	requests := countScope(srv, "graph:read")
+	t.Logf("%d consumers: %d provider configurations, %d token requests for their scope set", consumers, configures, requests)
+	if requests == 0 || configures == 0 {
+		t.Fatalf("no token requests recorded (%d configurations, %d for the consumers)", configures, requests)
+	}
+	if requests > configures {
+		t.Errorf("%d consumers caused %d token requests over %d provider configurations; want at most one per configuration", consumers, requests, configures)
+	}
+}
+
 // countScope counts the token requests srv answered 200 for exactly scope.
 func countScope(srv *iamserver.Server, scope string) int {
 	n := 0

@@ -213,13 +213,5 @@ data "workiva_token" "many" {
 			},
 		}},
 	})
-	configures := countScope(srv, "file:read")
-	reads := countScope(srv, "graph:read")
-	t.Logf("%d consumers: %d provider configurations, %d token requests for their scope set", consumers, configures, reads)
-	if reads == 0 || configures == 0 {
-		t.Fatalf("no token requests recorded (%d, %d)", configures, reads)
-	}
-	if reads > configures {
-		t.Errorf("%d consumers caused %d token requests over %d provider configurations; want at most one per configuration", consumers, reads, configures)
-	}
+	checkOneRequestPerConfiguration(t, srv, consumers)
 }

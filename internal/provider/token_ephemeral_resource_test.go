@@ -177,10 +177,5 @@ resource "echo" "t" {}
 			},
 		}},
 	})
-	configures := countScope(srv, "file:read")
-	opens := countScope(srv, "graph:read")
-	t.Logf("%d ephemeral consumers: %d provider configurations, %d token requests for their scope set", consumers, configures, opens)
-	if opens == 0 || opens > configures {
-		t.Errorf("%d consumers caused %d token requests over %d provider configurations; want between 1 and one per configuration", consumers, opens, configures)
-	}
+	checkOneRequestPerConfiguration(t, srv, consumers)
 }
