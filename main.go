@@ -7,7 +7,6 @@ import (
 	"context"
 	"flag"
 	"log"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -27,7 +26,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	quietUnreadLogs(os.LookupEnv, os.Setenv)
+	provider.QuietUnreadLogs()
 
 	opts := providerserver.ServeOpts{
 		Address: "registry.terraform.io/clientcreds/workiva",
@@ -35,31 +34,5 @@ func main() {
 	}
 	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
 		log.Fatal(err.Error())
-	}
-}
-
-// logEnv are the variables under which someone reads the provider's logs:
-// Terraform shows them for TF_LOG or TF_LOG_PROVIDER (written to
-// TF_LOG_PATH), terraform-plugin-testing for TF_ACC_LOG_PATH, and the SDK
-// levels can be set one by one.
-var logEnv = []string{
-	"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PATH", "TF_ACC_LOG_PATH", "TF_LOG_PATH_MASK",
-	"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_WORKIVA",
-}
-
-// quietUnreadLogs turns the plugin SDK's loggers off when none of logEnv is
-// set. The SDK logs every RPC at TRACE by default and leaves filtering to
-// Terraform, which throws the lines away unless TF_LOG or TF_LOG_PROVIDER is
-// set: serialising, sending and discarding them cost about half of each
-// data source read (see BENCHMARKS.md). With any of logEnv set, nothing
-// changes.
-func quietUnreadLogs(lookup func(string) (string, bool), set func(string, string) error) {
-	for _, name := range logEnv {
-		if v, ok := lookup(name); ok && v != "" {
-			return
-		}
-	}
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_WORKIVA"} {
-		_ = set(name, "off")
 	}
 }

@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock/clocktest"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 )
 
@@ -144,9 +144,8 @@ func TestTokenEndpoint(t *testing.T) {
 }
 
 func TestProtectedRoute(t *testing.T) {
-	var mu sync.Mutex
-	now := time.Now()
-	s := start(t, iamserver.Options{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	clock := clocktest.New()
+	s := start(t, iamserver.Options{Clock: clock})
 	token := func(id, secret string) string {
 		a := post(t, s.TokenURL(), map[string]string{"X-Version": iamserver.CurrentVersion, "Authorization": basic(id, secret)}, url.Values{"grant_type": {"client_credentials"}})
 		return a.body["access_token"].(string)
@@ -173,9 +172,7 @@ func TestProtectedRoute(t *testing.T) {
 		!strings.Contains(a.header.Get("WWW-Authenticate"), `scope="file:read"`) {
 		t.Errorf("token without the scope: %d %q", a.status, a.header.Get("WWW-Authenticate"))
 	}
-	mu.Lock()
-	now = now.Add(600 * time.Second)
-	mu.Unlock()
+	clock.Advance(600 * time.Second)
 	if a := get("Bearer " + reader); a.status != 401 || !strings.Contains(a.header.Get("WWW-Authenticate"), "expired") {
 		t.Errorf("expired token: %d %q", a.status, a.header.Get("WWW-Authenticate"))
 	}

@@ -6,20 +6,15 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -27,43 +22,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
-
-// Environment variables the provider reads when an attribute is not set.
-const (
-	EnvClientID     = "WORKIVA_CLIENT_ID"
-	EnvClientSecret = "WORKIVA_CLIENT_SECRET" //nolint:gosec // the variable's name, not a credential
-	EnvRegion       = "WORKIVA_REGION"
-	EnvTokenURL     = "WORKIVA_TOKEN_URL" //nolint:gosec // the variable's name, not a credential
-)
-
-// DefaultAPIVersion is the Workiva API version sent as X-Version.
-const DefaultAPIVersion = "2026-01-01"
-
-// Regions maps each Workiva region to its API host; DefaultRegion is used
-// when none is configured.
-var (
-	regionNames = []string{"us", "eu", "apac"}
-	regionHosts = map[string]string{
-		"us":   "https://api.app.wdesk.com",
-		"eu":   "https://api.eu.wdesk.com",
-		"apac": "https://api.apac.wdesk.com",
-	}
-)
-
-// DefaultRegion is the region used when neither region nor WORKIVA_REGION is set.
-const DefaultRegion = "us"
-
-// RegionTokenURL returns the current token endpoint of a region.
-func RegionTokenURL(region string) string { return regionHosts[region] + "/oauth2/token" }
-
-// Options are test hooks that no user-visible attribute reaches.
-type Options struct {
-	// Transport replaces the HTTP transport of the token client (record and
-	// replay, fault injection).
-	Transport http.RoundTripper
-}
 
 var (
 	_ provider.Provider                       = (*WorkivaProvider)(nil)
@@ -73,33 +34,31 @@ var (
 // WorkivaProvider is the provider implementation.
 type WorkivaProvider struct {
 	version string
-	opts    Options
-}
-
-// providerModel maps the provider schema.
-type providerModel struct {
-	ClientID       types.String `tfsdk:"client_id"`
-	ClientSecret   types.String `tfsdk:"client_secret"`
-	Region         types.String `tfsdk:"region"`
-	TokenURL       types.String `tfsdk:"token_url"`
-	APIVersion     types.String `tfsdk:"api_version"`
-	Scopes         types.Set    `tfsdk:"scopes"`
-	AuthStyle      types.String `tfsdk:"auth_style"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	CACertPEM      types.String `tfsdk:"ca_cert_pem"`
+	// transport replaces the token client's HTTP transport and clock tells
+	// the time; both are nil in production (the default transport, the
+	// system clock) and injected by tests.
+	transport http.RoundTripper
+	clock     clock.Clock
 }
 
 // New returns the provider factory providerserver.Serve expects.
 func New(version string) func() provider.Provider {
-	return NewWithOptions(version, Options{})
+	return func() provider.Provider {
+		return &WorkivaProvider{version: version, clock: clock.System()}
+	}
 }
 
-// NewWithOptions is New with test hooks.
-func NewWithOptions(version string, opts Options) func() provider.Provider {
-	return func() provider.Provider {
-		return &WorkivaProvider{version: version, opts: opts}
-	}
+// providerData is what Configure hands to data sources and ephemeral
+// resources: one token client, and so one token cache, per provider
+// instance, and the clock.
+type providerData struct {
+	// client is nil while pendingReason says why (unknown configuration).
+	client        *tokenclient.Client
+	pendingReason string
+	clientID      string
+	secret        string
+	defaultScopes []string
+	clock         clock.Clock
 }
 
 // Metadata implements provider.Provider.
@@ -130,7 +89,7 @@ func (p *WorkivaProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Workiva region whose IAM endpoint to use: " + quoteList(regionNames) + " (" + regionHostList() + "). " +
-					"Defaults to the `" + EnvRegion + "` environment variable, then `" + DefaultRegion + "`. Ignored when `token_url` is set.",
+					"Defaults to the `" + EnvRegion + "` environment variable, then `" + defaultRegion + "`. Ignored when `token_url` is set.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(regionNames...)},
 			},
@@ -190,7 +149,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 
-	data := &providerData{}
+	data := &providerData{clock: clock.OrSystem(p.clock)}
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 
@@ -207,16 +166,13 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	ctx = maskSecrets(ctx, settings.client.ClientSecret)
 
-	settings.client.Transport = p.opts.Transport
+	settings.client.Transport = p.transport
+	settings.client.Clock = data.clock
 	settings.client.UserAgent = p.userAgent(req.TerraformVersion)
 	settings.client.Logger = tflogLogger{}
 	client, err := tokenclient.New(settings.client)
 	if err != nil {
-		attr := path.Root("token_url")
-		if errors.Is(err, tokenclient.ErrNoCertificates) {
-			attr = path.Root("ca_cert_pem")
-		}
-		resp.Diagnostics.AddAttributeError(attr, "Invalid provider configuration", err.Error())
+		resp.Diagnostics.Append(invalidClientConfigDiagnostic(err))
 		return
 	}
 	data.client = client
@@ -227,8 +183,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 	// Authenticate now, so that wrong credentials fail here, once, rather
 	// than in every data source and ephemeral resource.
 	if _, err := client.Token(ctx, settings.scopes); err != nil {
-		summary, detail := errorDiagnostic("Authentication failed", err, data.clientID)
-		resp.Diagnostics.AddError(summary, detail)
+		resp.Diagnostics.Append(tokenErrorDiagnostic("Authentication failed", err, data.clientID))
 		return
 	}
 	tflog.Debug(ctx, "provider authenticated", map[string]any{"token_url": client.TokenURL()})
@@ -253,101 +208,4 @@ func (p *WorkivaProvider) DataSources(context.Context) []func() datasource.DataS
 // EphemeralResources implements provider.ProviderWithEphemeralResources.
 func (p *WorkivaProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewTokenEphemeralResource}
-}
-
-// settings is the provider configuration resolved against the environment.
-type settings struct {
-	client tokenclient.Config
-	scopes []string
-}
-
-func unknownAttributes(cfg providerModel) []string {
-	var out []string
-	for name, v := range map[string]interface{ IsUnknown() bool }{
-		"client_id": cfg.ClientID, "client_secret": cfg.ClientSecret, "region": cfg.Region,
-		"token_url": cfg.TokenURL, "api_version": cfg.APIVersion, "scopes": cfg.Scopes,
-		"auth_style": cfg.AuthStyle, "request_timeout": cfg.RequestTimeout, "max_retries": cfg.MaxRetries,
-		"ca_cert_pem": cfg.CACertPEM,
-	} {
-		if v.IsUnknown() {
-			out = append(out, name)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-type diagAdder interface {
-	AddAttributeError(path.Path, string, string)
-}
-
-// resolveSettings applies environment variables and defaults. Configuration
-// wins over the environment.
-func resolveSettings(cfg providerModel, diags diagAdder) settings {
-	var s settings
-	s.client.ClientID = stringOrEnv(cfg.ClientID, EnvClientID)
-	s.client.ClientSecret = stringOrEnv(cfg.ClientSecret, EnvClientSecret)
-	if s.client.ClientID == "" {
-		diags.AddAttributeError(path.Root("client_id"), "Missing client_id",
-			"The provider needs the client id of an API grant. Set client_id in the provider block or the "+EnvClientID+" environment variable.")
-	}
-	if s.client.ClientSecret == "" {
-		diags.AddAttributeError(path.Root("client_secret"), "Missing client_secret",
-			"The provider needs the client secret of an API grant. Set the "+EnvClientSecret+" environment variable (preferred) or client_secret in the provider block.")
-	}
-
-	region := cfg.Region.ValueString()
-	regionFrom := "region"
-	if cfg.Region.IsNull() {
-		region, regionFrom = os.Getenv(EnvRegion), EnvRegion
-	}
-	region = strings.ToLower(strings.TrimSpace(region))
-	if region == "" {
-		region = DefaultRegion
-	}
-	tokenURL := cfg.TokenURL.ValueString()
-	urlFrom := "token_url"
-	if cfg.TokenURL.IsNull() {
-		tokenURL, urlFrom = os.Getenv(EnvTokenURL), EnvTokenURL
-	}
-	if tokenURL == "" {
-		if _, ok := regionHosts[region]; !ok {
-			diags.AddAttributeError(path.Root("region"), "Unknown region",
-				fmt.Sprintf("%s is %q; it must be one of %s.", regionFrom, region, quoteList(regionNames)))
-		}
-		tokenURL = RegionTokenURL(region)
-	} else if _, err := tokenclient.ValidateTokenURL(tokenURL); err != nil {
-		diags.AddAttributeError(path.Root("token_url"), "Invalid token_url",
-			fmt.Sprintf("The token endpoint (from %s) is not usable: %s.", urlFrom, err))
-	}
-	s.client.TokenURL = tokenURL
-
-	s.client.APIVersion = DefaultAPIVersion
-	if !cfg.APIVersion.IsNull() {
-		s.client.APIVersion = cfg.APIVersion.ValueString()
-	}
-	s.client.AuthStyle = tokenclient.AuthStyle(cfg.AuthStyle.ValueString())
-
-	s.client.Timeout = tokenclient.DefaultTimeout
-	if !cfg.RequestTimeout.IsNull() {
-		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
-		if err != nil || d <= 0 { // the validator has said so already
-			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout", "request_timeout must be a positive duration such as \"30s\".")
-		}
-		s.client.Timeout = d
-	}
-	s.client.MaxRetries = tokenclient.DefaultMaxRetries
-	if !cfg.MaxRetries.IsNull() {
-		s.client.MaxRetries = int(cfg.MaxRetries.ValueInt64())
-	}
-	s.client.CACertPEM = cfg.CACertPEM.ValueString()
-	s.scopes = setStrings(cfg.Scopes)
-	return s
-}
-
-func stringOrEnv(v types.String, env string) string {
-	if !v.IsNull() {
-		return v.ValueString()
-	}
-	return os.Getenv(env)
 }

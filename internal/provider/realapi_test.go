@@ -201,7 +201,7 @@ func replayedEndpoint(t *testing.T, c *cassette.Cassette) (string, []string) {
 
 func (api *realAPI) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"workiva": providerserver.NewProtocol6WithError(provider.NewWithOptions("test", provider.Options{Transport: api.transport})()),
+		"workiva": providerserver.NewProtocol6WithError(provider.NewWithTransport("test", api.transport, nil)()),
 		"echo":    echoprovider.NewProviderServer(),
 	}
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -16,8 +15,8 @@ import (
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
-// tokenModel is the schema of workiva_token, shared by the data source and
-// the ephemeral resource.
+// tokenModel is workiva_token, shared by the data source and the ephemeral
+// resource. Its attributes are described in tokenAttributes.
 type tokenModel struct {
 	Scopes        types.Set    `tfsdk:"scopes"`
 	RequireScopes types.Bool   `tfsdk:"require_scopes"`
@@ -29,81 +28,93 @@ type tokenModel struct {
 	ExpiresAt     types.String `tfsdk:"expires_at"`
 }
 
-// tokenAttrTypes are the attribute types of tokenModel.
-var tokenAttrTypes = map[string]attr.Type{
-	"scopes":         types.SetType{ElemType: types.StringType},
-	"require_scopes": types.BoolType,
-	"access_token":   types.StringType,
-	"token_type":     types.StringType,
-	"scope":          types.StringType,
-	"granted_scopes": types.SetType{ElemType: types.StringType},
-	"expires_in":     types.Int64Type,
-	"expires_at":     types.StringType,
-}
-
 // readTokenConfig reads the inputs of workiva_token straight from the
 // configuration's Terraform value. The framework's Config.Get (struct
 // reflection compiles a regular expression per field on every call) and
 // GetAttribute (a schema walk per attribute) were most of the provider's
 // own CPU time per read; see BENCHMARKS.md.
 func readTokenConfig(raw tftypes.Value, diags *diag.Diagnostics) tokenModel {
-	m := tokenModel{Scopes: types.SetNull(types.StringType), RequireScopes: types.BoolNull()}
+	var m tokenModel
 	var attrs map[string]tftypes.Value
 	if err := raw.As(&attrs); err != nil {
 		diags.AddError("Internal error", "Reading the workiva_token configuration: "+err.Error())
 		return m
 	}
-	if v := attrs["scopes"]; !v.IsKnown() {
-		m.Scopes = types.SetUnknown(types.StringType)
-	} else if !v.IsNull() {
-		var elems []tftypes.Value
-		if err := v.As(&elems); err != nil {
-			diags.AddAttributeError(path.Root("scopes"), "Internal error", "Reading scopes: "+err.Error())
+	for _, a := range tokenAttributes {
+		if !a.input {
+			continue
+		}
+		if err := readInput(attrs[a.name], a.field(&m)); err != nil {
+			diags.AddAttributeError(path.Root(a.name), "Internal error", "Reading "+a.name+": "+err.Error())
 			return m
 		}
-		scopes := make([]attr.Value, 0, len(elems))
+	}
+	return m
+}
+
+// readInput sets a model field from a configuration value.
+func readInput(v tftypes.Value, field any) error {
+	switch p := field.(type) {
+	case *types.Set:
+		*p = types.SetNull(types.StringType)
+		if !v.IsKnown() {
+			*p = types.SetUnknown(types.StringType)
+			return nil
+		}
+		if v.IsNull() {
+			return nil
+		}
+		var elems []tftypes.Value
+		if err := v.As(&elems); err != nil {
+			return err
+		}
+		values := make([]attr.Value, 0, len(elems))
 		for _, e := range elems {
 			if !e.IsKnown() {
-				m.Scopes = types.SetUnknown(types.StringType)
-				break
+				*p = types.SetUnknown(types.StringType)
+				return nil
 			}
 			var s string
 			if err := e.As(&s); err != nil {
-				diags.AddAttributeError(path.Root("scopes"), "Internal error", "Reading scopes: "+err.Error())
-				return m
+				return err
 			}
-			scopes = append(scopes, types.StringValue(s))
+			values = append(values, types.StringValue(s))
 		}
-		if !m.Scopes.IsUnknown() {
-			m.Scopes = types.SetValueMust(types.StringType, scopes)
+		*p = types.SetValueMust(types.StringType, values)
+	case *types.Bool:
+		*p = types.BoolNull()
+		if !v.IsKnown() {
+			*p = types.BoolUnknown()
+		} else if !v.IsNull() {
+			var b bool
+			if err := v.As(&b); err != nil {
+				return err
+			}
+			*p = types.BoolValue(b)
+		}
+	case *types.String:
+		*p = types.StringNull()
+		if !v.IsKnown() {
+			*p = types.StringUnknown()
+		} else if !v.IsNull() {
+			var s string
+			if err := v.As(&s); err != nil {
+				return err
+			}
+			*p = types.StringValue(s)
 		}
 	}
-	if v := attrs["require_scopes"]; !v.IsKnown() {
-		m.RequireScopes = types.BoolUnknown()
-	} else if !v.IsNull() {
-		var b bool
-		if err := v.As(&b); err != nil {
-			diags.AddAttributeError(path.Root("require_scopes"), "Internal error", "Reading require_scopes: "+err.Error())
-			return m
-		}
-		m.RequireScopes = types.BoolValue(b)
-	}
-	return m
+	return nil
 }
 
 // object is m as a types.Object, which State.Set and Result.Set take
 // without reflection.
 func (m tokenModel) object(diags *diag.Diagnostics) types.Object {
-	obj, d := types.ObjectValue(tokenAttrTypes, map[string]attr.Value{
-		"scopes":         m.Scopes,
-		"require_scopes": m.RequireScopes,
-		"access_token":   m.AccessToken,
-		"token_type":     m.TokenType,
-		"scope":          m.Scope,
-		"granted_scopes": m.GrantedScopes,
-		"expires_in":     m.ExpiresIn,
-		"expires_at":     m.ExpiresAt,
-	})
+	values := make(map[string]attr.Value, len(tokenAttributes))
+	for _, a := range tokenAttributes {
+		values[a.name] = valueOf(a.field(&m))
+	}
+	obj, d := types.ObjectValue(tokenAttrTypes, values)
 	diags.Append(d...)
 	return obj
 }
@@ -117,22 +128,19 @@ func stringSet(vs []string) types.Set {
 	return types.SetValueMust(types.StringType, elems)
 }
 
-// tokenAttributeDescriptions are the attribute descriptions both schemas use.
-var tokenAttributeDescriptions = map[string]string{ //nolint:gosec // documentation text, not credentials
-	"scopes": "Scopes to request, such as `file:read`. Defaults to the provider's `scopes`; when neither is set, " +
-		"the server grants the API grant's scopes. Tokens are cached per scope set, so every `workiva_token` " +
-		"asking for the same scopes shares one token request.",
-	"require_scopes": "When `true`, a token granted without any of the requested `scopes` is an error that lists the " +
-		"missing ones, so a pipeline stops when an API grant lacks a scope it needs. When `false` (the default), " +
-		"the token is issued with a warning naming them.",
-	"access_token": "The bearer token, for an `Authorization: Bearer <token>` header.",
-	"token_type":   "The token type the server returned, normally `Bearer`.",
-	"scope": "The granted scope exactly as the server returned it (space-separated). The server may grant fewer " +
-		"scopes than requested; when it returns no scope, this is the requested scope (RFC 6749 section 5.1).",
-	"granted_scopes": "`scope` split on spaces.",
-	"expires_in":     "Lifetime of the token in seconds, as the server returned it (Workiva: `599`). Null when the server gave none.",
-	"expires_at": "RFC 3339 UTC time at which the token expires, counted from when the request was sent. " +
-		"Null when the server gave no lifetime.",
+// setStrings returns the elements of a known set of strings as normalised
+// scopes; nil for a null or unknown set.
+func setStrings(s types.Set) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	out := make([]string, 0, len(s.Elements()))
+	for _, e := range s.Elements() {
+		if v, ok := e.(types.String); ok && !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
+	}
+	return tokenclient.NormalizeScopes(out)
 }
 
 // issueToken fetches (or reuses) the token m asks for and fills m's computed
@@ -143,7 +151,6 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 		requested = setStrings(m.Scopes)
 	}
 	m.Scopes = stringSet(requested)
-
 	if m.RequireScopes.IsNull() || m.RequireScopes.IsUnknown() {
 		m.RequireScopes = types.BoolValue(false)
 	}
@@ -151,8 +158,7 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 	ctx = maskSecrets(ctx, data.secret)
 	tok, err := data.client.Token(ctx, requested)
 	if err != nil {
-		summary, detail := errorDiagnostic("Token request failed", err, data.clientID)
-		diags.AddError(summary, detail)
+		diags.Append(tokenErrorDiagnostic("Token request failed", err, data.clientID))
 		return nil, false
 	}
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, tok.AccessToken)
@@ -176,29 +182,6 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 	return tok, !diags.HasError()
 }
 
-// tokenWarnings reports what is unusual about an issued token.
-func tokenWarnings(tok *tokenclient.Token, tokenURL string, requireScopes bool, diags *diag.Diagnostics) {
-	if missing := tokenclient.MissingScopes(tok.RequestedScopes, tok.GrantedScopes); len(missing) > 0 && tok.ScopeReturned {
-		detail := fmt.Sprintf("The server at %s granted %q; missing from the requested scopes: %s. API requests that need "+
-			"them will be refused. Check the scopes of the API grant (Workiva: Organization Admin > Security > Provisioning).",
-			tokenURL, tok.Scope, strings.Join(missing, ", "))
-		if requireScopes {
-			diags.AddAttributeError(path.Root("scopes"), "Token granted without required scopes", detail+" (require_scopes is true.)")
-		} else {
-			diags.AddAttributeWarning(path.Root("scopes"), "Token granted with fewer scopes than requested",
-				detail+" Set require_scopes = true to make this an error.")
-		}
-	}
-	if !tok.HasExpiresIn {
-		diags.AddAttributeWarning(path.Root("expires_at"), "Token lifetime unknown",
-			"The token response carried no expires_in, so expires_at is null. Treat the token as short-lived.")
-	}
-	if tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "Bearer") {
-		diags.AddAttributeWarning(path.Root("token_type"), "Token type is not Bearer",
-			fmt.Sprintf("The server returned token_type %q. Consumers that send \"Authorization: Bearer\" may be refused.", tok.TokenType))
-	}
-}
-
 // unknownToken fills the computed attributes with unknown values, for
 // ephemeral resources opened before the provider's credentials are known.
 func unknownToken(data *providerData, m *tokenModel) {
@@ -208,10 +191,19 @@ func unknownToken(data *providerData, m *tokenModel) {
 	if m.RequireScopes.IsNull() {
 		m.RequireScopes = types.BoolValue(false)
 	}
-	m.AccessToken = types.StringUnknown()
-	m.TokenType = types.StringUnknown()
-	m.Scope = types.StringUnknown()
-	m.GrantedScopes = types.SetUnknown(types.StringType)
-	m.ExpiresIn = types.Int64Unknown()
-	m.ExpiresAt = types.StringUnknown()
+	for _, a := range tokenAttributes {
+		if a.input {
+			continue
+		}
+		switch p := a.field(m).(type) {
+		case *types.String:
+			*p = types.StringUnknown()
+		case *types.Bool:
+			*p = types.BoolUnknown()
+		case *types.Int64:
+			*p = types.Int64Unknown()
+		case *types.Set:
+			*p = types.SetUnknown(types.StringType)
+		}
+	}
 }

@@ -3,15 +3,12 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -28,7 +25,6 @@ const privateKey = "token"
 // TokenEphemeralResource is the workiva_token ephemeral resource.
 type TokenEphemeralResource struct {
 	data *providerData
-	now  func() time.Time
 }
 
 // tokenPrivate is what Open leaves for Renew (never the token itself).
@@ -40,7 +36,7 @@ type tokenPrivate struct {
 
 // NewTokenEphemeralResource returns a new workiva_token ephemeral resource.
 func NewTokenEphemeralResource() ephemeral.EphemeralResource {
-	return &TokenEphemeralResource{now: time.Now}
+	return &TokenEphemeralResource{}
 }
 
 // Metadata implements ephemeral.EphemeralResource.
@@ -50,7 +46,6 @@ func (r *TokenEphemeralResource) Metadata(_ context.Context, req ephemeral.Metad
 
 // Schema implements ephemeral.EphemeralResource.
 func (r *TokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	desc := tokenAttributeDescriptions
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Issues an OAuth2 access token with the provider's client credentials, **without storing it** " +
 			"in the Terraform state or plan (Terraform 1.10 or later). Reference it from provider configuration, " +
@@ -59,22 +54,7 @@ func (r *TokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 			"shared by all `workiva_token` in the configuration). A Workiva token lasts about 10 minutes; Terraform cannot " +
 			"hand a renewed token to consumers that already received one, so shortly before expiry the provider warns " +
 			"when the token in use expires.",
-		Attributes: map[string]schema.Attribute{
-			"scopes": schema.SetAttribute{
-				MarkdownDescription: desc["scopes"],
-				ElementType:         types.StringType,
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(scopeValidators()...)},
-			},
-			"require_scopes": schema.BoolAttribute{MarkdownDescription: desc["require_scopes"], Optional: true, Computed: true},
-			"access_token":   schema.StringAttribute{MarkdownDescription: desc["access_token"], Computed: true, Sensitive: true},
-			"token_type":     schema.StringAttribute{MarkdownDescription: desc["token_type"], Computed: true},
-			"scope":          schema.StringAttribute{MarkdownDescription: desc["scope"], Computed: true},
-			"granted_scopes": schema.SetAttribute{MarkdownDescription: desc["granted_scopes"], ElementType: types.StringType, Computed: true},
-			"expires_in":     schema.Int64Attribute{MarkdownDescription: desc["expires_in"], Computed: true},
-			"expires_at":     schema.StringAttribute{MarkdownDescription: desc["expires_at"], Computed: true},
-		},
+		Attributes: ephemeralTokenAttributes(),
 	}
 }
 
@@ -85,8 +65,7 @@ func (r *TokenEphemeralResource) Configure(_ context.Context, req ephemeral.Conf
 	}
 	data, ok := req.ProviderData.(*providerData)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected Ephemeral Resource Configure Type",
-			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		resp.Diagnostics.Append(unexpectedProviderDataDiagnostic("Ephemeral Resource", req.ProviderData))
 		return
 	}
 	r.data = data
@@ -99,7 +78,7 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 		return
 	}
 	if r.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The workiva provider was not configured before the ephemeral resource was opened. Please report this issue to the provider developers.")
+		resp.Diagnostics.Append(notConfiguredDiagnostic("ephemeral resource was opened"))
 		return
 	}
 	if r.data.client == nil {
@@ -141,10 +120,11 @@ func (r *TokenEphemeralResource) Renew(ctx context.Context, req ephemeral.RenewR
 	if !ok {
 		return
 	}
-	summary, detail := expiryWarning(p, r.now())
-	tflog.Warn(ctx, summary+": "+detail)
-	resp.Diagnostics.AddWarning(summary, detail)
-	if r.now().Before(p.ExpiresAt) {
+	now := r.now()
+	warning := expiryWarning(p, now)
+	tflog.Warn(ctx, warning.Summary()+": "+warning.Detail())
+	resp.Diagnostics.Append(warning)
+	if now.Before(p.ExpiresAt) {
 		resp.RenewAt = p.ExpiresAt // once more, at expiry
 	}
 }
@@ -155,11 +135,20 @@ func (r *TokenEphemeralResource) Renew(ctx context.Context, req ephemeral.RenewR
 // after (or just before) it expired.
 func (r *TokenEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
 	p, ok := readPrivate(ctx, req.Private, &resp.Diagnostics)
-	if !ok || r.now().Before(p.RenewAt) {
+	if !ok {
 		return
 	}
-	summary, detail := expiryWarning(p, r.now())
-	resp.Diagnostics.AddWarning(summary, detail)
+	if now := r.now(); !now.Before(p.RenewAt) {
+		resp.Diagnostics.Append(expiryWarning(p, now))
+	}
+}
+
+// now is the provider's clock (the system clock before Configure).
+func (r *TokenEphemeralResource) now() time.Time {
+	if r.data == nil {
+		return clock.System().Now()
+	}
+	return r.data.clock.Now()
 }
 
 type privateGetter interface {
@@ -181,23 +170,4 @@ func readPrivate(ctx context.Context, priv privateGetter, diags *diag.Diagnostic
 		return p, false
 	}
 	return p, true
-}
-
-// expiryWarning says when the token handed to consumers expires (or
-// expired) and what to do about it.
-func expiryWarning(p tokenPrivate, now time.Time) (string, string) {
-	at := p.ExpiresAt.UTC().Format(time.RFC3339)
-	if now.Before(p.ExpiresAt) {
-		return "Workiva token expires soon",
-			fmt.Sprintf("The access token (scope %q) that this run handed to its consumers expires at %s, in %s. "+
-				"Terraform cannot give them a new token during this run: operations that use it after that time will "+
-				"be refused with HTTP 401. If this run needs longer, split it into shorter applies (for example with "+
-				"-target) or move the long-running work out of the apply.",
-				p.Scope, at, p.ExpiresAt.Sub(now).Round(time.Second))
-	}
-	return "Workiva token expired during this run",
-		fmt.Sprintf("The access token (scope %q) that this run handed to its consumers expired at %s, %s before "+
-			"Terraform finished with it. Operations that used it after that time were refused (HTTP 401) and may "+
-			"need to run again: run terraform apply again for a fresh token, and split long runs into shorter applies.",
-			p.Scope, at, now.Sub(p.ExpiresAt).Round(time.Second))
 }

@@ -34,7 +34,7 @@ func TestTokenSchemasAgree(t *testing.T) {
 		return out
 	}
 	d, e := shapes(ds), shapes(er)
-	if len(d) != 8 || len(d) != len(e) {
+	if len(d) != provider.TokenAttributeCount || len(d) != len(e) {
 		t.Fatalf("data source has %d attributes, ephemeral resource %d", len(d), len(e))
 	}
 	for name, want := range d {

@@ -4,9 +4,12 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
 )
 
 func TestBackoff(t *testing.T) {
+	backoff := backoff(clock.System())
 	withRetryAfter := func(v string) *http.Response {
 		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {v}}}
 	}

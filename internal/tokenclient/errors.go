@@ -23,10 +23,11 @@ const (
 	// KindServer: the endpoint answered with an error status or an OAuth2
 	// error body.
 	KindServer ErrorKind = "server"
-	// KindResponse: the endpoint answered 2xx with a body that is not a
-	// usable token response.
+	// KindResponse: the endpoint answered 2xx, and the body, read in full,
+	// is not a usable token response.
 	KindResponse ErrorKind = "response"
-	// KindConnection: no answer (refused, DNS, TLS, reset).
+	// KindConnection: no complete answer (refused, DNS, TLS, a connection
+	// reset before or while the body was read).
 	KindConnection ErrorKind = "connection"
 	// KindTimeout: no answer within the request timeout.
 	KindTimeout ErrorKind = "timeout"
@@ -37,8 +38,8 @@ const (
 // maxBodySnippet is how much of a non-OAuth2 error body an Error keeps.
 const maxBodySnippet = 256
 
-// Error is a failed token request. Its fields never hold the client secret
-// or a token.
+// Error is a failed token request: the facts of what happened, for callers
+// to word. Its fields never hold the client secret or a token.
 type Error struct {
 	Kind     ErrorKind
 	TokenURL string
@@ -55,121 +56,76 @@ type Error struct {
 	BodySnippet string
 	// Location is the redirect target of a 3xx answer.
 	Location string
+	// UntrustedCertificate reports that the TLS handshake failed because
+	// the endpoint's certificate was not trusted: unknown authority, another
+	// host name, or invalid.
+	UntrustedCertificate bool
 	// Err is the underlying error.
 	Err error
 }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Error implements error with a one-line summary.
-func (e *Error) Error() string { return "token request to " + e.TokenURL + " failed: " + e.Summary() }
-
-// Summary says what happened, without the URL.
-func (e *Error) Summary() string {
+// Error implements error with the facts on one line.
+func (e *Error) Error() string {
+	contentType := e.ContentType
+	if contentType == "" {
+		contentType = "no content type"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "token request to %s failed: ", e.TokenURL)
 	switch e.Kind {
 	case KindServer:
-		s := fmt.Sprintf("HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+		fmt.Fprintf(&b, "HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 		if e.Code != "" {
-			s += fmt.Sprintf(", error %q", e.Code)
+			fmt.Fprintf(&b, ", error %q", e.Code)
 		}
 		if e.Description != "" {
-			s += fmt.Sprintf(": %s", e.Description)
+			fmt.Fprintf(&b, ": %s", e.Description)
 		}
 		if e.URI != "" {
-			s += fmt.Sprintf(" (see %s)", e.URI)
+			fmt.Fprintf(&b, " (see %s)", e.URI)
 		}
 		if e.Location != "" {
-			s += fmt.Sprintf(", redirect to %s not followed", e.Location)
-		}
-		if e.Code == "" && e.Location == "" && e.BodySnippet != "" {
-			s += fmt.Sprintf(", %s body: %s", orUnknown(e.ContentType), e.BodySnippet)
-		}
-		return s
-	case KindResponse:
-		s := "unusable token response"
-		if e.StatusCode != 0 {
-			s += fmt.Sprintf(" (HTTP %d, %s)", e.StatusCode, orUnknown(e.ContentType))
+			fmt.Fprintf(&b, ", redirect to %s not followed", e.Location)
 		}
 		if e.BodySnippet != "" {
-			return s + ", body: " + e.BodySnippet
+			fmt.Fprintf(&b, ", %s body: %s", contentType, e.BodySnippet)
 		}
-		return s + ": " + errString(e.Err)
-	case KindTimeout:
-		return "no answer within the request timeout: " + errString(e.Err)
-	case KindCanceled:
-		return "interrupted: " + errString(e.Err)
-	default:
-		return errString(e.Err)
-	}
-}
-
-// Hint says what to check next, for a person reading a diagnostic.
-func (e *Error) Hint() string {
-	switch e.Kind {
-	case KindServer:
-		switch e.Code {
-		case "invalid_client", "unauthorized_client":
-			return "Check client_id and client_secret (or WORKIVA_CLIENT_ID and WORKIVA_CLIENT_SECRET): the secret of a Workiva API grant is shown once and changes when it is regenerated or the grant's username changes. Also check that the grant has not expired and that this machine's address is in the grant's IP restrictions."
-		case "invalid_scope":
-			return "Check the requested scopes against the scopes of the API grant (Organization Admin > Security > Provisioning in Workiva); scopes are case-sensitive."
-		case "unsupported_grant_type":
-			return "The endpoint does not accept the client_credentials grant; check that token_url is an OAuth2 client-credentials token endpoint."
-		case "invalid_request":
-			return "The endpoint rejected the request's form; check auth_style (header or body) and api_version against what the endpoint expects."
-		case "access_denied":
-			return "The grant may not use the requested scopes or the request came from an address outside the grant's IP restrictions."
-		}
-		switch {
-		case e.Location != "":
-			return "Token requests never follow redirects, because that would re-send the credentials. Set token_url to the final address."
-		case e.StatusCode == http.StatusNotFound:
-			return "Check token_url and api_version: Workiva's current endpoint /oauth2/token needs api_version \"2026-01-01\"; the legacy /iam/v1/oauth2/token needs api_version = \"\"."
-		case e.StatusCode == http.StatusTooManyRequests:
-			return "The endpoint is rate limiting; retries were exhausted. Raise max_retries or run fewer Terraform operations at once."
-		case e.StatusCode >= 500:
-			return "The endpoint had a server-side failure and retries were exhausted; try again later or raise max_retries."
-		case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
-			return "Check client_id, client_secret and auth_style, and that the grant allows this machine's address."
-		}
-		return "Check token_url, auth_style and api_version against what the endpoint expects."
 	case KindResponse:
-		return "The endpoint's answer is not an RFC 6749 token response; check that token_url points at an OAuth2 token endpoint."
-	case KindTimeout:
-		return "Check that token_url is reachable from this machine (proxy settings: HTTPS_PROXY, NO_PROXY) or raise request_timeout."
-	case KindCanceled:
-		return "Terraform was interrupted before the token endpoint answered."
-	default:
-		if e.certificateProblem() {
-			return "The token endpoint's TLS certificate is not trusted. If a private CA signed it, give that CA's certificate in ca_cert_pem; otherwise check that token_url names the right host."
+		b.WriteString("unusable token response")
+		if e.StatusCode != 0 {
+			fmt.Fprintf(&b, " (HTTP %d, %s)", e.StatusCode, contentType)
 		}
-		return "Check that token_url is reachable from this machine and its host name resolves (proxy settings: HTTPS_PROXY, NO_PROXY)."
+		if e.BodySnippet != "" {
+			fmt.Fprintf(&b, ", body: %s", e.BodySnippet)
+		} else {
+			fmt.Fprintf(&b, ": %v", e.Err)
+		}
+	case KindTimeout:
+		fmt.Fprintf(&b, "no answer within the request timeout: %v", e.Err)
+	case KindCanceled:
+		fmt.Fprintf(&b, "interrupted: %v", e.Err)
+	default:
+		fmt.Fprintf(&b, "%v", e.Err)
 	}
+	return b.String()
 }
 
-func (e *Error) certificateProblem() bool {
-	var unknownAuthority x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	var verify *tls.CertificateVerificationError
-	return errors.As(e.Err, &unknownAuthority) || errors.As(e.Err, &hostname) || errors.As(e.Err, &invalid) || errors.As(e.Err, &verify)
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "no content type"
-	}
-	return s
-}
-
-func errString(err error) string {
-	if err == nil {
-		return "unknown error"
-	}
-	return err.Error()
-}
-
-func (c *Client) wrapError(ctx context.Context, err error, info *responseInfo) *Error {
+// classify turns what x/oauth2 returned into an Error, from what happened:
+// the type of x/oauth2's error for answers it refused by status, the
+// context, and the transport's record of the last attempt (an answer with a
+// 2xx status whose body was read without a transport error is an unusable
+// response; anything short of that is a connection failure or a timeout).
+func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *Error {
 	e := &Error{TokenURL: c.TokenURL(), Err: err}
+	status, contentType, head, readErr := rec.snapshot()
+	cause := err
+	if readErr != nil {
+		// x/oauth2 formats a body read error with %v, which unwraps to
+		// nothing; the transport kept the error itself.
+		cause = readErr
+	}
 	var re *oauth2.RetrieveError
 	var netErr net.Error
 	switch {
@@ -183,30 +139,36 @@ func (c *Client) wrapError(ctx context.Context, err error, info *responseInfo) *
 				e.Location = re.Response.Header.Get("Location")
 			}
 		}
-		if e.Code == "" {
+		if e.Code == "" && e.Location == "" {
 			e.BodySnippet = snippet(re.Body, e.ContentType)
 		}
 		// The oauth2 error text embeds the whole body; keep ours short.
 		e.Err = errors.New("oauth2: token endpoint returned an error")
 	case ctx.Err() != nil:
 		e.Kind, e.Err = KindCanceled, ctx.Err()
-	case errors.As(err, &netErr) && netErr.Timeout():
-		e.Kind = KindTimeout
-	case errors.Is(err, errBadExpiresIn) || strings.HasPrefix(err.Error(), "oauth2: "):
-		// x/oauth2 reports unusable 2xx answers (no access_token, a body
-		// that does not parse) as plain errors starting with "oauth2: ".
+	case rec.answered2xx():
 		e.Kind = KindResponse
-		status, ct, head := info.snapshot()
-		e.StatusCode, e.ContentType = status, ct
-		if looksLikeMarkup(ct, head) {
+		e.StatusCode, e.ContentType = status, contentType
+		if looksLikeMarkup(contentType, head) {
 			// Only markup is shown: a JSON or form body of a 2xx answer
 			// may hold a token.
-			e.BodySnippet = snippet(head, ct)
+			e.BodySnippet = snippet(head, contentType)
 		}
+	case errors.As(cause, &netErr) && netErr.Timeout():
+		e.Kind = KindTimeout
 	default:
 		e.Kind = KindConnection
+		e.UntrustedCertificate = untrustedCertificate(cause)
 	}
 	return e
+}
+
+func untrustedCertificate(err error) bool {
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &verify)
 }
 
 // looksLikeMarkup reports whether a body is an HTML or XML page rather than

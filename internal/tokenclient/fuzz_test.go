@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -126,4 +127,54 @@ func FuzzScope(f *testing.F) {
 			t.Fatalf("split/join/split changed %q to %q", split, again)
 		}
 	})
+}
+
+// brokenBody yields some bytes, then fails the way a reset connection does.
+type brokenBody struct{ sent bool }
+
+func (b *brokenBody) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		return copy(p, `{"access_token":"tok-cut-off","tok`), nil
+	}
+	return 0, syscall.ECONNRESET
+}
+
+func (b *brokenBody) Close() error { return nil }
+
+// The kind of a failure comes from what the transport saw, not from the
+// wording of x/oauth2's errors: a 2xx answer whose body could not be read to
+// the end is a connection failure, not an unusable response; a 2xx answer
+// read in full that holds no token is an unusable response.
+func TestKindFromWhatTheTransportSaw(t *testing.T) {
+	cases := []struct {
+		name string
+		body func() io.ReadCloser
+		want tokenclient.ErrorKind
+	}{
+		{"connection reset while reading a 200 body", func() io.ReadCloser { return &brokenBody{} }, tokenclient.KindConnection},
+		{"200 body read in full without a token", func() io.ReadCloser { return io.NopCloser(strings.NewReader(`{"token_type":"Bearer"}`)) }, tokenclient.KindResponse},
+		{"200 body that is not JSON", func() io.ReadCloser { return io.NopCloser(strings.NewReader(`{"access_token":`)) }, tokenclient.KindResponse},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := tokenclient.New(tokenclient.Config{
+				TokenURL: "https://iam.test/oauth2/token", ClientID: "id", ClientSecret: "secret", MaxRetries: 0,
+				Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+					return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: tc.body(), Request: r}, nil
+				}),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Token(context.Background(), nil)
+			var te *tokenclient.Error
+			if !errors.As(err, &te) || te.Kind != tc.want {
+				t.Fatalf("got %v, want kind %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "tok-cut-off") {
+				t.Errorf("error text carries the token: %v", err)
+			}
+		})
+	}
 }

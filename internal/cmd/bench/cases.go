@@ -1,0 +1,112 @@
+package main
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+)
+
+// Provider source addresses; floorSource is the floor provider, which is
+// also called workiva so that its data source is workiva_token too.
+const (
+	workivaSource = "registry.terraform.io/clientcreds/workiva"
+	floorSource   = "registry.terraform.io/bench/workiva"
+	httpSource    = "registry.terraform.io/hashicorp/http"
+)
+
+var benchScopes = []string{"file:read", "graph:read", "task:read", "activity:read"}
+
+type kind string
+
+const (
+	kindData      kind = "data workiva_token"
+	kindEphemeral kind = "ephemeral workiva_token"
+	kindHTTP      kind = "data http"
+	kindFloor     kind = "floor data workiva_token"
+)
+
+type benchCase struct {
+	kind      kind
+	consumers int
+	scopeSets int
+	latency   time.Duration
+}
+
+func (c benchCase) name() string {
+	n := strconv.Itoa(c.consumers)
+	if c.scopeSets > 1 {
+		n += fmt.Sprintf(" over %d scope sets", c.scopeSets)
+	}
+	return fmt.Sprintf("%s × %s", c.kind, n)
+}
+
+// floorSizes are the N at which data workiva_token is compared with the floor.
+var floorSizes = []int{100, 1000}
+
+// allCases lists the cases of a run, for every latency: each kind at N = 1,
+// 10 and 100 consumers of one scope set and 100 over 4 scope sets, and the
+// data source and the floor at floorSizes.
+func allCases(lats []time.Duration, withHTTP bool) []benchCase {
+	var cases []benchCase
+	for _, lat := range lats {
+		kinds := []kind{kindData, kindEphemeral}
+		if withHTTP {
+			kinds = append(kinds, kindHTTP)
+		}
+		for _, k := range kinds {
+			for _, n := range []int{1, 10, 100} {
+				cases = append(cases, benchCase{kind: k, consumers: n, scopeSets: 1, latency: lat})
+			}
+			cases = append(cases, benchCase{kind: k, consumers: 100, scopeSets: 4, latency: lat})
+		}
+		for _, n := range floorSizes {
+			if n != 100 {
+				cases = append(cases, benchCase{kind: kindData, consumers: n, scopeSets: 1, latency: lat})
+			}
+			cases = append(cases, benchCase{kind: kindFloor, consumers: n, scopeSets: 1, latency: lat})
+		}
+	}
+	return cases
+}
+
+// config is the Terraform configuration of a case.
+func (c benchCase) config(srv *iamserver.Server) string {
+	var b strings.Builder
+	source := workivaSource
+	if c.kind == kindFloor {
+		source = floorSource
+	}
+	fmt.Fprintf(&b, "terraform {\n  required_providers {\n    workiva = {\n      source = %q\n    }\n", source)
+	if c.kind == kindHTTP {
+		fmt.Fprintf(&b, "    http = {\n      source = %q\n    }\n", httpSource)
+	}
+	b.WriteString("  }\n}\n\n")
+	scopeList := make([]string, c.scopeSets)
+	for i := range scopeList {
+		scopeList[i] = fmt.Sprintf("[%q]", benchScopes[i])
+	}
+	fmt.Fprintf(&b, "locals {\n  scope_sets = [%s]\n}\n\n", strings.Join(scopeList, ", "))
+	// The provider authenticates for the first scope set, as a configuration
+	// whose tokens share the provider's scopes does.
+	provider := fmt.Sprintf("provider \"workiva\" {\n  scopes = [%q]\n}\n\n", benchScopes[0])
+	dataSources := fmt.Sprintf("data \"workiva_token\" \"t\" {\n  count  = %d\n  scopes = local.scope_sets[count.index %% %d]\n}\n", c.consumers, c.scopeSets)
+	switch c.kind {
+	case kindData:
+		b.WriteString(provider + dataSources)
+	case kindFloor:
+		b.WriteString(dataSources)
+	case kindEphemeral:
+		b.WriteString(provider)
+		fmt.Fprintf(&b, "ephemeral \"workiva_token\" \"t\" {\n  count  = %d\n  scopes = local.scope_sets[count.index %% %d]\n}\n\n", c.consumers, c.scopeSets)
+		fmt.Fprintf(&b, "resource \"terraform_data\" \"use\" {\n  count = %d\n  provisioner \"local-exec\" {\n    command     = \"true\"\n    environment = { TOKEN = ephemeral.workiva_token.t[count.index].access_token }\n  }\n}\n", c.consumers)
+	case kindHTTP:
+		auth := base64.StdEncoding.EncodeToString([]byte(clientID + ":" + secret))
+		fmt.Fprintf(&b, "data \"http\" \"t\" {\n  count = %d\n  url   = \"%s%s?scope=${local.scope_sets[count.index %% %d][0]}\"\n  request_headers = {\n    Authorization = %q\n    Accept        = \"application/json\"\n  }\n}\n",
+			c.consumers, srv.URL(), iamserver.BenchTokenPath, c.scopeSets, "Basic "+auth)
+	}
+	return b.String()
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+)
+
+//go:embed report.md.tmpl
+var reportTemplate string
+
+// report is a finished run.
+type report struct {
+	cases       []benchCase
+	results     map[benchCase]*result
+	runs        int
+	latencies   []time.Duration
+	elapsed     time.Duration
+	schemaTime  time.Duration
+	schemaTypes int
+	cliSchema   time.Duration
+	withHTTP    bool
+	goBench     string
+}
+
+// plan is the median plan time of a case; zero when it did not run.
+func (r report) plan(k kind, n int, lat time.Duration) time.Duration {
+	res := r.results[benchCase{kind: k, consumers: n, scopeSets: 1, latency: lat}]
+	if res == nil {
+		return 0
+	}
+	return median(res.plan)
+}
+
+func ratio(a, b time.Duration) string {
+	if b == 0 || a == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", a.Seconds()/b.Seconds())
+}
+
+// table is the results section: per latency the cases and the ratios, then
+// the targets, the schema times and the Go benchmarks.
+func (r report) table() string {
+	var t strings.Builder
+	for _, lat := range r.latencies {
+		fmt.Fprintf(&t, "\n#### Token endpoint latency %s\n\n", lat)
+		t.WriteString("| case | plan: median (min–max) | apply: median (min–max) | token requests per plan | per plan+apply | provider peak RSS |\n")
+		t.WriteString("|---|---|---|---|---|---|\n")
+		for _, c := range r.cases {
+			if c.latency != lat {
+				continue
+			}
+			res := r.results[c]
+			perRun := "–"
+			if c.kind == kindEphemeral {
+				perRun = fmt.Sprintf("%g", medianInt(res.tokenRequests))
+			}
+			fmt.Fprintf(&t, "| %s | %s | %s | %g | %s | %.1f MiB |\n", c.name(), fmtDur(res.plan), fmtDur(res.apply), medianInt(res.planRequests), perRun, float64(res.peakRSSKiB)/1024)
+		}
+		t.WriteString("\nRatios of median plan times (100 consumers of one scope set):\n\n")
+		fmt.Fprintf(&t, "- a/d (data ×100 / data ×1): **%s**\n", ratio(r.plan(kindData, 100, lat), r.plan(kindData, 1, lat)))
+		fmt.Fprintf(&t, "- b/d (ephemeral ×100 / ephemeral ×1): **%s**\n", ratio(r.plan(kindEphemeral, 100, lat), r.plan(kindEphemeral, 1, lat)))
+		if r.withHTTP {
+			fmt.Fprintf(&t, "- a/c (data ×100 / http ×100): **%s**\n", ratio(r.plan(kindData, 100, lat), r.plan(kindHTTP, 100, lat)))
+		}
+		for _, n := range floorSizes {
+			fmt.Fprintf(&t, "- data workiva_token × %d / floor × %d: **%s**\n", n, n, ratio(r.plan(kindData, n, lat), r.plan(kindFloor, n, lat)))
+		}
+		lo, hi := floorSizes[0], floorSizes[len(floorSizes)-1]
+		slope := func(k kind) string {
+			a, b := r.plan(k, lo, lat), r.plan(k, hi, lat)
+			if a == 0 || b == 0 {
+				return "–"
+			}
+			return fmt.Sprintf("%.1f ms", float64((b-a).Microseconds())/1000/float64(hi-lo))
+		}
+		fmt.Fprintf(&t, "- marginal plan time per extra data source (N = %d to %d): workiva_token **%s**, floor **%s**\n", lo, hi, slope(kindData), slope(kindFloor))
+	}
+	t.WriteString(r.targets())
+	fmt.Fprintf(&t, "\nGetProviderSchema, in-process (provider server construction and first call, %d types): median %s\n", r.schemaTypes, r.schemaTime.Round(time.Microsecond))
+	if r.cliSchema > 0 {
+		fmt.Fprintf(&t, "`terraform providers schema -json` (CLI, provider process start, schema): median %s\n", r.cliSchema.Round(time.Millisecond))
+	}
+	fmt.Fprintf(&t, "\nGo benchmarks (`go test -bench . -benchtime 1s ./internal/tokenclient ./internal/provider`):\n\n```\n%s\n```\n", r.goBench)
+	return t.String()
+}
+
+// targets compares the run with the targets the project holds itself to.
+func (r report) targets() string {
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "**missed**"
+	}
+	var b strings.Builder
+	b.WriteString("\n#### Targets\n\n| target | measured | |\n|---|---|---|\n")
+	worst := 0.0
+	var peak int64
+	for _, c := range r.cases {
+		res := r.results[c]
+		if c.kind == kindFloor {
+			continue
+		}
+		if c.consumers <= 100 {
+			peak = max(peak, res.peakRSSKiB)
+		}
+		if c.kind != kindHTTP {
+			worst = max(worst, medianInt(res.planRequests)/float64(c.scopeSets))
+		}
+	}
+	fmt.Fprintf(&b, "| token requests ≤ 1 per scope set per phase (plan) | %g | %s |\n", worst, verdict(worst <= 1))
+	for _, lat := range r.latencies {
+		if lat == 50*time.Millisecond {
+			ad := r.plan(kindData, 100, lat).Seconds() / r.plan(kindData, 1, lat).Seconds()
+			fmt.Fprintf(&b, "| plan, 100 consumers ≤ 1.4 × single consumer (a/d, 50 ms) | %.2f | %s |\n", ad, verdict(ad <= 1.4))
+			if r.withHTTP {
+				ac := r.plan(kindData, 100, lat).Seconds() / r.plan(kindHTTP, 100, lat).Seconds()
+				fmt.Fprintf(&b, "| plan, 100 consumers ≤ 0.45 × data \"http\" (a/c, 50 ms) | %.2f | %s |\n", ac, verdict(ac <= 0.45))
+			}
+		}
+		if lat == 0 {
+			n := floorSizes[len(floorSizes)-1]
+			af := r.plan(kindData, n, lat).Seconds() / r.plan(kindFloor, n, lat).Seconds()
+			fmt.Fprintf(&b, "| plan, %d data sources ≤ 1.05 × the floor (0 ms) | %.2f | %s |\n", n, af, verdict(af <= 1.05))
+		}
+	}
+	fmt.Fprintf(&b, "| provider peak RSS ≤ 40 MiB (up to 100 consumers) | %.1f MiB | %s |\n", float64(peak)/1024, verdict(peak <= 40*1024))
+	return b.String()
+}
+
+// markdown is BENCHMARKS.md: report.md.tmpl with the run's facts and table.
+func (r report) markdown(table string) (string, error) {
+	tmpl, err := template.New("report").Parse(reportTemplate)
+	if err != nil {
+		return "", err
+	}
+	var out bytes.Buffer
+	err = tmpl.Execute(&out, map[string]any{
+		"Date":      time.Now().UTC().Format("2006-01-02 15:04 MST"),
+		"Machine":   fmt.Sprintf("%s, %d CPUs (%s), %s/%s, %s", cpuModel(), runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version()),
+		"Terraform": terraformVersion(),
+		"Runs":      r.runs,
+		"Elapsed":   r.elapsed.Round(time.Second),
+		"Results":   table,
+		"WithHTTP":  r.withHTTP,
+	})
+	return out.String(), err
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+		}
+	}
+	return "unknown CPU"
+}
+
+func memTotal() string {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return "unknown memory"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return fmt.Sprintf("%.0f GiB", float64(kb)/1024/1024)
+		}
+	}
+	return "unknown memory"
+}
+
+func terraformVersion() string {
+	out, err := exec.CommandContext(context.Background(), "terraform", "version").Output()
+	if err != nil {
+		return "unknown"
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	return line
+}

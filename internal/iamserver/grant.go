@@ -1,0 +1,268 @@
+package iamserver
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// KnownScopes are the scopes the 2026-01-01 API specification lists, plus the
+// legacy data_tables scopes. A requested scope outside this list and outside
+// every configured client's grant is answered with invalid_scope.
+var KnownScopes = []string{
+	"activity:read", "file:read", "file:write", "graph:read", "graph:write",
+	"organization:read", "organization:write", "task:read", "task:write",
+	"data_tables|r", "data_tables|w",
+}
+
+// Client is an API grant the server accepts.
+type Client struct {
+	ID     string
+	Secret string
+	// Scopes is the grant's scope list. A request without scope receives all
+	// of them; a request with scope receives the intersection.
+	Scopes []string
+}
+
+// IamError is the error body Workiva's IAM API answers with.
+type IamError struct {
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description,omitempty"`
+	ErrorURI         string `json:"error_uri,omitempty"`
+}
+
+// maxBodyBytes is the payload limit Workiva documents (10 MB).
+const maxBodyBytes = 10 << 20
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) handleToken(version string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		// Read the body first: the server notices a client that went away
+		// (and ends r.Context()) only once the body has been consumed.
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		formErr := r.ParseForm()
+		fault, scripted := s.nextFault()
+		if !sleepCtx(r, s.currentLatency()) || (scripted && !sleepCtx(r, fault.Delay)) {
+			s.record(r, r.PostForm, "", 0)
+			return
+		}
+		if scripted && fault.Status != 0 {
+			s.record(r, r.PostForm, "", fault.Status)
+			writeFault(w, fault)
+			return
+		}
+		status, clientID, body := s.token(r, version, formErr)
+		s.record(r, r.PostForm, clientID, status)
+		if status == http.StatusUnauthorized && r.Header.Get("Authorization") != "" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="workiva"`)
+		}
+		writeJSON(w, status, body)
+	}
+}
+
+// token processes a token request whose form has been parsed (formErr) and
+// returns the status and body to answer with and the authenticated client.
+func (s *Server) token(r *http.Request, version string, formErr error) (int, string, any) {
+	if r.Method != http.MethodPost {
+		return http.StatusMethodNotAllowed, "", IamError{Error: "invalid_request", ErrorDescription: "the token endpoint accepts POST only"}
+	}
+	// Version routing as the API gateway does it: the current path exists
+	// only in 2026-01-01, the legacy path only in 2022-01-01 (the default
+	// when no X-Version header is sent).
+	requested := r.Header.Get("X-Version")
+	if requested == "" {
+		requested = LegacyVersion
+	}
+	if requested != CurrentVersion && requested != LegacyVersion {
+		return http.StatusBadRequest, "", IamError{Error: "invalid_request", ErrorDescription: fmt.Sprintf("unsupported X-Version %q; supported versions are %s and %s", requested, CurrentVersion, LegacyVersion)}
+	}
+	if requested != version {
+		return http.StatusNotFound, "", IamError{Error: "not_found", ErrorDescription: fmt.Sprintf("no route %s %s in API version %s", r.Method, r.URL.Path, requested)}
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "application/x-www-form-urlencoded" {
+		return http.StatusBadRequest, "", IamError{Error: "invalid_request", ErrorDescription: "the request body must be application/x-www-form-urlencoded"}
+	}
+	if formErr != nil {
+		return http.StatusBadRequest, "", IamError{Error: "invalid_request", ErrorDescription: "malformed form body"}
+	}
+	form := r.PostForm
+
+	// Client authentication (RFC 6749 2.3): Basic header or body, never both.
+	headerID, headerSecret, hasBasic := basicAuth(r)
+	bodyID, bodySecret := form.Get("client_id"), form.Get("client_secret")
+	if hasBasic && (bodyID != "" || bodySecret != "") {
+		return http.StatusBadRequest, "", IamError{Error: "invalid_request", ErrorDescription: "client credentials were sent both in the Authorization header and in the request body; use one method"}
+	}
+	id, secret := bodyID, bodySecret
+	if hasBasic {
+		id, secret = headerID, headerSecret
+	}
+	if id == "" {
+		return http.StatusUnauthorized, "", IamError{Error: "invalid_client", ErrorDescription: "client authentication is required"}
+	}
+	client, ok := s.authenticate(id, secret)
+	if !ok {
+		return http.StatusUnauthorized, "", IamError{Error: "invalid_client", ErrorDescription: "client authentication failed"}
+	}
+
+	switch gt := form.Get("grant_type"); gt {
+	case "client_credentials":
+	case "refresh_token":
+		return s.refreshGrant(id, form.Get("refresh_token"))
+	case "":
+		return http.StatusBadRequest, id, IamError{Error: "invalid_request", ErrorDescription: "grant_type is required"}
+	default:
+		return http.StatusBadRequest, id, IamError{Error: "unsupported_grant_type", ErrorDescription: fmt.Sprintf("grant_type %q is not supported; must be client_credentials", gt)}
+	}
+
+	granted, errBody := s.narrow(client, form.Get("scope"))
+	if errBody != nil {
+		return http.StatusBadRequest, id, *errBody
+	}
+	return http.StatusOK, id, s.issue(client.ID, granted)
+}
+
+// refreshGrant answers grant_type=refresh_token for an authenticated client.
+func (s *Server) refreshGrant(id, refreshToken string) (int, string, any) {
+	if !s.opts.RefreshTokens {
+		return http.StatusBadRequest, id, IamError{Error: "unsupported_grant_type", ErrorDescription: "grant_type \"refresh_token\" is not supported; must be client_credentials"}
+	}
+	s.mu.Lock()
+	prev, ok := s.refresh[refreshToken]
+	delete(s.refresh, refreshToken) // refresh tokens rotate
+	s.mu.Unlock()
+	if !ok || prev.clientID != id {
+		return http.StatusBadRequest, id, IamError{Error: "invalid_grant", ErrorDescription: "the refresh token is invalid, expired or revoked"}
+	}
+	return http.StatusOK, id, s.issue(id, prev.scopes)
+}
+
+// authenticate returns the client with id when secret is its secret.
+func (s *Server) authenticate(id, secret string) (Client, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.clients[id]
+	return c, ok && c.Secret == secret
+}
+
+func basicAuth(r *http.Request) (id, secret string, ok bool) {
+	id, secret, ok = r.BasicAuth()
+	if !ok {
+		return "", "", false
+	}
+	// RFC 6749 2.3.1: id and secret are form-urlencoded before Basic encoding.
+	if v, err := url.QueryUnescape(id); err == nil {
+		id = v
+	}
+	if v, err := url.QueryUnescape(secret); err == nil {
+		secret = v
+	}
+	return id, secret, true
+}
+
+// narrow computes the granted scopes: all of the grant's scopes when none
+// were requested, otherwise the requested scopes that the grant holds.
+func (s *Server) narrow(c Client, scope string) ([]string, *IamError) {
+	requested := strings.Fields(scope)
+	if len(requested) == 0 {
+		return slices.Clone(c.Scopes), nil
+	}
+	var granted, unknown []string
+	for _, sc := range requested {
+		switch {
+		case slices.Contains(c.Scopes, sc):
+			if !slices.Contains(granted, sc) {
+				granted = append(granted, sc)
+			}
+		case !s.knownScope(sc):
+			unknown = append(unknown, sc)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, &IamError{Error: "invalid_scope", ErrorDescription: "unknown scope: " + strings.Join(unknown, " ")}
+	}
+	if len(granted) == 0 {
+		return nil, &IamError{Error: "invalid_scope", ErrorDescription: "none of the requested scopes is granted to this client"}
+	}
+	return granted, nil
+}
+
+func (s *Server) knownScope(sc string) bool {
+	if slices.Contains(KnownScopes, sc) {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.clients {
+		if slices.Contains(c.Scopes, sc) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) lifetime() time.Duration {
+	if s.opts.TokenLifetime > 0 {
+		return s.opts.TokenLifetime
+	}
+	return DefaultTokenLifetime
+}
+
+// issue makes a token for the client and returns the token response body.
+func (s *Server) issue(clientID string, scopes []string) map[string]any {
+	tok := "wk_" + randomString()
+	life := s.lifetime()
+	s.mu.Lock()
+	s.tokens[tok] = issued{clientID: clientID, scopes: scopes, expires: s.clock.Now().Add(life)}
+	s.mu.Unlock()
+
+	secs := int64(life / time.Second)
+	body := map[string]any{
+		"access_token": tok,
+		"token_type":   "Bearer",
+		"expires_in":   secs,
+	}
+	if s.opts.ExpiresInAsString {
+		body["expires_in"] = strconv.FormatInt(secs, 10)
+	}
+	if !s.opts.OmitScope {
+		body["scope"] = strings.Join(scopes, " ")
+	}
+	if s.opts.RefreshTokens {
+		rt := "rt_" + randomString()
+		s.mu.Lock()
+		s.refresh[rt] = issued{clientID: clientID, scopes: scopes}
+		s.mu.Unlock()
+		body["refresh_token"] = rt
+	}
+	return body
+}
+
+func randomString() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// RevokeRefreshTokens invalidates every refresh token issued so far.
+func (s *Server) RevokeRefreshTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refresh = map[string]issued{}
+}

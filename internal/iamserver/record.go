@@ -1,0 +1,88 @@
+package iamserver
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+)
+
+// Request is what the server recorded of one request it received.
+type Request struct {
+	Time   time.Time
+	Method string
+	Path   string
+	Header http.Header
+	// Form is the parsed form body of token requests.
+	Form url.Values
+	// ClientID is the authenticated client, empty when authentication failed.
+	ClientID string
+	// Status is the HTTP status the server answered with.
+	Status int
+}
+
+// Issued is a token the server issued.
+type Issued struct {
+	AccessToken string
+	ClientID    string
+	Scopes      []string
+	ExpiresAt   time.Time
+}
+
+type issued struct {
+	clientID string
+	scopes   []string
+	expires  time.Time
+}
+
+func (s *Server) record(r *http.Request, form url.Values, clientID string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = append(s.requests, Request{
+		Time:     s.clock.Now(),
+		Method:   r.Method,
+		Path:     r.URL.Path,
+		Header:   r.Header.Clone(),
+		Form:     form,
+		ClientID: clientID,
+		Status:   status,
+	})
+}
+
+// Requests returns a copy of the requests received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+// TokenRequests returns the requests received on the token paths and the
+// bench route.
+func (s *Server) TokenRequests() []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if r.Path == TokenPath || r.Path == LegacyTokenPath || r.Path == BenchTokenPath {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// IssuedTokens returns the tokens issued so far, in no particular order.
+func (s *Server) IssuedTokens() []Issued {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Issued, 0, len(s.tokens))
+	for tok, is := range s.tokens {
+		out = append(out, Issued{AccessToken: tok, ClientID: is.clientID, Scopes: slices.Clone(is.scopes), ExpiresAt: is.expires})
+	}
+	return out
+}
+
+// Reset forgets recorded requests and pending faults (issued tokens stay valid).
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+	s.faults = nil
+}

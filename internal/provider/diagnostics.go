@@ -1,0 +1,228 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+)
+
+// This file words every diagnostic the provider shows: what happened, what
+// the server said and what to check. internal/tokenclient reports facts
+// only; the sentences that name attributes, environment variables or
+// Workiva's menus are here. None of them ever includes a secret or a token.
+
+// tokenErrorDiagnostic turns a failed token request into an error
+// diagnostic: summary is "Authentication failed" (Configure) or "Token
+// request failed" (a workiva_token whose scopes differ).
+func tokenErrorDiagnostic(summary string, err error, clientID string) diag.Diagnostic {
+	var te *tokenclient.Error
+	if !errors.As(err, &te) {
+		return diag.NewErrorDiagnostic(summary, err.Error())
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Requesting a token from %s for client id %q failed.\n\n", te.TokenURL, clientID)
+	if te.StatusCode != 0 {
+		fmt.Fprintf(&b, "HTTP status: %d %s\n", te.StatusCode, statusText(te.StatusCode))
+	}
+	switch te.Kind {
+	case tokenclient.KindServer:
+		if te.Code != "" {
+			fmt.Fprintf(&b, "Server error: %s\n", te.Code)
+		}
+		if te.Description != "" {
+			fmt.Fprintf(&b, "Server description: %s\n", te.Description)
+		}
+		if te.URI != "" {
+			fmt.Fprintf(&b, "Server error URI: %s\n", te.URI)
+		}
+		if te.Location != "" {
+			fmt.Fprintf(&b, "Redirect location (not followed): %s\n", te.Location)
+		}
+		summary += fmt.Sprintf(": HTTP %d", te.StatusCode)
+		if te.Code != "" {
+			summary += " " + te.Code
+		}
+	case tokenclient.KindResponse:
+		fmt.Fprintf(&b, "Error: the answer is not a usable token response: %v\n", te.Err)
+		summary += ": unusable token response"
+	case tokenclient.KindTimeout:
+		fmt.Fprintf(&b, "Error: no answer within the request timeout: %v\n", te.Err)
+		summary += ": no answer in time"
+	case tokenclient.KindCanceled:
+		fmt.Fprintf(&b, "Error: interrupted: %v\n", te.Err)
+		summary += ": interrupted"
+	default:
+		fmt.Fprintf(&b, "Error: %v\n", te.Err)
+		summary += ": could not connect"
+	}
+	if te.BodySnippet != "" {
+		fmt.Fprintf(&b, "Content type: %s\nBody begins: %s\n", cmpOr(te.ContentType, "(none)"), te.BodySnippet)
+	}
+	fmt.Fprintf(&b, "\n%s", tokenErrorHint(te))
+	return diag.NewErrorDiagnostic(summary, b.String())
+}
+
+// tokenErrorHint says what to check next.
+func tokenErrorHint(e *tokenclient.Error) string {
+	switch e.Kind {
+	case tokenclient.KindServer:
+		return serverErrorHint(e)
+	case tokenclient.KindResponse:
+		return "The endpoint's answer is not an RFC 6749 token response; check that token_url points at an OAuth2 token endpoint."
+	case tokenclient.KindTimeout:
+		return "Check that token_url is reachable from this machine (proxy settings: HTTPS_PROXY, NO_PROXY) or raise request_timeout."
+	case tokenclient.KindCanceled:
+		return "Terraform was interrupted before the token endpoint answered."
+	}
+	if e.UntrustedCertificate {
+		return "The token endpoint's TLS certificate is not trusted. If a private CA signed it, give that CA's certificate in ca_cert_pem; otherwise check that token_url names the right host."
+	}
+	return "Check that token_url is reachable from this machine and its host name resolves (proxy settings: HTTPS_PROXY, NO_PROXY)."
+}
+
+func serverErrorHint(e *tokenclient.Error) string {
+	switch e.Code {
+	case "invalid_client", "unauthorized_client":
+		return "Check client_id and client_secret (or " + EnvClientID + " and " + EnvClientSecret + "): the secret of a Workiva API grant is shown once and changes when it is regenerated or the grant's username changes. Also check that the grant has not expired and that this machine's address is in the grant's IP restrictions."
+	case "invalid_scope":
+		return "Check the requested scopes against the scopes of the API grant (Organization Admin > Security > Provisioning in Workiva); scopes are case-sensitive."
+	case "unsupported_grant_type":
+		return "The endpoint does not accept the client_credentials grant; check that token_url is an OAuth2 client-credentials token endpoint."
+	case "invalid_request":
+		return "The endpoint rejected the request's form; check auth_style (header or body) and api_version against what the endpoint expects."
+	case "access_denied":
+		return "The grant may not use the requested scopes or the request came from an address outside the grant's IP restrictions."
+	}
+	switch {
+	case e.Location != "":
+		return "Token requests never follow redirects, because that would re-send the credentials. Set token_url to the final address."
+	case e.StatusCode == http.StatusNotFound:
+		return "Check token_url and api_version: Workiva's current endpoint /oauth2/token needs api_version \"" + DefaultAPIVersion + "\"; the legacy /iam/v1/oauth2/token needs api_version = \"\"."
+	case e.StatusCode == http.StatusTooManyRequests:
+		return "The endpoint is rate limiting; retries were exhausted. Raise max_retries or run fewer Terraform operations at once."
+	case e.StatusCode >= 500:
+		return "The endpoint had a server-side failure and retries were exhausted; try again later or raise max_retries."
+	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
+		return "Check client_id, client_secret and auth_style, and that the grant allows this machine's address."
+	}
+	return "Check token_url, auth_style and api_version against what the endpoint expects."
+}
+
+func statusText(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return t
+	}
+	return "(non-standard status)"
+}
+
+func cmpOr(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+// Configuration.
+
+func missingClientIDDiagnostic() diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("client_id"), "Missing client_id",
+		"The provider needs the client id of an API grant. Set client_id in the provider block or the "+EnvClientID+" environment variable.")
+}
+
+func missingClientSecretDiagnostic() diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("client_secret"), "Missing client_secret",
+		"The provider needs the client secret of an API grant. Set the "+EnvClientSecret+" environment variable (preferred) or client_secret in the provider block.")
+}
+
+func unknownRegionDiagnostic(from, region string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Unknown region",
+		fmt.Sprintf("%s is %q; it must be one of %s.", from, region, quoteList(regionNames)))
+}
+
+func invalidTokenURLDiagnostic(from string, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("token_url"), "Invalid token_url",
+		fmt.Sprintf("The token endpoint (from %s) is not usable: %s.", from, err))
+}
+
+func invalidRequestTimeoutDiagnostic() diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("request_timeout"), "Invalid request_timeout",
+		"request_timeout must be a positive duration such as \"30s\".")
+}
+
+func invalidClientConfigDiagnostic(err error) diag.Diagnostic {
+	attr := path.Root("token_url")
+	if errors.Is(err, tokenclient.ErrNoCertificates) {
+		attr = path.Root("ca_cert_pem")
+	}
+	return diag.NewAttributeErrorDiagnostic(attr, "Invalid provider configuration", err.Error())
+}
+
+// Consumers of the provider's data.
+
+func unexpectedProviderDataDiagnostic(what string, got any) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Unexpected "+what+" Configure Type",
+		fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", got))
+}
+
+func notConfiguredDiagnostic(what string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Provider not configured",
+		"The workiva provider was not configured before the "+what+". Please report this issue to the provider developers.")
+}
+
+func credentialsNotKnownDiagnostic(reason string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Provider credentials not known yet",
+		"The data source cannot be read during plan because "+reason+". "+
+			"Make the provider's credentials known at plan time (variables or environment), apply the resources "+
+			"they come from first with -target, or use the workiva_token ephemeral resource, which waits for apply.")
+}
+
+// Issued tokens.
+
+// tokenWarnings reports what is unusual about an issued token.
+func tokenWarnings(tok *tokenclient.Token, tokenURL string, requireScopes bool, diags *diag.Diagnostics) {
+	if missing := tokenclient.MissingScopes(tok.RequestedScopes, tok.GrantedScopes); len(missing) > 0 && tok.ScopeReturned {
+		detail := fmt.Sprintf("The server at %s granted %q; missing from the requested scopes: %s. API requests that need "+
+			"them will be refused. Check the scopes of the API grant (Workiva: Organization Admin > Security > Provisioning).",
+			tokenURL, tok.Scope, strings.Join(missing, ", "))
+		if requireScopes {
+			diags.AddAttributeError(path.Root("scopes"), "Token granted without required scopes", detail+" (require_scopes is true.)")
+		} else {
+			diags.AddAttributeWarning(path.Root("scopes"), "Token granted with fewer scopes than requested",
+				detail+" Set require_scopes = true to make this an error.")
+		}
+	}
+	if !tok.HasExpiresIn {
+		diags.AddAttributeWarning(path.Root("expires_at"), "Token lifetime unknown",
+			"The token response carried no expires_in, so expires_at is null. Treat the token as short-lived.")
+	}
+	if tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "Bearer") {
+		diags.AddAttributeWarning(path.Root("token_type"), "Token type is not Bearer",
+			fmt.Sprintf("The server returned token_type %q. Consumers that send \"Authorization: Bearer\" may be refused.", tok.TokenType))
+	}
+}
+
+// expiryWarning says when the token an ephemeral workiva_token handed to
+// its consumers expires (or expired) and what to do about it.
+func expiryWarning(p tokenPrivate, now time.Time) diag.Diagnostic {
+	at := p.ExpiresAt.UTC().Format(time.RFC3339)
+	if now.Before(p.ExpiresAt) {
+		return diag.NewWarningDiagnostic("Workiva token expires soon",
+			fmt.Sprintf("The access token (scope %q) that this run handed to its consumers expires at %s, in %s. "+
+				"Terraform cannot give them a new token during this run: operations that use it after that time will "+
+				"be refused with HTTP 401. If this run needs longer, split it into shorter applies (for example with "+
+				"-target) or move the long-running work out of the apply.",
+				p.Scope, at, p.ExpiresAt.Sub(now).Round(time.Second)))
+	}
+	return diag.NewWarningDiagnostic("Workiva token expired during this run",
+		fmt.Sprintf("The access token (scope %q) that this run handed to its consumers expired at %s, %s before "+
+			"Terraform finished with it. Operations that used it after that time were refused (HTTP 401) and may "+
+			"need to run again: run terraform apply again for a fresh token, and split long runs into shorter applies.",
+			p.Scope, at, now.Sub(p.ExpiresAt).Round(time.Second)))
+}

@@ -1,0 +1,63 @@
+package provider
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+)
+
+// Every kind of failed token request gets a summary that names it, a
+// detail with the endpoint and the facts, and a hint; the hints that name
+// provider attributes live here, not in tokenclient.
+func TestTokenErrorDiagnostics(t *testing.T) {
+	const url = "https://iam.test/oauth2/token"
+	cases := []struct {
+		err     tokenclient.Error
+		summary string
+		detail  []string
+	}{
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 401, Code: "invalid_client", Description: "bad secret"},
+			"Authentication failed: HTTP 401 invalid_client", []string{"HTTP status: 401 Unauthorized", "Server description: bad secret", "client_secret", EnvClientSecret}},
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 400, Code: "invalid_scope"},
+			"Authentication failed: HTTP 400 invalid_scope", []string{"Organization Admin > Security > Provisioning"}},
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 404, Code: "not_found"},
+			"Authentication failed: HTTP 404 not_found", []string{`api_version "2026-01-01"`}},
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 302, Location: "https://elsewhere.test/"},
+			"Authentication failed: HTTP 302", []string{"Redirect location (not followed): https://elsewhere.test/", "never follow redirects"}},
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 502, ContentType: "text/html", BodySnippet: "<h1>down</h1>"},
+			"Authentication failed: HTTP 502", []string{"Content type: text/html", "Body begins: <h1>down</h1>", "raise max_retries"}},
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 429, Code: "temporarily_unavailable"},
+			"Authentication failed: HTTP 429 temporarily_unavailable", []string{"rate limiting"}},
+		{tokenclient.Error{Kind: tokenclient.KindResponse, StatusCode: 200, Err: errors.New("missing access_token")},
+			"Authentication failed: unusable token response", []string{"HTTP status: 200 OK", "missing access_token", "not an RFC 6749 token response"}},
+		{tokenclient.Error{Kind: tokenclient.KindTimeout, Err: errors.New("deadline exceeded")},
+			"Authentication failed: no answer in time", []string{"no answer within the request timeout", "request_timeout"}},
+		{tokenclient.Error{Kind: tokenclient.KindCanceled, Err: errors.New("context canceled")},
+			"Authentication failed: interrupted", []string{"interrupted"}},
+		{tokenclient.Error{Kind: tokenclient.KindConnection, Err: errors.New("connection refused")},
+			"Authentication failed: could not connect", []string{"connection refused", "reachable from this machine"}},
+		{tokenclient.Error{Kind: tokenclient.KindConnection, UntrustedCertificate: true, Err: errors.New("x509: unknown authority")},
+			"Authentication failed: could not connect", []string{"not trusted", "ca_cert_pem"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.summary, func(t *testing.T) {
+			tc.err.TokenURL = url
+			d := tokenErrorDiagnostic("Authentication failed", &tc.err, "client-1")
+			if d.Summary() != tc.summary {
+				t.Errorf("summary %q, want %q", d.Summary(), tc.summary)
+			}
+			detail := d.Detail()
+			want := append([]string{url, `client id "client-1"`, tokenErrorHint(&tc.err)}, tc.detail...)
+			for _, w := range want {
+				if !strings.Contains(detail, w) {
+					t.Errorf("detail lacks %q:\n%s", w, detail)
+				}
+			}
+			if tokenErrorHint(&tc.err) == "" {
+				t.Error("no hint")
+			}
+		})
+	}
+}

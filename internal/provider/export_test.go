@@ -1,0 +1,26 @@
+package provider
+
+import (
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+)
+
+// Test-only access to unexported parts, for the provider_test package.
+
+const DefaultRegion = defaultRegion
+
+var RegionTokenURL = regionTokenURL
+
+// TokenAttributeCount is how many attributes workiva_token has.
+var TokenAttributeCount = len(tokenAttributes)
+
+// NewWithTransport is New with the token client's HTTP transport replaced
+// (record and replay, fault injection) and, when clk is not nil, the clock.
+func NewWithTransport(version string, transport http.RoundTripper, clk clock.Clock) func() provider.Provider {
+	return func() provider.Provider {
+		return &WorkivaProvider{version: version, transport: transport, clock: clock.OrSystem(clk)}
+	}
+}

@@ -1,0 +1,133 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	ephschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// tokenAttribute is one attribute of workiva_token. tokenAttributes is the
+// one source of both schemas (data source and ephemeral resource), the
+// attribute types, the reading of the configuration and the building of
+// the result: adding an attribute is one model field and one line here
+// (TestTokenTableMatchesModel keeps the two in step).
+type tokenAttribute struct {
+	name string
+	// field points at the attribute's field of a model: a *types.String,
+	// *types.Bool, *types.Int64 or *types.Set (of strings).
+	field func(*tokenModel) any
+	// input: Optional+Computed (an input whose default Open or Read fills
+	// in); otherwise Computed only.
+	input     bool
+	sensitive bool
+	desc      string
+	// dataSourceNote is added to the description in the data source.
+	dataSourceNote string
+	setValidators  []validator.Set
+}
+
+//nolint:gosec // documentation text, not credentials
+var tokenAttributes = []tokenAttribute{
+	{name: "scopes", field: func(m *tokenModel) any { return &m.Scopes }, input: true,
+		setValidators: []validator.Set{setvalidator.ValueStringsAre(scopeValidators()...)},
+		desc: "Scopes to request, such as `file:read`. Defaults to the provider's `scopes`; when neither is set, " +
+			"the server grants the API grant's scopes. Tokens are cached per scope set, so every `workiva_token` " +
+			"asking for the same scopes shares one token request."},
+	{name: "require_scopes", field: func(m *tokenModel) any { return &m.RequireScopes }, input: true,
+		desc: "When `true`, a token granted without any of the requested `scopes` is an error that lists the " +
+			"missing ones, so a pipeline stops when an API grant lacks a scope it needs. When `false` (the default), " +
+			"the token is issued with a warning naming them."},
+	{name: "access_token", field: func(m *tokenModel) any { return &m.AccessToken }, sensitive: true,
+		desc: "The bearer token, for an `Authorization: Bearer <token>` header.", dataSourceNote: " Sensitive, and stored in state."},
+	{name: "token_type", field: func(m *tokenModel) any { return &m.TokenType },
+		desc: "The token type the server returned, normally `Bearer`."},
+	{name: "scope", field: func(m *tokenModel) any { return &m.Scope },
+		desc: "The granted scope exactly as the server returned it (space-separated). The server may grant fewer " +
+			"scopes than requested; when it returns no scope, this is the requested scope (RFC 6749 section 5.1)."},
+	{name: "granted_scopes", field: func(m *tokenModel) any { return &m.GrantedScopes }, desc: "`scope` split on spaces."},
+	{name: "expires_in", field: func(m *tokenModel) any { return &m.ExpiresIn },
+		desc: "Lifetime of the token in seconds, as the server returned it (Workiva: `599`). Null when the server gave none."},
+	{name: "expires_at", field: func(m *tokenModel) any { return &m.ExpiresAt },
+		desc: "RFC 3339 UTC time at which the token expires, counted from when the request was sent. " +
+			"Null when the server gave no lifetime."},
+}
+
+// tokenAttrTypes are the attribute types of workiva_token, by name.
+var tokenAttrTypes = func() map[string]attr.Type {
+	out := make(map[string]attr.Type, len(tokenAttributes))
+	var m tokenModel
+	for _, a := range tokenAttributes {
+		out[a.name] = valueOf(a.field(&m)).Type(context.Background())
+	}
+	return out
+}()
+
+// dataSourceTokenAttributes is the data source's schema of workiva_token.
+func dataSourceTokenAttributes() map[string]dsschema.Attribute {
+	out := make(map[string]dsschema.Attribute, len(tokenAttributes))
+	var m tokenModel
+	for _, a := range tokenAttributes {
+		desc := a.desc + a.dataSourceNote
+		switch a.field(&m).(type) {
+		case *types.String:
+			out[a.name] = dsschema.StringAttribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive}
+		case *types.Bool:
+			out[a.name] = dsschema.BoolAttribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive}
+		case *types.Int64:
+			out[a.name] = dsschema.Int64Attribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive}
+		case *types.Set:
+			out[a.name] = dsschema.SetAttribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive,
+				ElementType: types.StringType, Validators: a.setValidators}
+		}
+	}
+	return out
+}
+
+// ephemeralTokenAttributes is the ephemeral resource's schema of
+// workiva_token: the data source's, without the data source's notes. The
+// framework's attribute structs are the same in both packages, so each is
+// a conversion.
+func ephemeralTokenAttributes() map[string]ephschema.Attribute {
+	ds := dataSourceTokenAttributes()
+	out := make(map[string]ephschema.Attribute, len(ds))
+	for _, a := range tokenAttributes {
+		switch v := ds[a.name].(type) {
+		case dsschema.StringAttribute:
+			v.MarkdownDescription = a.desc
+			out[a.name] = ephschema.StringAttribute(v)
+		case dsschema.BoolAttribute:
+			v.MarkdownDescription = a.desc
+			out[a.name] = ephschema.BoolAttribute(v)
+		case dsschema.Int64Attribute:
+			v.MarkdownDescription = a.desc
+			out[a.name] = ephschema.Int64Attribute(v)
+		case dsschema.SetAttribute:
+			v.MarkdownDescription = a.desc
+			out[a.name] = ephschema.SetAttribute(v)
+		}
+	}
+	return out
+}
+
+// valueOf returns the value a model field holds.
+func valueOf(field any) attr.Value {
+	switch p := field.(type) {
+	case *types.String:
+		return *p
+	case *types.Bool:
+		return *p
+	case *types.Int64:
+		return *p
+	case *types.Set:
+		if p.ElementType(context.Background()) == nil {
+			return types.SetNull(types.StringType)
+		}
+		return *p
+	}
+	panic("workiva_token: unsupported model field type") // the table's test rules this out
+}

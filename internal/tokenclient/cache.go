@@ -1,0 +1,89 @@
+package tokenclient
+
+import (
+	"context"
+	"strings"
+	"sync"
+)
+
+// cacheState is the client's token cache: one token per normalised scope
+// set, and the requests in flight, so that concurrent callers for the same
+// scopes share one request.
+//
+// The coalescing is written out here rather than taken from
+// oauth2.ReuseTokenSource or golang.org/x/sync/singleflight because neither
+// gives what a Terraform run needs:
+//   - ReuseTokenSource caches one token for one scope set, fetches without a
+//     context of its own (the context it was built with, not the caller's),
+//     and blocks every caller on its mutex while a fetch runs, so a caller
+//     whose RPC was cancelled cannot stop waiting.
+//   - singleflight hands every waiter the leader's result. When the leader's
+//     own context ends (Terraform cancels one RPC), its waiters would all
+//     fail with that cancellation; here a waiter whose context is still
+//     alive takes over and fetches itself. The cache check and the
+//     in-flight map also need to share one lock.
+type cacheState struct {
+	mu       sync.Mutex
+	cache    map[string]*Token
+	inflight map[string]*call
+}
+
+type call struct {
+	done chan struct{}
+	tok  *Token
+	err  error
+	// leaderGone is set when the fetch failed because the context of the
+	// caller that ran it ended, not because of the server.
+	leaderGone bool
+}
+
+// Token returns a token for scopes (nil or empty: the grant's default
+// scopes). A cached token for the same normalised scopes is returned while at
+// least ReuseMargin of its lifetime remains; concurrent calls for the same
+// scopes share one request.
+func (c *Client) Token(ctx context.Context, scopes []string) (*Token, error) {
+	scopes = NormalizeScopes(scopes)
+	key := strings.Join(scopes, " ")
+	for {
+		c.mu.Lock()
+		prev := c.cache[key]
+		if prev != nil && c.fresh(prev) {
+			c.mu.Unlock()
+			c.debug(ctx, "using cached token", map[string]any{"scopes": key, "expires_at": formatExpiry(prev.ExpiresAt)})
+			return prev, nil
+		}
+		if cl, ok := c.inflight[key]; ok {
+			c.mu.Unlock()
+			select {
+			case <-cl.done:
+				// The leader's own context ended; ours has not: try again.
+				if cl.leaderGone && ctx.Err() == nil {
+					continue
+				}
+				return cl.tok, cl.err
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		cl := &call{done: make(chan struct{})}
+		c.inflight[key] = cl
+		c.mu.Unlock()
+
+		cl.tok, cl.err = c.fetch(ctx, scopes, prev)
+		cl.leaderGone = cl.err != nil && ctx.Err() != nil
+
+		c.mu.Lock()
+		delete(c.inflight, key)
+		if cl.err == nil {
+			c.cache[key] = cl.tok
+		}
+		c.mu.Unlock()
+		close(cl.done)
+		return cl.tok, cl.err
+	}
+}
+
+// fresh reports whether t may be handed out again.
+func (c *Client) fresh(t *Token) bool {
+	return t.ExpiresAt.IsZero() || c.cfg.Clock.Now().Before(t.StaleAt())
+}
