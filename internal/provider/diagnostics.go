@@ -26,47 +26,43 @@ func tokenErrorDiagnostic(summary string, err error, clientID string) diag.Diagn
 	if !errors.As(err, &te) {
 		return diag.NewErrorDiagnostic(summary, err.Error())
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Requesting a token from %s for client id %q failed.\n\n", te.TokenURL, clientID)
-	if te.StatusCode != 0 {
-		fmt.Fprintf(&b, "HTTP status: %d %s\n", te.StatusCode, statusText(te.StatusCode))
-	}
+	// What happened, in the summary's words and the detail's.
+	what, cause := "", ""
 	switch te.Kind {
 	case tokenclient.KindServer:
+		what = fmt.Sprintf("HTTP %d", te.StatusCode)
 		if te.Code != "" {
-			fmt.Fprintf(&b, "Server error: %s\n", te.Code)
-		}
-		if te.Description != "" {
-			fmt.Fprintf(&b, "Server description: %s\n", te.Description)
-		}
-		if te.URI != "" {
-			fmt.Fprintf(&b, "Server error URI: %s\n", te.URI)
-		}
-		if te.Location != "" {
-			fmt.Fprintf(&b, "Redirect location (not followed): %s\n", te.Location)
-		}
-		summary += fmt.Sprintf(": HTTP %d", te.StatusCode)
-		if te.Code != "" {
-			summary += " " + te.Code
+			what += " " + te.Code
 		}
 	case tokenclient.KindResponse:
-		fmt.Fprintf(&b, "Error: the answer is not a usable token response: %v\n", te.Err)
-		summary += ": unusable token response"
+		what, cause = "unusable token response", fmt.Sprintf("the answer is not a usable token response: %v", te.Err)
 	case tokenclient.KindTimeout:
-		fmt.Fprintf(&b, "Error: no answer within the request timeout: %v\n", te.Err)
-		summary += ": no answer in time"
+		what, cause = "no answer in time", fmt.Sprintf("no answer within the request timeout: %v", te.Err)
 	case tokenclient.KindCanceled:
-		fmt.Fprintf(&b, "Error: interrupted: %v\n", te.Err)
-		summary += ": interrupted"
+		what, cause = "interrupted", fmt.Sprintf("interrupted: %v", te.Err)
 	default:
-		fmt.Fprintf(&b, "Error: %v\n", te.Err)
-		summary += ": could not connect"
+		what, cause = "could not connect", fmt.Sprint(te.Err)
+	}
+	status, contentType := "", ""
+	if te.StatusCode != 0 {
+		status = fmt.Sprintf("%d %s", te.StatusCode, statusText(te.StatusCode))
 	}
 	if te.BodySnippet != "" {
-		fmt.Fprintf(&b, "Content type: %s\nBody begins: %s\n", cmpOr(te.ContentType, "(none)"), te.BodySnippet)
+		contentType = cmpOr(te.ContentType, "(none)")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Requesting a token from %s for client id %q failed.\n\n", te.TokenURL, clientID)
+	for _, fact := range [][2]string{
+		{"HTTP status", status}, {"Server error", te.Code}, {"Server description", te.Description},
+		{"Server error URI", te.URI}, {"Redirect location (not followed)", te.Location},
+		{"Error", cause}, {"Content type", contentType}, {"Body begins", te.BodySnippet},
+	} {
+		if fact[1] != "" {
+			fmt.Fprintf(&b, "%s: %s\n", fact[0], fact[1])
+		}
 	}
 	fmt.Fprintf(&b, "\n%s", tokenErrorHint(te))
-	return diag.NewErrorDiagnostic(summary, b.String())
+	return diag.NewErrorDiagnostic(summary+": "+what, b.String())
 }
 
 // tokenErrorHint says what to check next.

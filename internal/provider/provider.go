@@ -26,11 +26,6 @@ import (
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
-var (
-	_ provider.Provider                       = (*WorkivaProvider)(nil)
-	_ provider.ProviderWithEphemeralResources = (*WorkivaProvider)(nil)
-)
-
 // WorkivaProvider is the provider implementation.
 type WorkivaProvider struct {
 	version string
@@ -40,6 +35,11 @@ type WorkivaProvider struct {
 	transport http.RoundTripper
 	clock     clock.Clock
 }
+
+var (
+	_ provider.Provider                       = (*WorkivaProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*WorkivaProvider)(nil)
+)
 
 // New returns the provider factory providerserver.Serve expects.
 func New(version string) func() provider.Provider {

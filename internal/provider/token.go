@@ -17,15 +17,41 @@ import (
 
 // tokenModel is workiva_token, shared by the data source and the ephemeral
 // resource. Its attributes are described in tokenAttributes.
+// It carries no tfsdk tags: it is read and written through the table, not by
+// the framework's reflection.
 type tokenModel struct {
-	Scopes        types.Set    `tfsdk:"scopes"`
-	RequireScopes types.Bool   `tfsdk:"require_scopes"`
-	AccessToken   types.String `tfsdk:"access_token"`
-	TokenType     types.String `tfsdk:"token_type"`
-	Scope         types.String `tfsdk:"scope"`
-	GrantedScopes types.Set    `tfsdk:"granted_scopes"`
-	ExpiresIn     types.Int64  `tfsdk:"expires_in"`
-	ExpiresAt     types.String `tfsdk:"expires_at"`
+	Scopes, GrantedScopes                    types.Set
+	RequireScopes                            types.Bool
+	AccessToken, TokenType, Scope, ExpiresAt types.String
+	ExpiresIn                                types.Int64
+}
+
+// providerDataFrom is the provider's data as Configure hands it to a
+// workiva_token; nil, with a diagnostic for any other type.
+func providerDataFrom(v any, what string, diags *diag.Diagnostics) *providerData {
+	if v == nil {
+		return nil
+	}
+	data, ok := v.(*providerData)
+	if !ok {
+		diags.Append(unexpectedProviderDataDiagnostic(what, v))
+	}
+	return data
+}
+
+// readTokenRequest reads a workiva_token's configuration and checks that
+// the provider was configured; it reports false, with diagnostics, when the
+// token cannot be requested.
+func readTokenRequest(raw tftypes.Value, data *providerData, what string, diags *diag.Diagnostics) (tokenModel, bool) {
+	m := readTokenConfig(raw, diags)
+	if diags.HasError() {
+		return m, false
+	}
+	if data == nil {
+		diags.Append(notConfiguredDiagnostic(what))
+		return m, false
+	}
+	return m, true
 }
 
 // readTokenConfig reads the inputs of workiva_token straight from the
@@ -85,25 +111,30 @@ func readInput(v tftypes.Value, field any) error {
 		*p = types.BoolNull()
 		if !v.IsKnown() {
 			*p = types.BoolUnknown()
-		} else if !v.IsNull() {
-			var b bool
-			if err := v.As(&b); err != nil {
-				return err
-			}
-			*p = types.BoolValue(b)
+			return nil
 		}
+		return readScalar(v, func(b bool) { *p = types.BoolValue(b) })
 	case *types.String:
 		*p = types.StringNull()
 		if !v.IsKnown() {
 			*p = types.StringUnknown()
-		} else if !v.IsNull() {
-			var s string
-			if err := v.As(&s); err != nil {
-				return err
-			}
-			*p = types.StringValue(s)
+			return nil
 		}
+		return readScalar(v, func(s string) { *p = types.StringValue(s) })
 	}
+	return nil
+}
+
+// readScalar hands a known, non-null configuration value to set.
+func readScalar[T bool | string](v tftypes.Value, set func(T)) error {
+	if v.IsNull() {
+		return nil
+	}
+	var x T
+	if err := v.As(&x); err != nil {
+		return err
+	}
+	set(x)
 	return nil
 }
 

@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
 )
 
 var (
@@ -44,41 +45,25 @@ func (r *TokenEphemeralResource) Metadata(_ context.Context, req ephemeral.Metad
 	resp.TypeName = req.ProviderTypeName + "_token"
 }
 
-// Schema implements ephemeral.EphemeralResource.
-func (r *TokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Issues an OAuth2 access token with the provider's client credentials, **without storing it** " +
-			"in the Terraform state or plan (Terraform 1.10 or later). Reference it from provider configuration, " +
-			"provisioners, `connection` blocks, locals, other ephemeral resources and write-only arguments.\n\n" +
-			"Terraform opens ephemeral resources in every phase, so plan and apply each get a token (one per scope set, " +
-			"shared by all `workiva_token` in the configuration). A Workiva token lasts about 10 minutes; Terraform cannot " +
-			"hand a renewed token to consumers that already received one, so shortly before expiry the provider warns " +
-			"when the token in use expires.",
-		Attributes: ephemeralTokenAttributes(),
+// Configure implements ephemeral.EphemeralResourceWithConfigure.
+func (r *TokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	if data := providerDataFrom(req.ProviderData, "Ephemeral Resource", &resp.Diagnostics); data != nil {
+		r.data = data
 	}
 }
 
-// Configure implements ephemeral.EphemeralResourceWithConfigure.
-func (r *TokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+// Schema implements ephemeral.EphemeralResource.
+func (r *TokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: tokenEphemeralResourceDescription,
+		Attributes:          ephemeralTokenAttributes(),
 	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.Append(unexpectedProviderDataDiagnostic("Ephemeral Resource", req.ProviderData))
-		return
-	}
-	r.data = data
 }
 
 // Open implements ephemeral.EphemeralResource.
 func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	m := readTokenConfig(req.Config.Raw, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if r.data == nil {
-		resp.Diagnostics.Append(notConfiguredDiagnostic("ephemeral resource was opened"))
+	m, ok := readTokenRequest(req.Config.Raw, r.data, "ephemeral resource was opened", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if r.data.client == nil {

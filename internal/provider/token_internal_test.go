@@ -2,24 +2,32 @@ package provider
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
 // tokenAttributes and tokenModel describe the same attributes: every table
-// entry points at the model field whose tfsdk tag is its name, and every
-// field has an entry.
+// entry points at its own model field, whose name is the attribute's in
+// CamelCase, and every field has an entry.
 func TestTokenTableMatchesModel(t *testing.T) {
 	var m tokenModel
 	fields := map[any]string{}
 	mv := reflect.ValueOf(&m).Elem()
 	for i := range mv.NumField() {
-		fields[mv.Field(i).Addr().Interface()] = mv.Type().Field(i).Tag.Get("tfsdk")
+		fields[mv.Field(i).Addr().Interface()] = mv.Type().Field(i).Name
+	}
+	camel := func(s string) string {
+		parts := strings.Split(s, "_")
+		for i, p := range parts {
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
+		}
+		return strings.Join(parts, "")
 	}
 	seen := map[string]bool{}
 	for _, a := range tokenAttributes {
-		tag, ok := fields[a.field(&m)]
-		if !ok || tag != a.name {
-			t.Errorf("attribute %q points at the field tagged %q", a.name, tag)
+		field, ok := fields[a.field(&m)]
+		if !ok || field != camel(a.name) {
+			t.Errorf("attribute %q points at the field %q", a.name, field)
 		}
 		if seen[a.name] {
 			t.Errorf("attribute %q is in the table twice", a.name)

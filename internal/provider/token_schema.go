@@ -31,6 +31,25 @@ type tokenAttribute struct {
 	setValidators  []validator.Set
 }
 
+// The descriptions of the two forms of workiva_token.
+const (
+	tokenDataSourceDescription = "Issues an OAuth2 access token with the provider's client credentials.\n\n" +
+		"~> **The token is stored in the Terraform state and plan files** (marked sensitive, but in clear text " +
+		"in the files). Use the `workiva_token` **ephemeral resource** instead wherever the consumer accepts " +
+		"ephemeral values (provider configuration, provisioners, write-only arguments); use this data source " +
+		"only for consumers that cannot, and protect the state accordingly.\n\n" +
+		"A data source is read again in every plan, so the token in state is replaced on each run; it still " +
+		"expires after `expires_in` seconds (about 10 minutes for Workiva), which a long apply can outlast."
+
+	tokenEphemeralResourceDescription = "Issues an OAuth2 access token with the provider's client credentials, **without storing it** " +
+		"in the Terraform state or plan (Terraform 1.10 or later). Reference it from provider configuration, " +
+		"provisioners, `connection` blocks, locals, other ephemeral resources and write-only arguments.\n\n" +
+		"Terraform opens ephemeral resources in every phase, so plan and apply each get a token (one per scope set, " +
+		"shared by all `workiva_token` in the configuration). A Workiva token lasts about 10 minutes; Terraform cannot " +
+		"hand a renewed token to consumers that already received one, so shortly before expiry the provider warns " +
+		"when the token in use expires."
+)
+
 //nolint:gosec // documentation text, not credentials
 var tokenAttributes = []tokenAttribute{
 	{name: "scopes", field: func(m *tokenModel) any { return &m.Scopes }, input: true,
@@ -68,11 +87,39 @@ var tokenAttrTypes = func() map[string]attr.Type {
 }()
 
 // dataSourceTokenAttributes is the data source's schema of workiva_token.
-func dataSourceTokenAttributes() map[string]dsschema.Attribute {
+func dataSourceTokenAttributes() map[string]dsschema.Attribute { return tokenSchemaAttributes(true) }
+
+// ephemeralTokenAttributes is the ephemeral resource's schema of
+// workiva_token: the data source's, without the data source's notes. The
+// framework's attribute structs are the same in both packages, so each is
+// a conversion.
+func ephemeralTokenAttributes() map[string]ephschema.Attribute {
+	out := map[string]ephschema.Attribute{}
+	for name, a := range tokenSchemaAttributes(false) {
+		switch v := a.(type) {
+		case dsschema.StringAttribute:
+			out[name] = ephschema.StringAttribute(v)
+		case dsschema.BoolAttribute:
+			out[name] = ephschema.BoolAttribute(v)
+		case dsschema.Int64Attribute:
+			out[name] = ephschema.Int64Attribute(v)
+		case dsschema.SetAttribute:
+			out[name] = ephschema.SetAttribute(v)
+		}
+	}
+	return out
+}
+
+// tokenSchemaAttributes builds the attributes from the table, with the data
+// source's notes or without.
+func tokenSchemaAttributes(dataSource bool) map[string]dsschema.Attribute {
 	out := make(map[string]dsschema.Attribute, len(tokenAttributes))
 	var m tokenModel
 	for _, a := range tokenAttributes {
-		desc := a.desc + a.dataSourceNote
+		desc := a.desc
+		if dataSource {
+			desc += a.dataSourceNote
+		}
 		switch a.field(&m).(type) {
 		case *types.String:
 			out[a.name] = dsschema.StringAttribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive}
@@ -83,32 +130,6 @@ func dataSourceTokenAttributes() map[string]dsschema.Attribute {
 		case *types.Set:
 			out[a.name] = dsschema.SetAttribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive,
 				ElementType: types.StringType, Validators: a.setValidators}
-		}
-	}
-	return out
-}
-
-// ephemeralTokenAttributes is the ephemeral resource's schema of
-// workiva_token: the data source's, without the data source's notes. The
-// framework's attribute structs are the same in both packages, so each is
-// a conversion.
-func ephemeralTokenAttributes() map[string]ephschema.Attribute {
-	ds := dataSourceTokenAttributes()
-	out := make(map[string]ephschema.Attribute, len(ds))
-	for _, a := range tokenAttributes {
-		switch v := ds[a.name].(type) {
-		case dsschema.StringAttribute:
-			v.MarkdownDescription = a.desc
-			out[a.name] = ephschema.StringAttribute(v)
-		case dsschema.BoolAttribute:
-			v.MarkdownDescription = a.desc
-			out[a.name] = ephschema.BoolAttribute(v)
-		case dsschema.Int64Attribute:
-			v.MarkdownDescription = a.desc
-			out[a.name] = ephschema.Int64Attribute(v)
-		case dsschema.SetAttribute:
-			v.MarkdownDescription = a.desc
-			out[a.name] = ephschema.SetAttribute(v)
 		}
 	}
 	return out

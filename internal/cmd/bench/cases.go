@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/base64"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +75,19 @@ func allCases(lats []time.Duration, withHTTP bool) []benchCase {
 	return cases
 }
 
+// parseLatencies reads the -latency flag: comma-separated durations.
+func parseLatencies(list string) ([]time.Duration, error) {
+	var lats []time.Duration
+	for _, s := range strings.Split(list, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(s))
+		if err != nil {
+			return nil, err
+		}
+		lats = append(lats, d)
+	}
+	return lats, nil
+}
+
 // config is the Terraform configuration of a case.
 func (c benchCase) config(srv *iamserver.Server) string {
 	var b strings.Builder
@@ -109,4 +124,19 @@ func (c benchCase) config(srv *iamserver.Server) string {
 			c.consumers, srv.URL(), iamserver.BenchTokenPath, c.scopeSets, "Basic "+auth)
 	}
 	return b.String()
+}
+
+// writeCLIConfig writes a Terraform CLI configuration whose dev_overrides
+// point at the built providers.
+func writeCLIConfig(work string, b binaries) (string, error) {
+	var rc strings.Builder
+	rc.WriteString("provider_installation {\n  dev_overrides {\n")
+	fmt.Fprintf(&rc, "    %q = %q\n", workivaSource, filepath.Dir(b.workiva))
+	fmt.Fprintf(&rc, "    %q = %q\n", floorSource, filepath.Dir(b.floor))
+	if b.http != "" {
+		fmt.Fprintf(&rc, "    %q = %q\n", httpSource, filepath.Dir(b.http))
+	}
+	rc.WriteString("  }\n  direct {}\n}\n")
+	path := filepath.Join(work, "terraformrc")
+	return path, os.WriteFile(path, []byte(rc.String()), 0o600)
 }

@@ -29,7 +29,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
@@ -59,13 +58,9 @@ func run() error {
 	out := flag.String("out", "BENCHMARKS.md", "Markdown file to write; empty writes none")
 	flag.Parse()
 
-	var lats []time.Duration
-	for _, s := range strings.Split(*latencies, ",") {
-		d, err := time.ParseDuration(strings.TrimSpace(s))
-		if err != nil {
-			return err
-		}
-		lats = append(lats, d)
+	lats, err := parseLatencies(*latencies)
+	if err != nil {
+		return err
 	}
 	tf, err := exec.LookPath("terraform")
 	if err != nil {
@@ -194,19 +189,4 @@ func (b binaries) watched(k kind) string {
 		return b.floor
 	}
 	return b.workiva
-}
-
-// writeCLIConfig writes a Terraform CLI configuration whose dev_overrides
-// point at the built providers.
-func writeCLIConfig(work string, b binaries) (string, error) {
-	var rc strings.Builder
-	rc.WriteString("provider_installation {\n  dev_overrides {\n")
-	fmt.Fprintf(&rc, "    %q = %q\n", workivaSource, filepath.Dir(b.workiva))
-	fmt.Fprintf(&rc, "    %q = %q\n", floorSource, filepath.Dir(b.floor))
-	if b.http != "" {
-		fmt.Fprintf(&rc, "    %q = %q\n", httpSource, filepath.Dir(b.http))
-	}
-	rc.WriteString("  }\n  direct {}\n}\n")
-	path := filepath.Join(work, "terraformrc")
-	return path, os.WriteFile(path, []byte(rc.String()), 0o600)
 }

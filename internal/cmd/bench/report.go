@@ -157,31 +157,34 @@ func (r report) markdown(table string) (string, error) {
 	return out.String(), err
 }
 
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
+// procValue is the value of the first "key: value" line of a /proc file.
+func procValue(file, key string) (string, bool) {
+	b, err := os.ReadFile(file) //nolint:gosec // fixed /proc paths
 	if err != nil {
-		return "unknown CPU"
+		return "", false
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "model name"); ok {
-			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == key {
+			return strings.TrimSpace(v), true
 		}
+	}
+	return "", false
+}
+
+func cpuModel() string {
+	if v, ok := procValue("/proc/cpuinfo", "model name"); ok {
+		return v
 	}
 	return "unknown CPU"
 }
 
 func memTotal() string {
-	b, err := os.ReadFile("/proc/meminfo")
-	if err != nil {
+	v, ok := procValue("/proc/meminfo", "MemTotal")
+	kb, err := strconv.ParseInt(strings.TrimSuffix(v, " kB"), 10, 64)
+	if !ok || err != nil {
 		return "unknown memory"
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return fmt.Sprintf("%.0f GiB", float64(kb)/1024/1024)
-		}
-	}
-	return "unknown memory"
+	return fmt.Sprintf("%.0f GiB", float64(kb)/1024/1024)
 }
 
 func terraformVersion() string {
