@@ -50,8 +50,8 @@ func (c benchCase) name() string {
 var floorSizes = []int{100, 1000}
 
 // allCases lists the cases of a run, for every latency: each kind at N = 1,
-// 10 and 100 consumers of one scope set and 100 over 4 scope sets, and the
-// data source and the floor at floorSizes.
+// 10 and 100 consumers of one scope set and 100 over 4 scope sets, the floor
+// at N = 1, and the data source and the floor at floorSizes.
 func allCases(lats []time.Duration, withHTTP bool) []benchCase {
 	var cases []benchCase
 	for _, lat := range lats {
@@ -65,6 +65,7 @@ func allCases(lats []time.Duration, withHTTP bool) []benchCase {
 			}
 			cases = append(cases, benchCase{kind: k, consumers: 100, scopeSets: 4, latency: lat})
 		}
+		cases = append(cases, benchCase{kind: kindFloor, consumers: 1, scopeSets: 1, latency: lat})
 		for _, n := range floorSizes {
 			if n != 100 {
 				cases = append(cases, benchCase{kind: kindData, consumers: n, scopeSets: 1, latency: lat})
