@@ -18,6 +18,8 @@ import (
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
 // Placeholders written in place of what is redacted.
@@ -56,7 +58,7 @@ func Path(dir string, origin Origin, test string) string {
 }
 
 // secretFormFields are form fields whose values are replaced by Redacted.
-var secretFormFields = []string{"client_secret", "refresh_token", "assertion", "password"}
+var secretFormFields = []string{"client_secret", "refresh_token", "assertion", "client_assertion", "password"}
 
 // secretJSONFields are response fields whose values are replaced.
 var secretJSONFields = map[string]string{
@@ -71,13 +73,15 @@ var secretJSONFields = map[string]string{
 // placeholder wherever it appears, and so is any of the given literal
 // secrets.
 func Redact(clientID string, secrets ...string) recorder.HookFunc {
+	// Every form of every secret (form-encoded, in a Basic header, escaped
+	// in JSON or HTML), as the provider's own output scrubber knows them.
+	var scrub redact.Scrubber
+	for _, sec := range secrets {
+		scrub.AddClientCredentials(clientID, sec)
+	}
 	return func(i *cassette.Interaction) error {
 		replaceLiterals := func(s string) string {
-			for _, sec := range secrets {
-				if sec != "" {
-					s = strings.ReplaceAll(s, sec, Redacted)
-				}
-			}
+			s = scrub.Replace(s, Redacted)
 			if clientID != "" {
 				s = strings.ReplaceAll(s, clientID, ClientIDPlaceholder)
 				s = strings.ReplaceAll(s, url.QueryEscape(clientID), ClientIDPlaceholder)

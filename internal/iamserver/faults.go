@@ -2,7 +2,11 @@ package iamserver
 
 import (
 	"fmt"
+	"html"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -25,7 +29,22 @@ type Fault struct {
 	Body        string
 	// Header holds extra response headers (Location for redirects, say).
 	Header http.Header
+	// Echo answers with the whole request (headers and body, as received),
+	// the way some gateways' error pages do: EchoHTML as an HTML page,
+	// EchoJSON as a JSON document, EchoOAuth inside an OAuth2 error's
+	// error_description. Body and ContentType are then ignored.
+	Echo Echo
 }
+
+// Echo is how a Fault echoes the request.
+type Echo string
+
+// The echo formats.
+const (
+	EchoHTML  Echo = "html"
+	EchoJSON  Echo = "json"
+	EchoOAuth Echo = "oauth"
+)
 
 // Script appends faults to the queue of scripted answers.
 func (s *Server) Script(faults ...Fault) {
@@ -59,7 +78,38 @@ func (s *Server) nextFault() (Fault, bool) {
 	return f, true
 }
 
-func writeFault(w http.ResponseWriter, f Fault) {
+// dump is the request as an echoing server shows it: the request line, the
+// Authorization header and the body first, then the other headers.
+func dump(r *http.Request, body []byte) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\nAuthorization: %s\n\n%s\n\n", r.Method, r.URL.RequestURI(), r.Header.Get("Authorization"), body)
+	names := slices.Sorted(maps.Keys(r.Header))
+	for _, name := range names {
+		if name != "Authorization" {
+			fmt.Fprintf(&b, "%s: %s\n", name, strings.Join(r.Header[name], ", "))
+		}
+	}
+	return b.String()
+}
+
+func writeEcho(w http.ResponseWriter, f Fault, text string) {
+	switch f.Echo {
+	case EchoHTML:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(f.Status)
+		_, _ = fmt.Fprintf(w, "<html><body><h1>Request rejected</h1><pre>%s</pre></body></html>", html.EscapeString(text))
+	case EchoOAuth:
+		writeJSON(w, f.Status, IamError{Error: "invalid_request", ErrorDescription: "rejected request: " + text})
+	default:
+		writeJSON(w, f.Status, map[string]string{"message": "request rejected", "request": text})
+	}
+}
+
+func writeFault(w http.ResponseWriter, f Fault, r *http.Request, body []byte) {
+	if f.Echo != "" {
+		writeEcho(w, f, dump(r, body))
+		return
+	}
 	for k, vs := range f.Header {
 		for _, v := range vs {
 			w.Header().Add(k, v)

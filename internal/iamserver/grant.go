@@ -1,10 +1,13 @@
 package iamserver
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -54,8 +57,9 @@ func (s *Server) handleToken(version string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		// Read the body first: the server notices a client that went away
 		// (and ends r.Context()) only once the body has been consumed.
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-		formErr := r.ParseForm()
+		raw, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+		formErr := errors.Join(readErr, r.ParseForm())
 		fault, scripted := s.nextFault()
 		if !sleepCtx(r, s.currentLatency()) || (scripted && !sleepCtx(r, fault.Delay)) {
 			s.record(r, r.PostForm, "", 0)
@@ -63,7 +67,7 @@ func (s *Server) handleToken(version string) http.HandlerFunc {
 		}
 		if scripted && fault.Status != 0 {
 			s.record(r, r.PostForm, "", fault.Status)
-			writeFault(w, fault)
+			writeFault(w, fault, r, raw)
 			return
 		}
 		status, clientID, body := s.token(r, version, formErr)

@@ -149,7 +149,7 @@ output "scope" {
 	apply := c.mustRun(logEnv, "apply", "-input=false", "-no-color", "tfplan")
 	state := c.read("terraform.tfstate")
 	logText := c.read("trace.log")
-	planFile := c.read("tfplan")
+	planFile := unzipped(t, filepath.Join(c.dir, "tfplan"))
 
 	if len(logText) < 10000 || !strings.Contains(logText, "workiva") {
 		t.Fatalf("the TRACE log looks empty (%d bytes)", len(logText))

@@ -59,6 +59,12 @@ type settings struct {
 	scopes []string
 }
 
+// String keeps the secret out of any formatting of the settings.
+func (s settings) String() string { return "settings{" + s.client.String() + "}" }
+
+// GoString is String, for %#v.
+func (s settings) GoString() string { return s.String() }
+
 // unknownAttributes names the attributes whose values are not known yet.
 func unknownAttributes(cfg providerModel) []string {
 	var out []string

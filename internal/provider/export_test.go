@@ -24,3 +24,6 @@ func NewWithTransport(version string, transport http.RoundTripper, clk clock.Clo
 		return &WorkivaProvider{version: version, transport: transport, clock: clock.OrSystem(clk)}
 	}
 }
+
+// WireForms lists the forms in which a client secret travels or is echoed.
+var WireForms = wireForms

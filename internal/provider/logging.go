@@ -7,23 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// secretFieldKeys are log field keys whose values are always masked.
-var secretFieldKeys = []string{"client_secret", "access_token", "refresh_token", "Authorization", "authorization"}
-
-// maskSecrets returns a context whose tflog output masks the given secret
-// values wherever they appear, and the values of secretFieldKeys.
-func maskSecrets(ctx context.Context, secrets ...string) context.Context {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
-	for _, s := range secrets {
-		if s == "" {
-			continue
-		}
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, s)
-		ctx = tflog.MaskMessageStrings(ctx, s)
-	}
-	return ctx
-}
-
 // tflogLogger adapts tflog to tokenclient.Logger.
 type tflogLogger struct{}
 

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
@@ -56,10 +57,32 @@ type providerData struct {
 	client        *tokenclient.Client
 	pendingReason string
 	clientID      string
-	secret        string
 	defaultScopes []string
 	clock         clock.Clock
+	// scrub knows every credential of this configuration and every token
+	// issued to it; see scrub.go.
+	scrub *redact.Scrubber
 }
+
+// scrubber is the configuration's scrubber; nil (which removes nothing)
+// before Configure.
+func (d *providerData) scrubber() *redact.Scrubber {
+	if d == nil {
+		return nil
+	}
+	return d.scrub
+}
+
+// String keeps a credential out of any formatting of the provider's data.
+func (d *providerData) String() string {
+	if d == nil {
+		return "<nil>"
+	}
+	return "providerData{client id " + d.clientID + "}"
+}
+
+// GoString is String, for %#v.
+func (d *providerData) GoString() string { return d.String() }
 
 // Metadata implements provider.Provider.
 func (p *WorkivaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -149,14 +172,15 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 
-	data := &providerData{clock: clock.OrSystem(p.clock)}
+	data := &providerData{clock: clock.OrSystem(p.clock), scrub: &redact.Scrubber{}}
+	defer func() { resp.Diagnostics = scrubDiagnostics(resp.Diagnostics, data.scrub) }()
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 
 	if unknown := unknownAttributes(cfg); len(unknown) > 0 {
 		// Values computed during plan: authenticate once they are known.
 		data.pendingReason = "the provider attributes " + strings.Join(unknown, ", ") + " are not known until apply"
-		tflog.Debug(ctx, "provider configuration not yet known; authentication deferred", map[string]any{"unknown": unknown})
+		tflog.Debug(logContext(ctx, data.scrub), "provider configuration not yet known; authentication deferred", map[string]any{"unknown": unknown})
 		return
 	}
 
@@ -164,12 +188,14 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = maskSecrets(ctx, settings.client.ClientSecret)
+	data.scrub.AddClientCredentials(settings.client.ClientID, settings.client.ClientSecret)
+	ctx = logContext(ctx, data.scrub)
 
 	settings.client.Transport = p.transport
 	settings.client.Clock = data.clock
 	settings.client.UserAgent = p.userAgent(req.TerraformVersion)
 	settings.client.Logger = tflogLogger{}
+	settings.client.Redact = data.scrub.Scrub
 	client, err := tokenclient.New(settings.client)
 	if err != nil {
 		resp.Diagnostics.Append(invalidClientConfigDiagnostic(err))
@@ -177,15 +203,16 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	data.client = client
 	data.clientID = settings.client.ClientID
-	data.secret = settings.client.ClientSecret
 	data.defaultScopes = settings.scopes
 
 	// Authenticate now, so that wrong credentials fail here, once, rather
 	// than in every data source and ephemeral resource.
-	if _, err := client.Token(ctx, settings.scopes); err != nil {
+	tok, err := client.Token(ctx, settings.scopes)
+	if err != nil {
 		resp.Diagnostics.Append(tokenErrorDiagnostic("Authentication failed", err, data.clientID))
 		return
 	}
+	data.scrub.Add(tok.AccessToken, tok.RefreshToken)
 	tflog.Debug(ctx, "provider authenticated", map[string]any{"token_url": client.TokenURL()})
 }
 

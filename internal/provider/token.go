@@ -186,13 +186,13 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 		m.RequireScopes = types.BoolValue(false)
 	}
 
-	ctx = maskSecrets(ctx, data.secret)
-	tok, err := data.client.Token(ctx, requested)
+	tok, err := data.client.Token(logContext(ctx, data.scrub), requested)
 	if err != nil {
 		diags.Append(tokenErrorDiagnostic("Token request failed", err, data.clientID))
 		return nil, false
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, tok.AccessToken)
+	data.scrub.Add(tok.AccessToken, tok.RefreshToken)
+	ctx = logContext(ctx, data.scrub)
 
 	m.AccessToken = types.StringValue(tok.AccessToken)
 	m.TokenType = types.StringValue(tok.TokenType)

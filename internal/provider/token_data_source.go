@@ -42,15 +42,15 @@ func (d *TokenDataSource) Configure(_ context.Context, req datasource.ConfigureR
 
 // Read implements datasource.DataSource.
 func (d *TokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer func() { resp.Diagnostics = scrubDiagnostics(resp.Diagnostics, d.data.scrubber()) }()
 	m, ok := readTokenRequest(req.Config.Raw, d.data, "data source was read", &resp.Diagnostics)
-	if !ok {
+	switch {
+	case !ok:
 		return
-	}
-	if d.data.client == nil {
-		if req.ClientCapabilities.DeferralAllowed {
-			resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReasonProviderConfigUnknown}
-			return
-		}
+	case d.data.client == nil && req.ClientCapabilities.DeferralAllowed:
+		resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReasonProviderConfigUnknown}
+		return
+	case d.data.client == nil:
 		resp.Diagnostics.Append(credentialsNotKnownDiagnostic(d.data.pendingReason))
 		return
 	}

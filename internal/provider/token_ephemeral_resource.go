@@ -62,6 +62,7 @@ func (r *TokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 
 // Open implements ephemeral.EphemeralResource.
 func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	defer func() { resp.Diagnostics = scrubDiagnostics(resp.Diagnostics, r.data.scrubber()) }()
 	m, ok := readTokenRequest(req.Config.Raw, r.data, "ephemeral resource was opened", &resp.Diagnostics)
 	if !ok {
 		return
@@ -101,13 +102,14 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 // (Terraform 1.10 and 1.11 drop diagnostics returned by Renew, so the
 // warning is also logged, and Close repeats it where Terraform shows it.)
 func (r *TokenEphemeralResource) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
+	defer func() { resp.Diagnostics = scrubDiagnostics(resp.Diagnostics, r.data.scrubber()) }()
 	p, ok := readPrivate(ctx, req.Private, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	now := r.now()
 	warning := expiryWarning(p, now)
-	tflog.Warn(ctx, warning.Summary()+": "+warning.Detail())
+	tflog.Warn(logContext(ctx, r.data.scrubber()), warning.Summary()+": "+warning.Detail())
 	resp.Diagnostics.Append(warning)
 	if now.Before(p.ExpiresAt) {
 		resp.RenewAt = p.ExpiresAt // once more, at expiry
@@ -119,6 +121,7 @@ func (r *TokenEphemeralResource) Renew(ctx context.Context, req ephemeral.RenewR
 // Terraform still held it open, that is when consumers may have used it
 // after (or just before) it expired.
 func (r *TokenEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	defer func() { resp.Diagnostics = scrubDiagnostics(resp.Diagnostics, r.data.scrubber()) }()
 	p, ok := readPrivate(ctx, req.Private, &resp.Diagnostics)
 	if !ok {
 		return

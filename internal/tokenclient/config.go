@@ -81,10 +81,22 @@ type Config struct {
 	// UserAgent is sent with every request when set.
 	UserAgent string
 	Logger    Logger
+	// Redact removes credentials from text taken from an answer (a body
+	// that is not a token response) before it is cut to a snippet, so that
+	// the cut cannot leave part of one; nil keeps the text as it is.
+	Redact func(string) string
 	// Clock tells the time (token lifetimes, Retry-After dates); the
 	// system clock when nil.
 	Clock clock.Clock
 }
+
+// String keeps the secret out of any formatting of a Config.
+func (c Config) String() string {
+	return fmt.Sprintf("tokenclient.Config{TokenURL: %q, ClientID: %q, AuthStyle: %q}", c.TokenURL, c.ClientID, c.AuthStyle)
+}
+
+// GoString is String, for %#v.
+func (c Config) GoString() string { return c.String() }
 
 // ErrNoCertificates is returned by New when CACertPEM holds no certificate.
 var ErrNoCertificates = errors.New("the CA certificate PEM holds no usable certificate; give one or more -----BEGIN CERTIFICATE----- blocks")
@@ -109,6 +121,9 @@ func New(cfg Config) (*Client, error) {
 		cfg.AuthStyle = AuthStyleHeader
 	}
 	cfg.Clock = clock.OrSystem(cfg.Clock)
+	if cfg.Redact == nil {
+		cfg.Redact = func(s string) string { return s }
+	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
@@ -159,6 +174,12 @@ type Client struct {
 
 	cacheState
 }
+
+// String keeps the secret out of any formatting of a Client.
+func (c *Client) String() string { return "tokenclient.Client{" + c.cfg.String() + "}" }
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }
 
 // TokenURL is the token endpoint the client talks to.
 func (c *Client) TokenURL() string { return c.tokenURL.String() }

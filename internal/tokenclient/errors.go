@@ -35,8 +35,13 @@ const (
 	KindCanceled ErrorKind = "canceled"
 )
 
-// maxBodySnippet is how much of a non-OAuth2 error body an Error keeps.
-const maxBodySnippet = 256
+// maxBodySnippet is how much of a non-OAuth2 error body an Error keeps;
+// maxBodyKept is how much of a 2xx body the transport keeps for it, so that
+// credentials are removed before the body is cut to the snippet.
+const (
+	maxBodySnippet = 256
+	maxBodyKept    = 64 << 10
+)
 
 // Error is a failed token request: the facts of what happened, for callers
 // to word. Its fields never hold the client secret or a token.
@@ -140,7 +145,7 @@ func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *
 			}
 		}
 		if e.Code == "" && e.Location == "" {
-			e.BodySnippet = snippet(re.Body, e.ContentType)
+			e.BodySnippet = snippet(c.cfg.Redact(string(re.Body)), e.ContentType)
 		}
 		// The oauth2 error text embeds the whole body; keep ours short.
 		e.Err = errors.New("oauth2: token endpoint returned an error")
@@ -152,7 +157,7 @@ func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *
 		if looksLikeMarkup(contentType, head) {
 			// Only markup is shown: a JSON or form body of a 2xx answer
 			// may hold a token.
-			e.BodySnippet = snippet(head, contentType)
+			e.BodySnippet = snippet(c.cfg.Redact(string(head)), contentType)
 		}
 	case errors.As(cause, &netErr) && netErr.Timeout():
 		e.Kind = KindTimeout
@@ -182,7 +187,8 @@ func looksLikeMarkup(contentType string, head []byte) bool {
 }
 
 // snippet returns the first bytes of a body as printable text.
-func snippet(body []byte, contentType string) string {
+func snippet(text, contentType string) string {
+	body := []byte(text)
 	if len(body) == 0 {
 		return "(empty)"
 	}

@@ -178,3 +178,33 @@ func TestKindFromWhatTheTransportSaw(t *testing.T) {
 		})
 	}
 }
+
+// A credential that straddles the snippet's cut is removed before the cut,
+// so no part of it is shown: the body passes through Config.Redact first.
+func TestRedactBeforeTheSnippetIsCut(t *testing.T) {
+	const secret = "SECRETVALUE-0123456789-SECRETVALUE"
+	for _, tc := range []struct {
+		status int
+		ct     string
+	}{{400, "text/plain"}, {200, "text/html"}} {
+		body := "<p>" + strings.Repeat("x", 240) + secret + strings.Repeat("y", 100) + "</p>"
+		c, err := tokenclient.New(tokenclient.Config{
+			TokenURL: "https://iam.test/oauth2/token", ClientID: "id", ClientSecret: "s", MaxRetries: 0,
+			Redact: func(s string) string { return strings.ReplaceAll(s, secret, "***") },
+			Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				return &http.Response{StatusCode: tc.status, Header: http.Header{"Content-Type": {tc.ct}}, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+			}),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Token(context.Background(), nil)
+		var te *tokenclient.Error
+		if !errors.As(err, &te) || te.BodySnippet == "" {
+			t.Fatalf("HTTP %d: got %v, want an error with a snippet", tc.status, err)
+		}
+		if strings.Contains(te.BodySnippet, "SECRET") || !strings.Contains(te.BodySnippet, "***") {
+			t.Errorf("HTTP %d: snippet %q", tc.status, te.BodySnippet)
+		}
+	}
+}

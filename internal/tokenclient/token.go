@@ -38,6 +38,15 @@ type Token struct {
 	IssuedAt time.Time
 }
 
+// String keeps the access and refresh tokens out of any formatting of a
+// Token.
+func (t *Token) String() string {
+	return fmt.Sprintf("tokenclient.Token{Scope: %q, ExpiresAt: %s}", t.Scope, formatExpiry(t.ExpiresAt))
+}
+
+// GoString is String, for %#v.
+func (t *Token) GoString() string { return t.String() }
+
 // StaleAt is when the token stops being handed out: ReuseMargin before it
 // expires, or half its lifetime before for tokens that live no longer than
 // two margins (so that a 60-second token is still shared for 30 seconds).

@@ -119,7 +119,7 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	b.rec.mu.Lock()
 	defer b.rec.mu.Unlock()
-	if room := maxBodySnippet + 1 - len(b.rec.head); room > 0 {
+	if room := maxBodyKept - len(b.rec.head); room > 0 {
 		b.rec.head = append(b.rec.head, p[:min(n, room)]...)
 	}
 	if err != nil && !errors.Is(err, io.EOF) {

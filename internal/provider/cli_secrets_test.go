@@ -1,0 +1,128 @@
+package provider_test
+
+import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/provider"
+)
+
+// unzipped is every file of a saved plan (a zip archive), decompressed and
+// joined, so that a search sees what each file holds.
+func unzipped(t *testing.T, path string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var b strings.Builder
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		_ = rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "== %s ==\n%s\n", f.Name, data)
+	}
+	return b.String()
+}
+
+// A token endpoint whose error page echoes the request (the Basic header,
+// the form body) cannot make `terraform plan` show the secret in any form,
+// in its output or in a TRACE log.
+func TestCLIEchoingServerShowsNoSecret(t *testing.T) {
+	const id, secret = "echo client", `s3cr:t/+&="%\ é-echo`
+	srv := iam(t, iamserver.Options{Clients: []iamserver.Client{{ID: id, Secret: secret, Scopes: []string{"file:read"}}}})
+	for _, style := range []string{"header", "body"} {
+		for _, echo := range []iamserver.Echo{iamserver.EchoHTML, iamserver.EchoOAuth} {
+			t.Run(style+"/"+string(echo), func(t *testing.T) {
+				srv.Script(iamserver.Fault{Status: 400, Echo: echo})
+				c := newCLIDir(t, fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  token_url = %q\n  auth_style = %q\n}\ndata \"workiva_token\" \"t\" {}\n", id, srv.TokenURL(), style))
+				c.env = append(c.env, "WORKIVA_CLIENT_SECRET="+secret)
+				logFile := filepath.Join(c.dir, "trace.log")
+				out, err := c.run([]string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logFile}, "plan", "-input=false", "-no-color")
+				if err == nil || !strings.Contains(out, "Authentication failed: HTTP 400") {
+					t.Fatalf("plan against an echoing server:\n%s", out)
+				}
+				if !strings.Contains(out, "***") {
+					t.Errorf("the echo did not reach the output (nothing masked):\n%s", out)
+				}
+				for where, text := range map[string]string{"output": out, "TRACE log": c.read("trace.log")} {
+					for _, f := range provider.WireForms(id, secret) {
+						if strings.Contains(text, f) {
+							t.Errorf("the %s shows the secret as %q", where, f)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// A client_secret given through an input variable declared ephemeral stays
+// out of the saved plan, whether it comes from -var or TF_VAR_; the same
+// variable without ephemeral = true is written into it (which is why the
+// docs teach the ephemeral form).
+func TestCLIEphemeralVariableKeepsSecretOutOfPlan(t *testing.T) {
+	const secret = "ephemeral-var-secret-51c0"
+	srv := iam(t, iamserver.Options{Clients: []iamserver.Client{{ID: "var-client", Secret: secret, Scopes: []string{"file:read"}}}})
+	config := func(ephemeral bool) string {
+		return fmt.Sprintf(`
+variable "client_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = %t
+}
+provider "workiva" {
+  client_id     = "var-client"
+  client_secret = var.client_secret
+  token_url     = %q
+}
+ephemeral "workiva_token" "api" {}
+resource "terraform_data" "use" {
+  provisioner "local-exec" {
+    command     = "test -n \"$TOKEN\""
+    environment = { TOKEN = ephemeral.workiva_token.api.access_token }
+  }
+}
+`, ephemeral, srv.TokenURL())
+	}
+	cases := []struct {
+		name      string
+		ephemeral bool
+		args      []string
+		env       []string
+		inPlan    bool
+	}{
+		{name: "ephemeral, -var", ephemeral: true, args: []string{"-var", "client_secret=" + secret}},
+		{name: "ephemeral, TF_VAR_", ephemeral: true, env: []string{"TF_VAR_client_secret=" + secret}},
+		{name: "not ephemeral, -var", ephemeral: false, args: []string{"-var", "client_secret=" + secret}, inPlan: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLIDir(t, config(tc.ephemeral))
+			c.env = append(c.env, tc.env...)
+			out := c.mustRun(nil, append([]string{"plan", "-input=false", "-no-color", "-out=tfplan"}, tc.args...)...)
+			plan := unzipped(t, filepath.Join(c.dir, "tfplan"))
+			if !strings.Contains(plan, "var-client") {
+				t.Fatalf("the unzipped plan does not hold the configuration:\n%s", plan)
+			}
+			if got := strings.Contains(plan, secret); got != tc.inPlan {
+				t.Errorf("secret in the saved plan: %v, want %v", got, tc.inPlan)
+			}
+			if strings.Contains(out, secret) {
+				t.Error("the secret appears in the plan output")
+			}
+		})
+	}
+}

@@ -1,0 +1,61 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
+)
+
+// Every text that leaves the provider passes through the configuration's
+// scrubber (internal/redact), which knows every credential the provider
+// holds and every token it was issued, in every encoding:
+//   - diagnostics: each RPC's diagnostics are scrubbed on the way out
+//     (scrubDiagnostics, deferred at the top of Configure, Read, Open, Renew
+//     and Close), whatever produced them;
+//   - logs: each RPC logs through logContext, whose tflog masks hold every
+//     form known so far (re-applied once a token is issued), at every level
+//     and in messages and string fields alike;
+//   - bodies of the token endpoint's answers are scrubbed by the token
+//     client before they are cut to a snippet (tokenclient.Config.Redact),
+//     so that no cut can leave part of a credential.
+
+// secretFieldKeys are log field keys whose values are always masked.
+var secretFieldKeys = []string{"client_secret", "access_token", "refresh_token", "client_assertion", "Authorization", "authorization"}
+
+// logContext returns ctx with tflog masks for every credential the
+// scrubber knows and the values of secretFieldKeys.
+func logContext(ctx context.Context, s *redact.Scrubber) context.Context {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
+	if forms := s.Forms(); len(forms) > 0 {
+		ctx = tflog.MaskMessageStrings(ctx, forms...)
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, forms...)
+	}
+	return ctx
+}
+
+// scrubDiagnostics returns diags with every credential the scrubber knows
+// removed from summaries and details, severities and paths unchanged.
+func scrubDiagnostics(diags diag.Diagnostics, s *redact.Scrubber) diag.Diagnostics {
+	if len(diags) == 0 || len(s.Forms()) == 0 {
+		return diags
+	}
+	out := make(diag.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		summary, detail := s.Scrub(d.Summary()), s.Scrub(d.Detail())
+		withPath, hasPath := d.(diag.DiagnosticWithPath)
+		switch {
+		case hasPath && d.Severity() == diag.SeverityError:
+			out = append(out, diag.NewAttributeErrorDiagnostic(withPath.Path(), summary, detail))
+		case hasPath:
+			out = append(out, diag.NewAttributeWarningDiagnostic(withPath.Path(), summary, detail))
+		case d.Severity() == diag.SeverityError:
+			out = append(out, diag.NewErrorDiagnostic(summary, detail))
+		default:
+			out = append(out, diag.NewWarningDiagnostic(summary, detail))
+		}
+	}
+	return out
+}

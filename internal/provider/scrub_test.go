@@ -1,0 +1,210 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html"
+	"math/rand/v2"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+)
+
+// propertySecrets are client secrets with every character that encodings
+// change (: / + & = % " \, spaces, non-ASCII, markup), fixed ones and
+// generated ones from a fixed seed.
+func propertySecrets() []string {
+	out := []string{`a:b/c+d&e=f%g"h\i j`, `päss wörd ✓ 🔑 ok`, `%41%42+&==%%`, `"quoted" \back\slash/`, `<b>x</b>&amp;'y'`}
+	alphabet := []rune(`:/+&=%"\ abcXYZ019éü✓<>'?#`)
+	rng := rand.New(rand.NewPCG(11, 23))
+	for range 12 {
+		r := make([]rune, 12+rng.IntN(30))
+		for i := range r {
+			r[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		out = append(out, string(r))
+	}
+	return out
+}
+
+// wireForms lists, independently of internal/redact, the forms in which a
+// client secret travels or is echoed: raw, form-urlencoded (either hex
+// case), percent-encoded, inside a Basic header (with and without the RFC
+// 6749 form-encoding, in every base64 alphabet), escaped for JSON and HTML.
+func wireForms(id, secret string) []string {
+	lower := regexp.MustCompile(`%[0-9A-F]{2}`)
+	q := url.QueryEscape(secret)
+	forms := []string{secret, q, lower.ReplaceAllStringFunc(q, strings.ToLower), url.PathEscape(secret), html.EscapeString(secret)}
+	for _, pair := range []string{url.QueryEscape(id) + ":" + q, id + ":" + secret} {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			forms = append(forms, enc.EncodeToString([]byte(pair)))
+		}
+	}
+	j, _ := json.Marshal(secret)
+	forms = append(forms, string(j[1:len(j)-1]))
+	// A TRACE log line is JSON itself: every form again as it reads there.
+	for _, f := range forms {
+		j, _ := json.Marshal(f)
+		forms = append(forms, string(j[1:len(j)-1]))
+	}
+	return forms
+}
+
+// nullValues is every attribute of a schema's object type, null.
+func nullValues(typ tftypes.Object) map[string]tftypes.Value {
+	vals := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	return vals
+}
+
+func diagText(diags diag.Diagnostics) string {
+	var b strings.Builder
+	for _, d := range diags {
+		fmt.Fprintf(&b, "%s\n%s\n", d.Summary(), d.Detail())
+	}
+	return b.String()
+}
+
+// configure runs the provider's Configure for id and secret against
+// tokenURL, with a TRACE logger; it returns the diagnostics, the log and
+// the provider data.
+func configure(t *testing.T, id, secret, tokenURL, authStyle string) (diag.Diagnostics, string, *providerData) {
+	t.Helper()
+	p := &WorkivaProvider{version: "test", clock: clock.System()}
+	var schema provider.SchemaResponse
+	p.Schema(context.Background(), provider.SchemaRequest{}, &schema)
+	typ := schema.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+	vals := nullValues(typ)
+	vals["client_id"] = tftypes.NewValue(tftypes.String, id)
+	vals["client_secret"] = tftypes.NewValue(tftypes.String, secret)
+	vals["token_url"] = tftypes.NewValue(tftypes.String, tokenURL)
+	vals["auth_style"] = tftypes.NewValue(tftypes.String, authStyle)
+	vals["max_retries"] = tftypes.NewValue(tftypes.Number, 0)
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	var resp provider.ConfigureResponse
+	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: schema.Schema, Raw: tftypes.NewValue(typ, vals)}}, &resp)
+	data, _ := resp.DataSourceData.(*providerData)
+	return resp.Diagnostics, logs.String(), data
+}
+
+// read runs the data source's Read for scopes with a TRACE logger.
+func read(data *providerData, scopes ...string) (diag.Diagnostics, string) {
+	ds := &TokenDataSource{data: data}
+	var schema datasource.SchemaResponse
+	ds.Schema(context.Background(), datasource.SchemaRequest{}, &schema)
+	typ := schema.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+	vals := nullValues(typ)
+	elems := make([]tftypes.Value, len(scopes))
+	for i, s := range scopes {
+		elems[i] = tftypes.NewValue(tftypes.String, s)
+	}
+	vals["scopes"] = tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, elems)
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	resp := datasource.ReadResponse{State: tfsdk.State{Schema: schema.Schema, Raw: tftypes.NewValue(typ, nil)}}
+	ds.Read(ctx, datasource.ReadRequest{Config: tfsdk.Config{Schema: schema.Schema, Raw: tftypes.NewValue(typ, vals)}}, &resp)
+	return resp.Diagnostics, logs.String()
+}
+
+// The property: whatever the secret, a token endpoint whose error page
+// echoes the whole request (headers and body; HTML, JSON or an OAuth2
+// error's description; at 400, 401, 500 and 200) never makes the secret
+// appear in any of its forms in a diagnostic or a TRACE log line, in
+// Configure ("Authentication failed") or in a data source's Read ("Token
+// request failed"), with Basic or body credentials.
+func TestNoCredentialInAnyForm(t *testing.T) {
+	secrets := propertySecrets()
+	var clients []iamserver.Client
+	for i, s := range secrets {
+		clients = append(clients, iamserver.Client{ID: fmt.Sprintf("echo client/%d", i), Secret: s, Scopes: []string{"file:read", "graph:read"}})
+	}
+	srv, err := iamserver.Start("127.0.0.1:0", iamserver.Options{Clients: clients})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+
+	var scrubbed, cases int
+	for _, c := range clients {
+		forms := wireForms(c.ID, c.Secret)
+		for _, style := range tokenclient.AuthStyles[:2] { // header, body
+			// A configured provider whose token requests echo from now on.
+			diags, _, data := configure(t, c.ID, c.Secret, srv.TokenURL(), style)
+			if diags.HasError() || data == nil {
+				t.Fatalf("configure %q: %s", c.ID, diagText(diags))
+			}
+			for _, echo := range []iamserver.Echo{iamserver.EchoHTML, iamserver.EchoJSON, iamserver.EchoOAuth} {
+				for _, status := range []int{400, 401, 500, 200} {
+					fault := iamserver.Fault{Status: status, Echo: echo}
+					srv.Script(fault)
+					cdiags, clog, _ := configure(t, c.ID, c.Secret, srv.TokenURL(), style)
+					srv.Script(fault)
+					rdiags, rlog := read(data, "graph:read")
+					for where, text := range map[string]string{
+						"Configure diagnostics": diagText(cdiags), "Configure log": clog,
+						"Read diagnostics": diagText(rdiags), "Read log": rlog,
+					} {
+						cases++
+						for _, f := range forms {
+							if strings.Contains(text, f) {
+								t.Fatalf("secret %q (%s, echo %s, HTTP %d): the %s show it as %q:\n%s", c.Secret, style, echo, status, where, f, text)
+							}
+						}
+						if strings.Contains(text, "***") {
+							scrubbed++
+						}
+					}
+					if !cdiags.HasError() || !rdiags.HasError() {
+						t.Fatalf("echo %s at HTTP %d did not fail", echo, status)
+					}
+				}
+			}
+		}
+	}
+	// The echoes reached the output and were masked there: the test sees
+	// the credential's place, not an output that never carried it.
+	if scrubbed < cases/4 {
+		t.Errorf("only %d of %d outputs show a masked credential; the echo did not reach them", scrubbed, cases)
+	}
+	t.Logf("%d secrets, %d outputs checked, %d with a masked credential", len(secrets), cases, scrubbed)
+}
+
+// Nothing that holds a credential prints it when formatted.
+func TestFormattingHidesCredentials(t *testing.T) {
+	const secret = "fmt-secret-7a1c"
+	cfg := tokenclient.Config{TokenURL: "https://iam.test/oauth2/token", ClientID: "id", ClientSecret: secret}
+	client, err := tokenclient.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := &tokenclient.Token{AccessToken: "fmt-access-token-9f", RefreshToken: "fmt-refresh-token-3d", Scope: "file:read"}
+	data := &providerData{client: client, clientID: "id"}
+	for _, v := range []any{cfg, &cfg, client, tok, data, settings{client: cfg}} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			out := fmt.Sprintf(verb, v)
+			for _, s := range []string{secret, tok.AccessToken, tok.RefreshToken} {
+				if strings.Contains(out, s) {
+					t.Errorf("%s of %T shows a credential: %s", verb, v, out)
+				}
+			}
+		}
+	}
+}
