@@ -2,6 +2,7 @@ package iamserver
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -33,6 +34,13 @@ type Client struct {
 	// Scopes is the grant's scope list. A request without scope receives all
 	// of them; a request with scope receives the intersection.
 	Scopes []string
+	// PublicKey verifies the client's JWT client assertions (RS256, PS256,
+	// ES256): those it signs itself (private_key_jwt) or a workload-identity
+	// issuer signs for it.
+	PublicKey crypto.PublicKey
+	// CertificateSubject is the common name of the client certificate that
+	// authenticates the client with tls_client_auth (TLS with ClientCAPEM).
+	CertificateSubject string
 }
 
 // IamError is the error body Workiva's IAM API answers with.
@@ -70,8 +78,9 @@ func (s *Server) handleToken(version string) http.HandlerFunc {
 			writeFault(w, fault, r, raw)
 			return
 		}
-		status, clientID, body := s.token(r, version, formErr)
-		s.record(r, r.PostForm, clientID, status)
+		var method string
+		status, clientID, body := s.token(r, version, formErr, &method)
+		s.recordAuth(r, r.PostForm, clientID, method, status)
 		if status == http.StatusUnauthorized && r.Header.Get("Authorization") != "" {
 			w.Header().Set("WWW-Authenticate", `Basic realm="workiva"`)
 		}
@@ -80,8 +89,9 @@ func (s *Server) handleToken(version string) http.HandlerFunc {
 }
 
 // token processes a token request whose form has been parsed (formErr) and
-// returns the status and body to answer with and the authenticated client.
-func (s *Server) token(r *http.Request, version string, formErr error) (int, string, any) {
+// returns the status and body to answer with and the authenticated client,
+// and sets method to how it authenticated.
+func (s *Server) token(r *http.Request, version string, formErr error, method *string) (int, string, any) {
 	if r.Method != http.MethodPost {
 		return http.StatusMethodNotAllowed, "", IamError{Error: "invalid_request", ErrorDescription: "the token endpoint accepts POST only"}
 	}
@@ -107,23 +117,12 @@ func (s *Server) token(r *http.Request, version string, formErr error) (int, str
 	}
 	form := r.PostForm
 
-	// Client authentication (RFC 6749 2.3): Basic header or body, never both.
-	headerID, headerSecret, hasBasic := basicAuth(r)
-	bodyID, bodySecret := form.Get("client_id"), form.Get("client_secret")
-	if hasBasic && (bodyID != "" || bodySecret != "") {
-		return http.StatusBadRequest, "", IamError{Error: "invalid_request", ErrorDescription: "client credentials were sent both in the Authorization header and in the request body; use one method"}
+	client, how, status, errBody := s.authenticateClient(r, form)
+	if errBody != nil {
+		return status, "", *errBody
 	}
-	id, secret := bodyID, bodySecret
-	if hasBasic {
-		id, secret = headerID, headerSecret
-	}
-	if id == "" {
-		return http.StatusUnauthorized, "", IamError{Error: "invalid_client", ErrorDescription: "client authentication is required"}
-	}
-	client, ok := s.authenticate(id, secret)
-	if !ok {
-		return http.StatusUnauthorized, "", IamError{Error: "invalid_client", ErrorDescription: "client authentication failed"}
-	}
+	id := client.ID
+	*method = how
 
 	switch gt := form.Get("grant_type"); gt {
 	case "client_credentials":
@@ -159,10 +158,8 @@ func (s *Server) refreshGrant(id, refreshToken string) (int, string, any) {
 
 // authenticate returns the client with id when secret is its secret.
 func (s *Server) authenticate(id, secret string) (Client, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.clients[id]
-	return c, ok && c.Secret == secret
+	c, ok := s.clientByID(id)
+	return c, ok && c.Secret != "" && c.Secret == secret
 }
 
 func basicAuth(r *http.Request) (id, secret string, ok bool) {

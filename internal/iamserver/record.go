@@ -17,6 +17,8 @@ type Request struct {
 	Form url.Values
 	// ClientID is the authenticated client, empty when authentication failed.
 	ClientID string
+	// AuthMethod is how the client authenticated (MethodSecretBasic, ...).
+	AuthMethod string
 	// Status is the HTTP status the server answered with.
 	Status int
 }
@@ -36,16 +38,21 @@ type issued struct {
 }
 
 func (s *Server) record(r *http.Request, form url.Values, clientID string, status int) {
+	s.recordAuth(r, form, clientID, "", status)
+}
+
+func (s *Server) recordAuth(r *http.Request, form url.Values, clientID, method string, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, Request{
-		Time:     s.clock.Now(),
-		Method:   r.Method,
-		Path:     r.URL.Path,
-		Header:   r.Header.Clone(),
-		Form:     form,
-		ClientID: clientID,
-		Status:   status,
+		Time:       s.clock.Now(),
+		Method:     r.Method,
+		Path:       r.URL.Path,
+		Header:     r.Header.Clone(),
+		Form:       form,
+		ClientID:   clientID,
+		AuthMethod: method,
+		Status:     status,
 	})
 }
 

@@ -18,6 +18,8 @@ package iamserver
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 	"net"
@@ -74,6 +76,12 @@ type Options struct {
 	// TLS serves https with a certificate for 127.0.0.1 and ::1 (see
 	// CertPEM).
 	TLS bool
+	// ClientCAPEM, with TLS, accepts client certificates signed by these CAs;
+	// a certificate's subject common name maps it to a Client
+	// (CertificateSubject). RequireClientCertificate refuses handshakes
+	// without one, as an endpoint behind mutual TLS does.
+	ClientCAPEM              string
+	RequireClientCertificate bool
 }
 
 // Server is a running local IAM server.
@@ -90,6 +98,7 @@ type Server struct {
 	faults   []Fault
 	requests []Request
 	latency  time.Duration
+	jtis     map[string]time.Time // client assertion IDs seen, until they expire
 }
 
 // Start starts a server listening on addr, which must be a loopback address
@@ -114,6 +123,7 @@ func Start(addr string, opts Options) (*Server, error) {
 		tokens:  map[string]issued{},
 		refresh: map[string]issued{},
 		latency: opts.Latency,
+		jtis:    map[string]time.Time{},
 	}
 	for _, c := range opts.Clients {
 		s.clients[c.ID] = c
@@ -129,6 +139,17 @@ func Start(addr string, opts Options) (*Server, error) {
 	s.ts.Listener = ln
 	s.ts.Config.ReadHeaderTimeout = 10 * time.Second
 	if opts.TLS {
+		if opts.ClientCAPEM != "" {
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM([]byte(opts.ClientCAPEM)) {
+				_ = ln.Close()
+				return nil, fmt.Errorf("ClientCAPEM holds no certificate")
+			}
+			s.ts.TLS = &tls.Config{ClientCAs: pool, ClientAuth: tls.VerifyClientCertIfGiven, MinVersion: tls.VersionTLS12}
+			if opts.RequireClientCertificate {
+				s.ts.TLS.ClientAuth = tls.RequireAndVerifyClientCert
+			}
+		}
 		s.ts.StartTLS()
 		s.certPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.ts.Certificate().Raw}))
 	} else {

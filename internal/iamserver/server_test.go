@@ -1,15 +1,21 @@
 package iamserver_test
 
 import (
+	"crypto/elliptic"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock/clocktest"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver/iamtest"
 )
 
 type answer struct {
@@ -214,5 +220,52 @@ func TestBenchTokenRoute(t *testing.T) {
 	req.SetBasicAuth("reader", "reader-secret")
 	if a := do(t, req); a.status != 200 || a.body["scope"] != "file:read" {
 		t.Errorf("%d %v", a.status, a.body)
+	}
+}
+
+func TestClientAssertions(t *testing.T) {
+	key, other := iamtest.RSAKey(t, iamtest.PKCS8), iamtest.ECKey(t, elliptic.P256(), iamtest.PKCS8)
+	s := start(t, iamserver.Options{Clients: []iamserver.Client{{ID: "jwt", PublicKey: key.Public(), Scopes: []string{"file:read"}}}})
+	sign := func(k iamtest.Key, alg jose.SignatureAlgorithm, c jwt.Claims) string {
+		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: k.Signer}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := jwt.Signed(signer).Claims(c).Serialize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	claims := func(jti string, aud string, exp time.Duration) jwt.Claims {
+		return jwt.Claims{Issuer: "jwt", Subject: "jwt", Audience: jwt.Audience{aud}, ID: jti, Expiry: jwt.NewNumericDate(time.Now().Add(exp))}
+	}
+	send := func(assertion string) answer {
+		return post(t, s.TokenURL(), map[string]string{"X-Version": iamserver.CurrentVersion}, url.Values{"grant_type": {"client_credentials"},
+			"client_assertion_type": {iamserver.ClientAssertionType}, "client_assertion": {assertion}, "client_id": {"jwt"}})
+	}
+	good := sign(key, jose.RS256, claims("a", s.TokenURL(), time.Minute))
+	cases := []struct {
+		name      string
+		assertion string
+		status    int
+		desc      string
+	}{
+		{"valid", good, 200, ""},
+		{"replayed", good, 401, "replayed"},
+		{"another audience", sign(key, jose.RS256, claims("b", "https://elsewhere.test/token", time.Minute)), 401, "not valid"},
+		{"expired", sign(key, jose.RS256, claims("c", s.TokenURL(), -time.Minute)), 401, "not valid"},
+		{"signed with another key", sign(other, jose.ES256, claims("d", s.TokenURL(), time.Minute)), 401, "signature"},
+		{"no jti", sign(key, jose.PS256, claims("", s.TokenURL(), time.Minute)), 401, "no jti"},
+		{"not a JWT", "abc.def.ghi", 401, "not a signed JWT"},
+	}
+	for _, tc := range cases {
+		a := send(tc.assertion)
+		if a.status != tc.status || (tc.desc != "" && !strings.Contains(fmt.Sprint(a.body["error_description"]), tc.desc)) {
+			t.Errorf("%s: %d %v", tc.name, a.status, a.body)
+		}
+	}
+	if rs := s.TokenRequests(); rs[0].AuthMethod != iamserver.MethodJWT || rs[0].ClientID != "jwt" {
+		t.Errorf("first request recorded as %+v", rs[0])
 	}
 }

@@ -87,7 +87,7 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 		return
 	}
 	// Renew when the token cache stops handing this token out.
-	resp.RenewAt = tok.StaleAt()
+	resp.RenewAt = tok.StaleAt(0)
 	priv, err := json.Marshal(tokenPrivate{ExpiresAt: tok.ExpiresAt, RenewAt: resp.RenewAt, Scope: tok.Scope})
 	if err != nil {
 		resp.Diagnostics.AddError("Internal error", "Encoding private data: "+err.Error())

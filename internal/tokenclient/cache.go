@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"time"
 )
 
 // cacheState is the client's token cache: one token per normalised scope
@@ -37,17 +38,34 @@ type call struct {
 	leaderGone bool
 }
 
+// Option changes one Token call.
+type Option func(*options)
+
+type options struct{ minValidity time.Duration }
+
+// MinValidity asks for a token with at least d of its lifetime left: a
+// cached token with less is replaced by a new request. ReuseMargin when not
+// given or not positive.
+func MinValidity(d time.Duration) Option { return func(o *options) { o.minValidity = d } }
+
 // Token returns a token for scopes (nil or empty: the grant's default
 // scopes). A cached token for the same normalised scopes is returned while at
-// least ReuseMargin of its lifetime remains; concurrent calls for the same
-// scopes share one request.
-func (c *Client) Token(ctx context.Context, scopes []string) (*Token, error) {
+// least ReuseMargin (or MinValidity) of its lifetime remains; concurrent
+// calls for the same scopes share one request.
+func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*Token, error) {
+	o := options{minValidity: ReuseMargin}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.minValidity <= 0 {
+		o.minValidity = ReuseMargin
+	}
 	scopes = NormalizeScopes(scopes)
 	key := strings.Join(scopes, " ")
 	for {
 		c.mu.Lock()
 		prev := c.cache[key]
-		if prev != nil && c.fresh(prev) {
+		if prev != nil && c.fresh(prev, o.minValidity) {
 			c.mu.Unlock()
 			c.debug(ctx, "using cached token", map[string]any{"scopes": key, "expires_at": formatExpiry(prev.ExpiresAt)})
 			return prev, nil
@@ -83,7 +101,8 @@ func (c *Client) Token(ctx context.Context, scopes []string) (*Token, error) {
 	}
 }
 
-// fresh reports whether t may be handed out again.
-func (c *Client) fresh(t *Token) bool {
-	return t.ExpiresAt.IsZero() || c.cfg.Clock.Now().Before(t.StaleAt())
+// fresh reports whether t may be handed out again to a caller that wants
+// minValidity of its lifetime left.
+func (c *Client) fresh(t *Token, minValidity time.Duration) bool {
+	return t.ExpiresAt.IsZero() || c.cfg.Clock.Now().Before(t.StaleAt(minValidity))
 }

@@ -1,11 +1,13 @@
 package tokenclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,10 +30,30 @@ const (
 	// AuthStyleAuto tries the header first and, when that fails, the body
 	// (a wrong secret then costs two requests).
 	AuthStyleAuto AuthStyle = "auto"
+	// AuthStylePrivateKeyJWT signs a fresh JWT assertion with the client's
+	// private key for every request (RFC 7523 2.2, OpenID Connect Core 9).
+	AuthStylePrivateKeyJWT AuthStyle = "private_key_jwt"
+	// AuthStyleClientAssertion sends a ready-made assertion (a workload
+	// identity token, say), read afresh for every request.
+	AuthStyleClientAssertion AuthStyle = "client_assertion"
+	// AuthStyleTLSClientAuth sends the client id only: the client
+	// certificate authenticates (RFC 8705 2.1).
+	AuthStyleTLSClientAuth AuthStyle = "tls_client_auth"
 )
 
 // AuthStyles lists the valid auth styles, default first.
-var AuthStyles = []string{string(AuthStyleHeader), string(AuthStyleBody), string(AuthStyleAuto)}
+var AuthStyles = []string{string(AuthStyleHeader), string(AuthStyleBody), string(AuthStyleAuto),
+	string(AuthStylePrivateKeyJWT), string(AuthStyleClientAssertion), string(AuthStyleTLSClientAuth)}
+
+// usesSecret reports whether the style sends the client secret.
+func (s AuthStyle) usesSecret() bool {
+	return s == "" || s == AuthStyleHeader || s == AuthStyleBody || s == AuthStyleAuto
+}
+
+// ReservedParams are the form fields the client sets itself, which
+// ExtraParams may not hold.
+var ReservedParams = []string{"grant_type", "scope", "client_id", "client_secret", "client_assertion",
+	"client_assertion_type", "refresh_token", "audience", "resource"}
 
 // Defaults.
 const (
@@ -88,6 +110,33 @@ type Config struct {
 	// Clock tells the time (token lifetimes, Retry-After dates); the
 	// system clock when nil.
 	Clock clock.Clock
+
+	// Audience, Resources and ExtraParams are more form fields of every
+	// client_credentials request: audience, one resource each in order
+	// (RFC 8707), and others (none of ReservedParams).
+	Audience    string
+	Resources   []string
+	ExtraParams map[string]string
+
+	// AssertionKeyPEM is the private key of AuthStylePrivateKeyJWT;
+	// AssertionAlg its algorithm (one of AssertionAlgs; the key's default
+	// when empty), AssertionKeyID the kid header, AssertionAudience the aud
+	// claim (the token URL when empty).
+	AssertionKeyPEM   string
+	AssertionAlg      string
+	AssertionKeyID    string
+	AssertionAudience string
+	// Assertion returns the ready-made assertion of AuthStyleClientAssertion;
+	// it is asked for every request.
+	Assertion func() (string, error)
+	// ClientCertificatePEM and ClientKeyPEM are a client certificate
+	// presented in the TLS handshake of every request (default transport).
+	ClientCertificatePEM string
+	ClientKeyPEM         string
+	// Sensitive is told every credential the client derives (each assertion
+	// it signs or reads) before it is sent, so that the caller can keep it
+	// out of its output.
+	Sensitive func(values ...string)
 }
 
 // String keeps the secret out of any formatting of a Config.
@@ -98,8 +147,18 @@ func (c Config) String() string {
 // GoString is String, for %#v.
 func (c Config) GoString() string { return c.String() }
 
-// ErrNoCertificates is returned by New when CACertPEM holds no certificate.
-var ErrNoCertificates = errors.New("the CA certificate PEM holds no usable certificate; give one or more -----BEGIN CERTIFICATE----- blocks")
+// Errors of New, for callers to word.
+var (
+	// ErrNoCertificates: CACertPEM holds no certificate.
+	ErrNoCertificates = errors.New("the CA certificate PEM holds no usable certificate; give one or more -----BEGIN CERTIFICATE----- blocks")
+	// ErrClientCertificate: the client certificate or its key is missing,
+	// unreadable, or they do not match.
+	ErrClientCertificate = errors.New("the client certificate and key are not usable")
+	// ErrMissingCredential: the auth style needs a credential that is not set.
+	ErrMissingCredential = errors.New("the auth style's credential is missing")
+	// ErrReservedParam: ExtraParams holds one of ReservedParams.
+	ErrReservedParam = errors.New("an extra parameter is a protocol field")
+)
 
 // New validates cfg and returns a Client. It does not contact the server.
 func New(cfg Config) (*Client, error) {
@@ -110,9 +169,6 @@ func New(cfg Config) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("client id is empty")
 	}
-	if cfg.ClientSecret == "" {
-		return nil, errors.New("client secret is empty")
-	}
 	style, err := oauthStyle(cfg.AuthStyle)
 	if err != nil {
 		return nil, err
@@ -121,6 +177,18 @@ func New(cfg Config) (*Client, error) {
 		cfg.AuthStyle = AuthStyleHeader
 	}
 	cfg.Clock = clock.OrSystem(cfg.Clock)
+	secret := cfg.ClientSecret
+	if !cfg.AuthStyle.usesSecret() {
+		secret = ""
+	}
+	assertion, err := assertionFor(cfg, u.String())
+	if err != nil {
+		return nil, err
+	}
+	params, err := endpointParams(cfg, assertion != nil)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Redact == nil {
 		cfg.Redact = func(s string) string { return s }
 	}
@@ -134,20 +202,25 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RetryWaitMax <= 0 {
 		cfg.RetryWaitMax = DefaultRetryWaitMax
 	}
+	if (cfg.ClientCertificatePEM == "") != (cfg.ClientKeyPEM == "") {
+		return nil, fmt.Errorf("%w: give both the certificate and its key, or neither", ErrClientCertificate)
+	}
 	if cfg.Transport == nil {
-		if cfg.Transport, err = defaultTransport(cfg.CACertPEM); err != nil {
+		if cfg.Transport, err = defaultTransport(cfg.CACertPEM, cfg.ClientCertificatePEM, cfg.ClientKeyPEM); err != nil {
 			return nil, err
 		}
 	}
 	return &Client{
 		cfg: cfg,
 		oauth: clientcredentials.Config{
-			ClientID:     cfg.ClientID,
-			ClientSecret: cfg.ClientSecret,
-			TokenURL:     u.String(),
-			AuthStyle:    style,
+			ClientID:       cfg.ClientID,
+			ClientSecret:   secret,
+			TokenURL:       u.String(),
+			AuthStyle:      style,
+			EndpointParams: params,
 		},
-		http:       newHTTPClient(cfg),
+		assertion:  assertion,
+		http:       newHTTPClient(cfg, assertion),
 		tokenURL:   u,
 		cacheState: cacheState{cache: map[string]*Token{}, inflight: map[string]*call{}},
 	}, nil
@@ -157,7 +230,8 @@ func oauthStyle(s AuthStyle) (oauth2.AuthStyle, error) {
 	switch s {
 	case AuthStyleHeader, "":
 		return oauth2.AuthStyleInHeader, nil
-	case AuthStyleBody:
+	case AuthStyleBody, AuthStylePrivateKeyJWT, AuthStyleClientAssertion, AuthStyleTLSClientAuth:
+		// The client id in the body; the secret too for AuthStyleBody only.
 		return oauth2.AuthStyleInParams, nil
 	case AuthStyleAuto:
 		return oauth2.AuthStyleAutoDetect, nil
@@ -165,12 +239,67 @@ func oauthStyle(s AuthStyle) (oauth2.AuthStyle, error) {
 	return 0, fmt.Errorf("auth style %q is not one of %s", s, strings.Join(AuthStyles, ", "))
 }
 
+// assertionFor checks that the auth style's credential is there and returns
+// the source of client assertions for the two assertion styles.
+func assertionFor(cfg Config, tokenURL string) (assertionSource, error) {
+	switch cfg.AuthStyle {
+	case AuthStylePrivateKeyJWT:
+		if strings.TrimSpace(cfg.AssertionKeyPEM) == "" {
+			return nil, fmt.Errorf("%w: %s needs a private key", ErrMissingCredential, cfg.AuthStyle)
+		}
+		key, alg, err := parseAssertionKey(cfg.AssertionKeyPEM, cfg.AssertionAlg)
+		if err != nil {
+			return nil, err
+		}
+		aud := cmp.Or(cfg.AssertionAudience, tokenURL)
+		return signedAssertions(key, alg, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
+	case AuthStyleClientAssertion:
+		if cfg.Assertion == nil {
+			return nil, fmt.Errorf("%w: %s needs an assertion", ErrMissingCredential, cfg.AuthStyle)
+		}
+		return cfg.Assertion, nil
+	case AuthStyleTLSClientAuth:
+		if cfg.ClientCertificatePEM == "" {
+			return nil, fmt.Errorf("%w: %s needs a client certificate", ErrMissingCredential, cfg.AuthStyle)
+		}
+	default:
+		if cfg.ClientSecret == "" {
+			return nil, fmt.Errorf("%w: client secret is empty", ErrMissingCredential)
+		}
+	}
+	return nil, nil
+}
+
+// endpointParams are the form fields every client_credentials request adds
+// to grant_type and scope.
+func endpointParams(cfg Config, assertion bool) (url.Values, error) {
+	v := url.Values{}
+	for k, val := range cfg.ExtraParams {
+		if slices.Contains(ReservedParams, k) {
+			return nil, fmt.Errorf("%w: %q", ErrReservedParam, k)
+		}
+		v.Set(k, val)
+	}
+	if cfg.Audience != "" {
+		v.Set("audience", cfg.Audience)
+	}
+	for _, r := range cfg.Resources {
+		v.Add("resource", r)
+	}
+	if assertion {
+		v.Set("client_assertion_type", ClientAssertionType)
+		v.Set("client_assertion", assertionPlaceholder)
+	}
+	return v, nil
+}
+
 // Client fetches and caches tokens. It is safe for concurrent use.
 type Client struct {
-	cfg      Config
-	oauth    clientcredentials.Config
-	http     *http.Client
-	tokenURL *url.URL
+	cfg       Config
+	oauth     clientcredentials.Config
+	assertion assertionSource
+	http      *http.Client
+	tokenURL  *url.URL
 
 	cacheState
 }

@@ -33,6 +33,9 @@ const (
 	KindTimeout ErrorKind = "timeout"
 	// KindCanceled: the caller's context ended (Terraform was interrupted).
 	KindCanceled ErrorKind = "canceled"
+	// KindAssertion: the client assertion could not be made (its source,
+	// a file say, could not be read); nothing was sent.
+	KindAssertion ErrorKind = "assertion"
 )
 
 // maxBodySnippet is how much of a non-OAuth2 error body an Error keeps;
@@ -111,6 +114,8 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "no answer within the request timeout: %v", e.Err)
 	case KindCanceled:
 		fmt.Fprintf(&b, "interrupted: %v", e.Err)
+	case KindAssertion:
+		fmt.Fprintf(&b, "no client assertion: %v", e.Err)
 	default:
 		fmt.Fprintf(&b, "%v", e.Err)
 	}
@@ -133,7 +138,10 @@ func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *
 	}
 	var re *oauth2.RetrieveError
 	var netErr net.Error
+	var ae *assertionError
 	switch {
+	case errors.As(err, &ae):
+		e.Kind, e.Err = KindAssertion, ae.err
 	case errors.As(err, &re):
 		e.Kind = KindServer
 		e.Code, e.Description, e.URI = re.ErrorCode, re.ErrorDescription, re.ErrorURI

@@ -12,7 +12,7 @@ import (
 // first tries the refresh_token grant (RFC 6749 6) and falls back to client
 // credentials if the server refuses it.
 func (c *Client) fetch(ctx context.Context, scopes []string, prev *Token) (*Token, error) {
-	if prev != nil && prev.RefreshToken != "" {
+	if prev != nil && prev.RefreshToken != "" && c.cfg.AuthStyle.usesSecret() {
 		t, err := c.exchange(ctx, scopes, prev.RefreshToken)
 		if err == nil {
 			return t, nil

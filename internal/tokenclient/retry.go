@@ -2,6 +2,7 @@ package tokenclient
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -17,9 +18,10 @@ import (
 // newHTTPClient builds the client x/oauth2 uses: retries from
 // go-retryablehttp on top of a transport that adds the version and agent
 // headers, with redirects never followed.
-func newHTTPClient(cfg Config) *http.Client {
+func newHTTPClient(cfg Config, assertion assertionSource) *http.Client {
 	inner := &http.Client{
-		Transport:     &headerTransport{base: cfg.Transport, version: cfg.APIVersion, userAgent: cfg.UserAgent},
+		Transport: &headerTransport{base: cfg.Transport, version: cfg.APIVersion, userAgent: cfg.UserAgent,
+			assertion: assertion, sensitive: cfg.Sensitive},
 		Timeout:       cfg.Timeout,
 		CheckRedirect: noRedirect,
 	}
@@ -60,6 +62,10 @@ func newHTTPClient(cfg Config) *http.Client {
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
+	}
+	var ae *assertionError
+	if errors.As(err, &ae) {
+		return false, nil
 	}
 	if err != nil {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)

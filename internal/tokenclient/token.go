@@ -1,6 +1,7 @@
 package tokenclient
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -47,19 +48,30 @@ func (t *Token) String() string {
 // GoString is String, for %#v.
 func (t *Token) GoString() string { return t.String() }
 
-// StaleAt is when the token stops being handed out: ReuseMargin before it
-// expires, or half its lifetime before for tokens that live no longer than
-// two margins (so that a 60-second token is still shared for 30 seconds).
+// StaleAt is when the token stops being handed out to a caller that wants
+// minValidity of its lifetime left (ReuseMargin when not positive):
+// minValidity before it expires, or half its lifetime before for tokens
+// that live no longer than two margins (so that a 60-second token is still
+// shared for 30 seconds instead of being fetched again for every caller).
 // It is zero for a token without expiry.
-func (t *Token) StaleAt() time.Time {
+func (t *Token) StaleAt(minValidity time.Duration) time.Time {
 	if t.ExpiresAt.IsZero() {
 		return time.Time{}
 	}
-	margin := ReuseMargin
-	if life := t.ExpiresAt.Sub(t.IssuedAt); life <= 2*ReuseMargin {
+	margin := cmp.Or(max(minValidity, 0), ReuseMargin)
+	if life := t.ExpiresAt.Sub(t.IssuedAt); life <= 2*margin {
 		margin = life / 2
 	}
 	return t.ExpiresAt.Add(-margin)
+}
+
+// Lifetime is how long the token lasts from when it was issued; zero for a
+// token without expiry.
+func (t *Token) Lifetime() time.Duration {
+	if t.ExpiresAt.IsZero() {
+		return 0
+	}
+	return t.ExpiresAt.Sub(t.IssuedAt)
 }
 
 // errBadExpiresIn marks a token response whose expires_in is unusable.

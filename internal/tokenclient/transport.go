@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -14,10 +15,18 @@ import (
 )
 
 // defaultTransport is a pooled transport that honours HTTPS_PROXY and
-// NO_PROXY, trusting the system's CAs plus those in caPEM.
-func defaultTransport(caPEM string) (*http.Transport, error) {
+// NO_PROXY, trusting the system's CAs plus those in caPEM, and presenting
+// the client certificate when one is given.
+func defaultTransport(caPEM, certPEM, keyPEM string) (*http.Transport, error) {
 	t := cleanhttp.DefaultPooledTransport()
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	if certPEM != "" {
+		cert, err := tls.X509KeyPair([]byte(certPEM), []byte(keyPEM))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrClientCertificate, err) //nolint:errorlint // the parse error is detail
+		}
+		t.TLSClientConfig.Certificates = []tls.Certificate{cert}
+	}
 	if strings.TrimSpace(caPEM) == "" {
 		return t, nil
 	}
@@ -36,16 +45,35 @@ func defaultTransport(caPEM string) (*http.Transport, error) {
 // the credentials to wherever the Location points.
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// headerTransport adds the headers every token request carries and records
-// what each answer was (see exchangeRecord).
+// headerTransport adds the headers every token request carries, puts a
+// fresh client assertion into each request that needs one, and records what
+// each answer was (see exchangeRecord).
 type headerTransport struct {
 	base      http.RoundTripper
 	version   string
 	userAgent string
+	assertion assertionSource
+	sensitive func(...string)
 }
 
 func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
+	if t.assertion != nil && req.Body != nil {
+		body, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		text, assertion, err := withAssertion(string(body), t.assertion)
+		if err != nil {
+			return nil, &assertionError{err}
+		}
+		if assertion != "" && t.sensitive != nil {
+			t.sensitive(assertion)
+		}
+		req.Body, req.ContentLength = io.NopCloser(strings.NewReader(text)), int64(len(text))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(text)), nil }
+	}
 	req.Header.Set("Accept", "application/json")
 	if t.version != "" {
 		req.Header.Set("X-Version", t.version)
@@ -61,6 +89,13 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return resp, err
 }
+
+// assertionError is a client assertion that could not be made: it is not
+// retried, and its kind is KindAssertion.
+type assertionError struct{ err error }
+
+func (e *assertionError) Error() string { return "client assertion: " + e.err.Error() }
+func (e *assertionError) Unwrap() error { return e.err }
 
 // exchangeRecordKey carries an *exchangeRecord in a request context.
 type exchangeRecordKey struct{}
