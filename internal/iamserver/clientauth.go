@@ -100,7 +100,7 @@ func (s *Server) verifyAssertion(r *http.Request, form url.Values, bodyID string
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, seen := s.jtis[claims.ID]; seen {
+	if _, seen := s.jtis[claims.ID]; seen && !c.ReusableAssertions {
 		return Client{}, "the client assertion was replayed (its jti was seen before)"
 	}
 	s.jtis[claims.ID] = claims.Expiry.Time()

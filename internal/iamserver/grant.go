@@ -38,6 +38,10 @@ type Client struct {
 	// ES256): those it signs itself (private_key_jwt) or a workload-identity
 	// issuer signs for it.
 	PublicKey crypto.PublicKey
+	// ReusableAssertions accepts an assertion again until it expires, as
+	// servers do for workload-identity tokens (which a CI system hands out
+	// once per job); otherwise a replayed jti is refused.
+	ReusableAssertions bool
 	// CertificateSubject is the common name of the client certificate that
 	// authenticates the client with tls_client_auth (TLS with ClientCAPEM).
 	CertificateSubject string

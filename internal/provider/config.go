@@ -2,10 +2,12 @@ package provider
 
 import (
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -14,10 +16,12 @@ import (
 
 // Environment variables the provider reads when an attribute is not set.
 const (
-	EnvClientID     = "WORKIVA_CLIENT_ID"
-	EnvClientSecret = "WORKIVA_CLIENT_SECRET" //nolint:gosec // the variable's name, not a credential
-	EnvRegion       = "WORKIVA_REGION"
-	EnvTokenURL     = "WORKIVA_TOKEN_URL" //nolint:gosec // the variable's name, not a credential
+	EnvClientID            = "WORKIVA_CLIENT_ID"
+	EnvClientSecret        = "WORKIVA_CLIENT_SECRET" //nolint:gosec // the variable's name, not a credential
+	EnvRegion              = "WORKIVA_REGION"
+	EnvTokenURL            = "WORKIVA_TOKEN_URL"             //nolint:gosec // the variable's name, not a credential
+	EnvClientAssertion     = "WORKIVA_CLIENT_ASSERTION"      //nolint:gosec // the variable's name, not a credential
+	EnvClientAssertionFile = "WORKIVA_CLIENT_ASSERTION_FILE" //nolint:gosec // the variable's name, not a credential
 )
 
 // DefaultAPIVersion is the Workiva API version sent as X-Version.
@@ -39,61 +43,150 @@ const defaultRegion = "us"
 // regionTokenURL returns the current token endpoint of a region.
 func regionTokenURL(region string) string { return regionHosts[region] + "/oauth2/token" }
 
-// providerModel maps the provider schema.
+// grantModel is one grant: the provider block's own attributes (the default
+// grant) and each entry of grants. Its fields are grantAttributes.
+type grantModel struct {
+	ClientID                types.String `tfsdk:"client_id"`
+	ClientSecret            types.String `tfsdk:"client_secret"`
+	Scopes                  types.Set    `tfsdk:"scopes"`
+	TokenURL                types.String `tfsdk:"token_url"`
+	AuthStyle               types.String `tfsdk:"auth_style"`
+	Audience                types.String `tfsdk:"audience"`
+	Resources               types.List   `tfsdk:"resources"`
+	ExtraParams             types.Map    `tfsdk:"extra_params"`
+	ClientAssertionKeyPEM   types.String `tfsdk:"client_assertion_key_pem"`
+	ClientAssertionAlg      types.String `tfsdk:"client_assertion_alg"`
+	ClientAssertionKeyID    types.String `tfsdk:"client_assertion_key_id"`
+	ClientAssertionAudience types.String `tfsdk:"client_assertion_audience"`
+	ClientAssertion         types.String `tfsdk:"client_assertion"`
+	ClientCertificatePEM    types.String `tfsdk:"client_certificate_pem"`
+	ClientKeyPEM            types.String `tfsdk:"client_key_pem"`
+}
+
+// providerModel maps the provider schema: the default grant's attributes,
+// the provider-wide settings, and the named grants.
 type providerModel struct {
-	ClientID       types.String `tfsdk:"client_id"`
-	ClientSecret   types.String `tfsdk:"client_secret"`
+	grantModel
 	Region         types.String `tfsdk:"region"`
-	TokenURL       types.String `tfsdk:"token_url"`
 	APIVersion     types.String `tfsdk:"api_version"`
-	Scopes         types.Set    `tfsdk:"scopes"`
-	AuthStyle      types.String `tfsdk:"auth_style"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	CACertPEM      types.String `tfsdk:"ca_cert_pem"`
+	Grants         types.Map    `tfsdk:"grants"`
 }
 
-// settings is the provider configuration resolved against the environment.
-type settings struct {
-	client tokenclient.Config
-	scopes []string
+// grantFields maps each grant attribute to its field of grantModel.
+var grantFields = func() map[string]int {
+	out := map[string]int{}
+	t := reflect.TypeFor[grantModel]()
+	for i := range t.NumField() {
+		out[t.Field(i).Tag.Get("tfsdk")] = i
+	}
+	return out
+}()
+
+// field is the value of a grant attribute.
+func (g *grantModel) field(name string) attr.Value {
+	v, _ := reflect.ValueOf(g).Elem().Field(grantFields[name]).Interface().(attr.Value) // every field is one
+	return v
 }
 
-// String keeps the secret out of any formatting of the settings.
-func (s settings) String() string { return "settings{" + s.client.String() + "}" }
+func (g *grantModel) setField(name string, v attr.Value) {
+	reflect.ValueOf(g).Elem().Field(grantFields[name]).Set(reflect.ValueOf(v))
+}
 
-// GoString is String, for %#v.
-func (s settings) GoString() string { return s.String() }
-
-// unknownAttributes names the attributes whose values are not known yet.
-func unknownAttributes(cfg providerModel) []string {
+// unknownNames names the attributes of g whose values are not known yet.
+func (g *grantModel) unknownNames() []string {
 	var out []string
-	for name, v := range map[string]interface{ IsUnknown() bool }{
-		"client_id": cfg.ClientID, "client_secret": cfg.ClientSecret, "region": cfg.Region,
-		"token_url": cfg.TokenURL, "api_version": cfg.APIVersion, "scopes": cfg.Scopes,
-		"auth_style": cfg.AuthStyle, "request_timeout": cfg.RequestTimeout, "max_retries": cfg.MaxRetries,
-		"ca_cert_pem": cfg.CACertPEM,
-	} {
-		if v.IsUnknown() {
-			out = append(out, name)
+	for _, a := range grantAttributes {
+		if v := g.field(a.name); v.IsUnknown() || !fullyKnown(v) {
+			out = append(out, a.name)
 		}
 	}
-	slices.Sort(out)
 	return out
 }
 
-// resolveSettings applies environment variables and defaults. Configuration
-// wins over the environment.
-func resolveSettings(cfg providerModel, diags *diag.Diagnostics) settings {
-	var s settings
-	s.client.ClientID = stringOrEnv(cfg.ClientID, EnvClientID)
-	s.client.ClientSecret = stringOrEnv(cfg.ClientSecret, EnvClientSecret)
-	if s.client.ClientID == "" {
-		diags.Append(missingClientIDDiagnostic())
+// fullyKnown reports whether a collection holds no unknown element.
+func fullyKnown(v attr.Value) bool {
+	var elems []attr.Value
+	switch c := v.(type) {
+	case types.Set:
+		elems = c.Elements()
+	case types.List:
+		elems = c.Elements()
+	case types.Map:
+		for _, e := range c.Elements() {
+			elems = append(elems, e)
+		}
 	}
-	if s.client.ClientSecret == "" {
-		diags.Append(missingClientSecretDiagnostic())
+	return !slices.ContainsFunc(elems, attr.Value.IsUnknown)
+}
+
+// envOrigin names the attributes of a grant whose values came from
+// environment variables (by the variable's name), for diagnostics.
+type envOrigin map[string]string
+
+// withEnvironment is the provider-level grant with the environment
+// variables filled in where an attribute is not set, and which they are.
+// Configuration wins.
+func (g grantModel) withEnvironment() (grantModel, envOrigin) {
+	from := envOrigin{}
+	for _, a := range grantAttributes {
+		if a.env == "" || !g.field(a.name).IsNull() {
+			continue
+		}
+		if v := os.Getenv(a.env); v != "" {
+			g.setField(a.name, types.StringValue(v))
+			from[a.name] = a.env
+		}
 	}
+	return g, from
+}
+
+// inheriting is entry with every attribute it leaves unset taken from base,
+// except the credentials when the entry names a client of its own.
+func (g grantModel) inheriting(base grantModel, baseFrom envOrigin) (grantModel, envOrigin) {
+	ownClient := !g.ClientID.IsNull()
+	from := envOrigin{}
+	for _, a := range grantAttributes {
+		if g.field(a.name).IsNull() && (!a.credential || !ownClient) {
+			g.setField(a.name, base.field(a.name))
+			if env, ok := baseFrom[a.name]; ok {
+				from[a.name] = env
+			}
+		}
+	}
+	return g, from
+}
+
+// providerWide are the settings every grant shares.
+type providerWide struct {
+	apiVersion string
+	timeout    time.Duration
+	maxRetries int
+	caCertPEM  string
+	// tokenURL is the region's endpoint, for grants without token_url.
+	tokenURL string
+}
+
+// resolveProviderWide applies environment variables and defaults to the
+// provider-wide settings.
+func resolveProviderWide(cfg providerModel, diags *diag.Diagnostics) providerWide {
+	w := providerWide{apiVersion: DefaultAPIVersion, timeout: tokenclient.DefaultTimeout, maxRetries: tokenclient.DefaultMaxRetries}
+	if !cfg.APIVersion.IsNull() {
+		w.apiVersion = cfg.APIVersion.ValueString()
+	}
+	if !cfg.RequestTimeout.IsNull() {
+		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
+		if err != nil || d <= 0 { // the validator has said so already
+			diags.Append(invalidRequestTimeoutDiagnostic())
+		}
+		w.timeout = d
+	}
+	if !cfg.MaxRetries.IsNull() {
+		w.maxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	w.caCertPEM = cfg.CACertPEM.ValueString()
 
 	region := cfg.Region.ValueString()
 	regionFrom := "region"
@@ -104,50 +197,19 @@ func resolveSettings(cfg providerModel, diags *diag.Diagnostics) settings {
 	if region == "" {
 		region = defaultRegion
 	}
-	tokenURL := cfg.TokenURL.ValueString()
-	urlFrom := "token_url"
-	if cfg.TokenURL.IsNull() {
-		tokenURL, urlFrom = os.Getenv(EnvTokenURL), EnvTokenURL
+	if _, ok := regionHosts[region]; ok {
+		w.tokenURL = regionTokenURL(region)
+	} else if cfg.TokenURL.IsNull() && os.Getenv(EnvTokenURL) == "" {
+		diags.Append(unknownRegionDiagnostic(regionFrom, region))
 	}
-	if tokenURL == "" {
-		if _, ok := regionHosts[region]; !ok {
-			diags.Append(unknownRegionDiagnostic(regionFrom, region))
-		}
-		tokenURL = regionTokenURL(region)
-	} else if _, err := tokenclient.ValidateTokenURL(tokenURL); err != nil {
-		diags.Append(invalidTokenURLDiagnostic(urlFrom, err))
-	}
-	s.client.TokenURL = tokenURL
-
-	s.client.APIVersion = DefaultAPIVersion
-	if !cfg.APIVersion.IsNull() {
-		s.client.APIVersion = cfg.APIVersion.ValueString()
-	}
-	s.client.AuthStyle = tokenclient.AuthStyle(cfg.AuthStyle.ValueString())
-
-	s.client.Timeout = tokenclient.DefaultTimeout
-	if !cfg.RequestTimeout.IsNull() {
-		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
-		if err != nil || d <= 0 { // the validator has said so already
-			diags.Append(invalidRequestTimeoutDiagnostic())
-		}
-		s.client.Timeout = d
-	}
-	s.client.MaxRetries = tokenclient.DefaultMaxRetries
-	if !cfg.MaxRetries.IsNull() {
-		s.client.MaxRetries = int(cfg.MaxRetries.ValueInt64())
-	}
-	s.client.CACertPEM = cfg.CACertPEM.ValueString()
-	s.scopes = setStrings(cfg.Scopes)
-	return s
+	return w
 }
 
-func stringOrEnv(v types.String, env string) string {
-	if !v.IsNull() {
-		return v.ValueString()
-	}
-	return os.Getenv(env)
-}
+// String keeps secrets out of any formatting of a grant.
+func (g grantModel) String() string { return "grant{client_id " + g.ClientID.String() + "}" }
+
+// GoString is String, for %#v.
+func (g grantModel) GoString() string { return g.String() }
 
 // quoteList formats values as a Markdown list of code spans.
 func quoteList(vs []string) string {

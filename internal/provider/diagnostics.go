@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -127,14 +128,75 @@ func cmpOr(s, fallback string) string {
 
 // Configuration.
 
-func missingClientIDDiagnostic() diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("client_id"), "Missing client_id",
-		"The provider needs the client id of an API grant. Set client_id in the provider block or the "+EnvClientID+" environment variable.")
+// grantSummary names a named grant in a summary.
+func grantSummary(summary, grant string) string {
+	if grant == defaultGrant {
+		return summary
+	}
+	return summary + " for grant " + strconv.Quote(grant)
 }
 
-func missingClientSecretDiagnostic() diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("client_secret"), "Missing client_secret",
-		"The provider needs the client secret of an API grant. Set the "+EnvClientSecret+" environment variable (preferred) or client_secret in the provider block.")
+// inGrant says where a grant's setting is, for details.
+func inGrant(grant string) string {
+	if grant == defaultGrant {
+		return "in the provider block"
+	}
+	return "in grants[" + strconv.Quote(grant) + "]"
+}
+
+func missingClientIDDiagnostic(grant string) diag.Diagnostic {
+	detail := "The provider needs the client id of an API grant. Set client_id in the provider block or the " + EnvClientID +
+		" environment variable, or configure grants."
+	if grant != defaultGrant {
+		detail = "Grant " + strconv.Quote(grant) + " has no client_id, and the provider block has none to inherit. Set client_id in its entry."
+	}
+	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "client_id"), grantSummary("Missing client_id", grant), detail)
+}
+
+func missingCredentialDiagnostic(grant string) diag.Diagnostic {
+	detail := "The provider needs a credential of the API grant. Set the " + EnvClientSecret + " environment variable (preferred) " +
+		"or client_secret in the provider block; or authenticate without a secret: client_assertion_key_pem (private_key_jwt), " +
+		"client_assertion, " + EnvClientAssertion + " or " + EnvClientAssertionFile + " (a workload-identity token), or " +
+		"client_certificate_pem with auth_style = \"tls_client_auth\"."
+	if grant != defaultGrant {
+		detail = "Grant " + strconv.Quote(grant) + " has no credential: set client_secret, client_assertion_key_pem, client_assertion, " +
+			"or client_certificate_pem with auth_style = \"tls_client_auth\" in its entry. An entry with its own client_id inherits " +
+			"no credential from the provider block."
+	}
+	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "client_secret"), grantSummary("Missing client_secret", grant), detail)
+}
+
+func conflictingCredentialsDiagnostic(grant string, present []string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "auth_style"), grantSummary("Conflicting client credentials", grant),
+		fmt.Sprintf("%s sets %s; a grant authenticates in one way. Keep the one auth_style should use and remove the others "+
+			"(a provider-level credential is inherited by grants entries without their own client_id).", inGrant(grant), strings.Join(present, " and ")))
+}
+
+func styleNeedsDiagnostic(grant, style, need string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(attrPath(grant, need), grantSummary("Missing "+need, grant),
+		fmt.Sprintf("auth_style = %q %s needs %s.", style, inGrant(grant), need))
+}
+
+func noDefaultGrantDiagnostic(names []string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("grant"), "No default grant",
+		"This workiva_token sets no grant, and the provider block has no credentials of its own (no client_id). "+
+			"Set grant to one of the provider's grants: "+quoteNames(names)+".")
+}
+
+func unknownGrantDiagnostic(name string, names []string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("grant"), "Unknown grant",
+		fmt.Sprintf("grant is %q, which is not among the provider's grants: %s.", name, quoteNames(names)))
+}
+
+func quoteNames(names []string) string {
+	if len(names) == 0 {
+		return "(none: the provider has no grants)"
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 func unknownRegionDiagnostic(from, region string) diag.Diagnostic {
@@ -142,8 +204,8 @@ func unknownRegionDiagnostic(from, region string) diag.Diagnostic {
 		fmt.Sprintf("%s is %q; it must be one of %s.", from, region, quoteList(regionNames)))
 }
 
-func invalidTokenURLDiagnostic(from string, err error) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("token_url"), "Invalid token_url",
+func invalidTokenURLDiagnostic(at path.Path, from string, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(at, "Invalid token_url",
 		fmt.Sprintf("The token endpoint (from %s) is not usable: %s.", from, err))
 }
 
@@ -152,12 +214,15 @@ func invalidRequestTimeoutDiagnostic() diag.Diagnostic {
 		"request_timeout must be a positive duration such as \"30s\".")
 }
 
-func invalidClientConfigDiagnostic(err error) diag.Diagnostic {
-	attr := path.Root("token_url")
-	if errors.Is(err, tokenclient.ErrNoCertificates) {
-		attr = path.Root("ca_cert_pem")
+func invalidClientConfigDiagnostic(at path.Path, grant string, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(at, grantSummary("Invalid provider configuration", grant), capitalize(err.Error())+".")
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
 	}
-	return diag.NewAttributeErrorDiagnostic(attr, "Invalid provider configuration", err.Error())
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // Consumers of the provider's data.
@@ -202,6 +267,15 @@ func tokenWarnings(tok *tokenclient.Token, tokenURL string, requireScopes bool, 
 		diags.AddAttributeWarning(path.Root("token_type"), "Token type is not Bearer",
 			fmt.Sprintf("The server returned token_type %q. Consumers that send \"Authorization: Bearer\" may be refused.", tok.TokenType))
 	}
+}
+
+// shortLifetimeWarning says that even a fresh token lasts less than the
+// min_validity a workiva_token asks for.
+func shortLifetimeWarning(lifetime, minValidity time.Duration) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("min_validity"), "Token lifetime shorter than min_validity",
+		fmt.Sprintf("The server issues tokens that last %s, and min_validity asks for %s: the token handed over has less left "+
+			"than asked. It is still shared for half its lifetime before a new one is requested. Lower min_validity, or ask the "+
+			"server's administrator for longer-lived tokens.", lifetime, minValidity))
 }
 
 // expiryWarning says when the token an ephemeral workiva_token handed to

@@ -4,18 +4,35 @@ import (
 	"context"
 	"os"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
+
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// tflogLogger adapts tflog to tokenclient.Logger.
-type tflogLogger struct{}
+// tflogLogger adapts tflog to tokenclient.Logger, for the token clients and
+// the provider's own lines. It scrubs the message and every string field
+// with the configuration's scrubber at the time of the call, so that a
+// credential learnt during a request (an assertion just signed, a token
+// just issued) is masked in the lines about that request too.
+type tflogLogger struct{ scrub *redact.Scrubber }
 
-func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(ctx, msg, fields)
+func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, l.scrub.Scrub(msg), l.fields(fields))
 }
 
-func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Warn(ctx, msg, fields)
+func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(ctx, l.scrub.Scrub(msg), l.fields(fields))
+}
+
+func (l tflogLogger) fields(in map[string]any) map[string]any {
+	out := make(map[string]any, len(in))
+	for k, v := range in {
+		if s, ok := v.(string); ok {
+			v = l.scrub.Scrub(s)
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // sdkLogLevels are the variables that set the plugin SDK's log levels one

@@ -17,11 +17,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver/iamtest"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
@@ -87,15 +89,21 @@ func diagText(diags diag.Diagnostics) string {
 // the provider data.
 func configure(t *testing.T, id, secret, tokenURL, authStyle string) (diag.Diagnostics, string, *providerData) {
 	t.Helper()
+	return configureWith(t, map[string]string{"client_id": id, "client_secret": secret, "token_url": tokenURL, "auth_style": authStyle})
+}
+
+// configureWith runs Configure with the given string attributes (and
+// max_retries = 0).
+func configureWith(t *testing.T, attrs map[string]string) (diag.Diagnostics, string, *providerData) {
+	t.Helper()
 	p := &WorkivaProvider{version: "test", clock: clock.System()}
 	var schema provider.SchemaResponse
 	p.Schema(context.Background(), provider.SchemaRequest{}, &schema)
 	typ := schema.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
 	vals := nullValues(typ)
-	vals["client_id"] = tftypes.NewValue(tftypes.String, id)
-	vals["client_secret"] = tftypes.NewValue(tftypes.String, secret)
-	vals["token_url"] = tftypes.NewValue(tftypes.String, tokenURL)
-	vals["auth_style"] = tftypes.NewValue(tftypes.String, authStyle)
+	for k, v := range attrs {
+		vals[k] = tftypes.NewValue(tftypes.String, v)
+	}
 	vals["max_retries"] = tftypes.NewValue(tftypes.Number, 0)
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
@@ -196,13 +204,55 @@ func TestFormattingHidesCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok := &tokenclient.Token{AccessToken: "fmt-access-token-9f", RefreshToken: "fmt-refresh-token-3d", Scope: "file:read"}
-	data := &providerData{client: client, clientID: "id"}
-	for _, v := range []any{cfg, &cfg, client, tok, data, settings{client: cfg}} {
+	data := &providerData{grants: map[string]*grant{"": {client: client, clientID: "id"}}}
+	gm := grantModel{ClientSecret: types.StringValue(secret)}
+	for _, v := range []any{cfg, &cfg, client, tok, data, grantSettings{client: cfg}, gm, providerModel{grantModel: gm}} {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 			out := fmt.Sprintf(verb, v)
 			for _, s := range []string{secret, tok.AccessToken, tok.RefreshToken} {
 				if strings.Contains(out, s) {
 					t.Errorf("%s of %T shows a credential: %s", verb, v, out)
+				}
+			}
+		}
+	}
+}
+
+// Private keys, client assertions (signed or ready-made) and client keys
+// are credentials too: an echoing server cannot make the provider show an
+// assertion, and no diagnostic or log line holds a key.
+func TestNoKeyOrAssertionInOutput(t *testing.T) {
+	key := iamtest.RSAKey(t, iamtest.PKCS8)
+	ca := iamtest.NewCA(t)
+	cert, certKey := ca.ClientCertificate(t, "x")
+	srv, err := iamserver.Start("127.0.0.1:0", iamserver.Options{Clients: []iamserver.Client{{ID: "jwt", PublicKey: key.Public(), ReusableAssertions: true, Scopes: []string{"file:read"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	readyMade := "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJqd3QifQ.c2lnbmF0dXJlLW9mLWEtd29ya2xvYWQtaWRlbnRpdHktdG9rZW4"
+	for name, attrs := range map[string]map[string]string{
+		"private_key_jwt":  {"client_assertion_key_pem": key.PEM},
+		"client_assertion": {"client_assertion": readyMade},
+	} {
+		for _, echo := range []iamserver.Echo{iamserver.EchoHTML, iamserver.EchoOAuth, iamserver.EchoJSON} {
+			attrs["client_id"], attrs["token_url"] = "jwt", srv.TokenURL()
+			attrs["client_certificate_pem"], attrs["client_key_pem"] = cert, certKey
+			srv.Script(iamserver.Fault{Status: 400, Echo: echo})
+			diags, logs, _ := configureWith(t, attrs)
+			text := diagText(diags) + logs
+			sent := srv.TokenRequests()[len(srv.TokenRequests())-1].Form.Get("client_assertion")
+			if sent == "" || !diags.HasError() {
+				t.Fatalf("%s: no assertion sent or no failure", name)
+			}
+			forbidden := append(wireForms("jwt", sent), sent[len(sent)-40:], readyMade)
+			for _, pemText := range []string{key.PEM, certKey} {
+				lines := strings.Split(strings.TrimSpace(pemText), "\n")
+				forbidden = append(forbidden, lines[1:len(lines)-2]...)
+			}
+			for _, f := range forbidden {
+				if strings.Contains(text, f) {
+					t.Errorf("%s, echo %s: the output shows %q", name, echo, f)
 				}
 			}
 		}

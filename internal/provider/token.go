@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
@@ -22,6 +21,7 @@ import (
 type tokenModel struct {
 	Scopes, GrantedScopes                    types.Set
 	RequireScopes                            types.Bool
+	Grant, MinValidity, ClientID             types.String
 	AccessToken, TokenType, Scope, ExpiresAt types.String
 	ExpiresIn                                types.Int64
 }
@@ -39,19 +39,37 @@ func providerDataFrom(v any, what string, diags *diag.Diagnostics) *providerData
 	return data
 }
 
-// readTokenRequest reads a workiva_token's configuration and checks that
-// the provider was configured; it reports false, with diagnostics, when the
-// token cannot be requested.
-func readTokenRequest(raw tftypes.Value, data *providerData, what string, diags *diag.Diagnostics) (tokenModel, bool) {
+// readTokenRequest reads a workiva_token's configuration, checks that the
+// provider was configured and finds the grant it asks for; it reports
+// false, with diagnostics, when the token cannot be requested.
+func readTokenRequest(raw tftypes.Value, data *providerData, what string, diags *diag.Diagnostics) (tokenModel, *grant, bool) {
 	m := readTokenConfig(raw, diags)
 	if diags.HasError() {
-		return m, false
+		return m, nil, false
 	}
 	if data == nil {
 		diags.Append(notConfiguredDiagnostic(what))
-		return m, false
+		return m, nil, false
 	}
-	return m, true
+	g, d := data.lookup(m.Grant)
+	if d != nil {
+		diags.Append(d)
+		return m, nil, false
+	}
+	return m, g, true
+}
+
+// minValidity is m's min_validity, or its default.
+func (m *tokenModel) minValidity() time.Duration {
+	if m.MinValidity.IsNull() || m.MinValidity.IsUnknown() {
+		m.MinValidity = types.StringValue(defaultMinValidity.String())
+		return defaultMinValidity
+	}
+	d, err := time.ParseDuration(m.MinValidity.ValueString())
+	if err != nil || d <= 0 { // the validator has said so already
+		return defaultMinValidity
+	}
+	return d
 }
 
 // readTokenConfig reads the inputs of workiva_token straight from the
@@ -176,8 +194,8 @@ func setStrings(s types.Set) []string {
 
 // issueToken fetches (or reuses) the token m asks for and fills m's computed
 // attributes. It reports false, with diagnostics, when no token was issued.
-func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *diag.Diagnostics) (*tokenclient.Token, bool) {
-	requested := data.defaultScopes
+func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel, diags *diag.Diagnostics) (*tokenclient.Token, bool) {
+	requested := g.defaultScopes
 	if !m.Scopes.IsNull() && !m.Scopes.IsUnknown() {
 		requested = setStrings(m.Scopes)
 	}
@@ -186,11 +204,13 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 		m.RequireScopes = types.BoolValue(false)
 	}
 
-	tok, err := data.client.Token(logContext(ctx, data.scrub), requested)
+	minValidity := m.minValidity()
+	tok, err := g.client.Token(logContext(ctx, data.scrub), requested, tokenclient.MinValidity(minValidity))
 	if err != nil {
-		diags.Append(tokenErrorDiagnostic("Token request failed", err, data.clientID))
+		diags.Append(tokenErrorDiagnostic(grantSummary("Token request failed", g.name), err, g.clientID))
 		return nil, false
 	}
+	m.ClientID = types.StringValue(g.clientID)
 	data.scrub.Add(tok.AccessToken, tok.RefreshToken)
 	ctx = logContext(ctx, data.scrub)
 
@@ -206,8 +226,11 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 	if !tok.ExpiresAt.IsZero() {
 		m.ExpiresAt = types.StringValue(tok.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	tokenWarnings(tok, data.client.TokenURL(), m.RequireScopes.ValueBool(), diags)
-	tflog.Debug(ctx, "workiva_token issued", map[string]any{
+	tokenWarnings(tok, g.client.TokenURL(), m.RequireScopes.ValueBool(), diags)
+	if lifetime := time.Duration(tok.ExpiresIn) * time.Second; tok.HasExpiresIn && lifetime > 0 && lifetime < minValidity {
+		diags.Append(shortLifetimeWarning(lifetime, minValidity))
+	}
+	tflogLogger{data.scrub}.Debug(ctx, "workiva_token issued", map[string]any{
 		"requested_scopes": strings.Join(tok.RequestedScopes, " "), "granted_scope": tok.Scope, "expires_at": m.ExpiresAt.ValueString(),
 	})
 	return tok, !diags.HasError()
@@ -215,9 +238,10 @@ func issueToken(ctx context.Context, data *providerData, m *tokenModel, diags *d
 
 // unknownToken fills the computed attributes with unknown values, for
 // ephemeral resources opened before the provider's credentials are known.
-func unknownToken(data *providerData, m *tokenModel) {
+func unknownToken(g *grant, m *tokenModel) {
+	m.minValidity()
 	if m.Scopes.IsNull() {
-		m.Scopes = stringSet(data.defaultScopes)
+		m.Scopes = stringSet(g.defaultScopes)
 	}
 	if m.RequireScopes.IsNull() {
 		m.RequireScopes = types.BoolValue(false)

@@ -43,18 +43,18 @@ func (d *TokenDataSource) Configure(_ context.Context, req datasource.ConfigureR
 // Read implements datasource.DataSource.
 func (d *TokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	defer func() { resp.Diagnostics = scrubDiagnostics(resp.Diagnostics, d.data.scrubber()) }()
-	m, ok := readTokenRequest(req.Config.Raw, d.data, "data source was read", &resp.Diagnostics)
+	m, g, ok := readTokenRequest(req.Config.Raw, d.data, "data source was read", &resp.Diagnostics)
 	switch {
 	case !ok:
 		return
-	case d.data.client == nil && req.ClientCapabilities.DeferralAllowed:
+	case g.client == nil && req.ClientCapabilities.DeferralAllowed:
 		resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReasonProviderConfigUnknown}
 		return
-	case d.data.client == nil:
-		resp.Diagnostics.Append(credentialsNotKnownDiagnostic(d.data.pendingReason))
+	case g.client == nil:
+		resp.Diagnostics.Append(credentialsNotKnownDiagnostic(g.pendingReason))
 		return
 	}
-	if _, ok := issueToken(ctx, d.data, &m, &resp.Diagnostics); !ok {
+	if _, ok := issueToken(ctx, d.data, g, &m, &resp.Diagnostics); !ok {
 		return
 	}
 	obj := m.object(&resp.Diagnostics)

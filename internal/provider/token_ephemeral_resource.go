@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
 )
@@ -63,20 +62,20 @@ func (r *TokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 // Open implements ephemeral.EphemeralResource.
 func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	defer func() { resp.Diagnostics = scrubDiagnostics(resp.Diagnostics, r.data.scrubber()) }()
-	m, ok := readTokenRequest(req.Config.Raw, r.data, "ephemeral resource was opened", &resp.Diagnostics)
+	m, g, ok := readTokenRequest(req.Config.Raw, r.data, "ephemeral resource was opened", &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	if r.data.client == nil {
+	if g.client == nil {
 		// Credentials computed during plan: the token is unknown until apply,
 		// when Terraform configures the provider with known values.
-		unknownToken(r.data, &m)
+		unknownToken(g, &m)
 		if obj := m.object(&resp.Diagnostics); !resp.Diagnostics.HasError() {
 			resp.Diagnostics.Append(resp.Result.Set(ctx, obj)...)
 		}
 		return
 	}
-	tok, ok := issueToken(ctx, r.data, &m, &resp.Diagnostics)
+	tok, ok := issueToken(ctx, r.data, g, &m, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -87,7 +86,7 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 		return
 	}
 	// Renew when the token cache stops handing this token out.
-	resp.RenewAt = tok.StaleAt(0)
+	resp.RenewAt = tok.StaleAt(m.minValidity())
 	priv, err := json.Marshal(tokenPrivate{ExpiresAt: tok.ExpiresAt, RenewAt: resp.RenewAt, Scope: tok.Scope})
 	if err != nil {
 		resp.Diagnostics.AddError("Internal error", "Encoding private data: "+err.Error())
@@ -109,7 +108,7 @@ func (r *TokenEphemeralResource) Renew(ctx context.Context, req ephemeral.RenewR
 	}
 	now := r.now()
 	warning := expiryWarning(p, now)
-	tflog.Warn(logContext(ctx, r.data.scrubber()), warning.Summary()+": "+warning.Detail())
+	tflogLogger{r.data.scrubber()}.Warn(logContext(ctx, r.data.scrubber()), warning.Summary()+": "+warning.Detail(), nil)
 	resp.Diagnostics.Append(warning)
 	if now.Before(p.ExpiresAt) {
 		resp.RenewAt = p.ExpiresAt // once more, at expiry

@@ -26,7 +26,7 @@ func TestTokenTableMatchesModel(t *testing.T) {
 	seen := map[string]bool{}
 	for _, a := range tokenAttributes {
 		field, ok := fields[a.field(&m)]
-		if !ok || field != camel(a.name) {
+		if !ok || !strings.EqualFold(field, camel(a.name)) {
 			t.Errorf("attribute %q points at the field %q", a.name, field)
 		}
 		if seen[a.name] {

@@ -3,12 +3,16 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	ephschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
 // tokenAttribute is one attribute of workiva_token. tokenAttributes is the
@@ -27,9 +31,14 @@ type tokenAttribute struct {
 	sensitive bool
 	desc      string
 	// dataSourceNote is added to the description in the data source.
-	dataSourceNote string
-	setValidators  []validator.Set
+	dataSourceNote   string
+	setValidators    []validator.Set
+	stringValidators []validator.String
 }
+
+// defaultMinValidity is min_validity when unset: the token cache's reuse
+// margin.
+const defaultMinValidity = tokenclient.ReuseMargin
 
 // The descriptions of the two forms of workiva_token.
 const (
@@ -61,6 +70,17 @@ var tokenAttributes = []tokenAttribute{
 		desc: "When `true`, a token granted without any of the requested `scopes` is an error that lists the " +
 			"missing ones, so a pipeline stops when an API grant lacks a scope it needs. When `false` (the default), " +
 			"the token is issued with a warning naming them."},
+	{name: "grant", field: func(m *tokenModel) any { return &m.Grant }, input: true,
+		stringValidators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		desc: "The name of an entry in the provider's `grants` whose credentials to use. Null: the provider-level credentials " +
+			"(the default grant). An unknown name is an error that lists the provider's grants."},
+	{name: "min_validity", field: func(m *tokenModel) any { return &m.MinValidity }, input: true,
+		stringValidators: []validator.String{durationValidator{}},
+		desc: "How long the token handed over must still be valid, as a Go duration such as `60s` or `5m`. A cached token with " +
+			"less left is replaced by a new request. Defaults to `" + defaultMinValidity.String() + "`. When the server's tokens " +
+			"live less than this, a warning gives both durations."},
+	{name: "client_id", field: func(m *tokenModel) any { return &m.ClientID },
+		desc: "The client id the token was issued to: the grant's."},
 	{name: "access_token", field: func(m *tokenModel) any { return &m.AccessToken }, sensitive: true,
 		desc: "The bearer token, for an `Authorization: Bearer <token>` header.", dataSourceNote: " Sensitive, and stored in state."},
 	{name: "token_type", field: func(m *tokenModel) any { return &m.TokenType },
@@ -122,7 +142,8 @@ func tokenSchemaAttributes(dataSource bool) map[string]dsschema.Attribute {
 		}
 		switch a.field(&m).(type) {
 		case *types.String:
-			out[a.name] = dsschema.StringAttribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive}
+			out[a.name] = dsschema.StringAttribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive,
+				Validators: a.stringValidators}
 		case *types.Bool:
 			out[a.name] = dsschema.BoolAttribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive}
 		case *types.Int64:

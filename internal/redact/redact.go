@@ -45,6 +45,38 @@ func (s *Scrubber) Add(values ...string) {
 	s.addForms(forms, values...)
 }
 
+// minPEMLine is the shortest line of a PEM body registered on its own: the
+// short last line of a key reveals nothing, and masking every "==" would
+// make text unreadable.
+const minPEMLine = 16
+
+// AddPEM registers PEM text (a private key): whole, its base64 body without
+// line breaks, and each body line of minPEMLine characters or more, so that
+// a key shown reflowed or in part is masked too. Other text is added as is.
+func (s *Scrubber) AddPEM(values ...string) {
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		parts := []string{v}
+		var body strings.Builder
+		for _, line := range strings.Split(v, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "-----") || strings.Contains(line, ":") {
+				continue
+			}
+			body.WriteString(line)
+			if len(line) >= minPEMLine {
+				parts = append(parts, line)
+			}
+		}
+		if body.Len() >= minPEMLine {
+			parts = append(parts, body.String())
+		}
+		s.Add(parts...)
+	}
+}
+
 // AddClientCredentials registers a client secret in all its forms, and the
 // HTTP Basic credentials that carry it with the client id.
 func (s *Scrubber) AddClientCredentials(clientID, secret string) {

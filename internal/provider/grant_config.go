@@ -1,0 +1,204 @@
+package provider
+
+import (
+	"cmp"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+)
+
+// defaultGrant is the name of the provider-level grant among the grants.
+const defaultGrant = ""
+
+// grantSettings is one grant resolved: what its token client needs.
+type grantSettings struct {
+	name   string
+	client tokenclient.Config
+	scopes []string
+	// pending says which values are not known yet; the grant is
+	// authenticated once they are.
+	pending string
+	// secrets are the credentials Configure knows of the grant, for the
+	// scrubber.
+	secrets []string
+}
+
+// String keeps the secrets out of any formatting of the settings.
+func (s grantSettings) String() string { return "grantSettings{" + s.client.String() + "}" }
+
+// GoString is String, for %#v.
+func (s grantSettings) GoString() string { return s.String() }
+
+// attrPath is the path of a grant attribute: at the root for the default
+// grant, inside its entry of grants for a named one.
+func attrPath(grant, name string) path.Path {
+	if grant == defaultGrant {
+		return path.Root(name)
+	}
+	return path.Root("grants").AtMapKey(grant).AtName(name)
+}
+
+// resolveGrant turns a grant's attributes (after inheritance and the
+// environment) into a token-client configuration. envAssertionFile is the
+// file named by WORKIVA_CLIENT_ASSERTION_FILE for grants that may use it.
+func resolveGrant(name string, g grantModel, from envOrigin, wide providerWide, envAssertionFile string, diags *diag.Diagnostics) grantSettings {
+	s := grantSettings{name: name}
+	if unknown := g.unknownNames(); len(unknown) > 0 {
+		s.pending = "the provider attributes " + strings.Join(unknown, ", ") + " are not known until apply"
+		if name != defaultGrant {
+			s.pending = "the attributes " + strings.Join(unknown, ", ") + " of grant " + strconv.Quote(name) + " are not known until apply"
+		}
+		return s
+	}
+	c := &s.client
+	c.ClientID, c.ClientSecret = g.ClientID.ValueString(), g.ClientSecret.ValueString()
+	c.APIVersion, c.Timeout, c.MaxRetries, c.CACertPEM = wide.apiVersion, wide.timeout, wide.maxRetries, wide.caCertPEM
+	c.Audience = g.Audience.ValueString()
+	c.Resources = listStrings(g.Resources)
+	c.ExtraParams = mapStrings(g.ExtraParams)
+	c.AssertionKeyPEM, c.AssertionAlg = g.ClientAssertionKeyPEM.ValueString(), g.ClientAssertionAlg.ValueString()
+	c.AssertionKeyID, c.AssertionAudience = g.ClientAssertionKeyID.ValueString(), g.ClientAssertionAudience.ValueString()
+	c.ClientCertificatePEM, c.ClientKeyPEM = g.ClientCertificatePEM.ValueString(), g.ClientKeyPEM.ValueString()
+	s.scopes = setStrings(g.Scopes)
+	s.secrets = []string{c.ClientSecret, c.AssertionKeyPEM, c.ClientKeyPEM, g.ClientAssertion.ValueString()}
+
+	if c.ClientID == "" {
+		diags.Append(missingClientIDDiagnostic(name))
+	}
+	c.TokenURL = resolveTokenURL(name, g.TokenURL, from, wide, diags)
+
+	assertion, assertionFrom := g.ClientAssertion.ValueString(), cmp.Or(from["client_assertion"], "client_assertion")
+	if assertion == "" && envAssertionFile != "" {
+		assertionFrom = EnvClientAssertionFile
+	}
+	switch {
+	case assertion != "":
+		c.Assertion = func() (string, error) { return assertion, nil }
+	case envAssertionFile != "":
+		c.Assertion = func() (string, error) {
+			b, err := os.ReadFile(envAssertionFile) //nolint:gosec // the file the user names for this purpose
+			return strings.TrimSpace(string(b)), err
+		}
+	}
+	style, ok := chooseAuthStyle(name, g.AuthStyle, c, assertionFrom, diags)
+	if ok {
+		c.AuthStyle = style
+	}
+	return s
+}
+
+// resolveTokenURL is the grant's token_url, the environment's (provider
+// level), or the region's endpoint.
+func resolveTokenURL(name string, v types.String, from envOrigin, wide providerWide, diags *diag.Diagnostics) string {
+	raw := v.ValueString()
+	if raw == "" {
+		return wide.tokenURL
+	}
+	if _, err := tokenclient.ValidateTokenURL(raw); err != nil {
+		diags.Append(invalidTokenURLDiagnostic(attrPath(name, "token_url"), cmp.Or(from["token_url"], "token_url"), err))
+	}
+	return raw
+}
+
+// chooseAuthStyle is the auth style of a grant: auth_style when set, else
+// the one its only credential implies. More than one credential is an
+// error naming them, and so is a style whose credential is missing.
+func chooseAuthStyle(name string, set types.String, c *tokenclient.Config, assertionFrom string, diags *diag.Diagnostics) (tokenclient.AuthStyle, bool) {
+	var present []string
+	if c.ClientSecret != "" {
+		present = append(present, "client_secret")
+	}
+	if c.AssertionKeyPEM != "" {
+		present = append(present, "client_assertion_key_pem")
+	}
+	if c.Assertion != nil {
+		present = append(present, assertionFrom)
+	}
+	if len(present) > 1 {
+		diags.Append(conflictingCredentialsDiagnostic(name, present))
+		return "", false
+	}
+	style := tokenclient.AuthStyle(set.ValueString())
+	if set.IsNull() {
+		switch {
+		case c.ClientSecret != "":
+			style = tokenclient.AuthStyleHeader
+		case c.AssertionKeyPEM != "":
+			style = tokenclient.AuthStylePrivateKeyJWT
+		case c.Assertion != nil:
+			style = tokenclient.AuthStyleClientAssertion
+		case c.ClientCertificatePEM != "":
+			style = tokenclient.AuthStyleTLSClientAuth
+		default:
+			diags.Append(missingCredentialDiagnostic(name))
+			return "", false
+		}
+	}
+	need := map[tokenclient.AuthStyle]string{
+		tokenclient.AuthStylePrivateKeyJWT: "client_assertion_key_pem", tokenclient.AuthStyleClientAssertion: "client_assertion",
+		tokenclient.AuthStyleTLSClientAuth: "client_certificate_pem",
+	}[style]
+	haveNeed := map[tokenclient.AuthStyle]bool{
+		tokenclient.AuthStylePrivateKeyJWT: c.AssertionKeyPEM != "", tokenclient.AuthStyleClientAssertion: c.Assertion != nil,
+		tokenclient.AuthStyleTLSClientAuth: c.ClientCertificatePEM != "",
+	}[style]
+	switch {
+	case need == "" && c.ClientSecret == "":
+		diags.Append(missingCredentialDiagnostic(name))
+		return "", false
+	case need != "" && !haveNeed:
+		diags.Append(styleNeedsDiagnostic(name, string(style), need))
+		return "", false
+	case need != "" && c.ClientSecret != "":
+		diags.Append(conflictingCredentialsDiagnostic(name, []string{"auth_style = " + string(style), "client_secret"}))
+		return "", false
+	}
+	return style, true
+}
+
+// clientConfigDiagnostic is a token client's refusal of a grant's
+// configuration, on the attribute it concerns.
+func clientConfigDiagnostic(name string, err error) diag.Diagnostic {
+	attrName := "token_url"
+	switch {
+	case errors.Is(err, tokenclient.ErrNoCertificates):
+		return invalidClientConfigDiagnostic(path.Root("ca_cert_pem"), name, err)
+	case errors.Is(err, tokenclient.ErrAssertionAlgMismatch):
+		attrName = "client_assertion_alg"
+	case errors.Is(err, tokenclient.ErrAssertionKey):
+		attrName = "client_assertion_key_pem"
+	case errors.Is(err, tokenclient.ErrClientCertificate):
+		attrName = "client_key_pem"
+	case errors.Is(err, tokenclient.ErrReservedParam):
+		attrName = "extra_params"
+	}
+	return invalidClientConfigDiagnostic(attrPath(name, attrName), name, err)
+}
+
+// listStrings and mapStrings read known collections of strings.
+func listStrings(l types.List) []string {
+	var out []string
+	for _, e := range l.Elements() {
+		if v, ok := e.(types.String); ok {
+			out = append(out, v.ValueString())
+		}
+	}
+	return out
+}
+
+func mapStrings(m types.Map) map[string]string {
+	out := map[string]string{}
+	for k, e := range m.Elements() {
+		if v, ok := e.(types.String); ok {
+			out[k] = v.ValueString()
+		}
+	}
+	return out
+}

@@ -1,0 +1,149 @@
+package provider
+
+import (
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+)
+
+// grantAttribute is one attribute of a grant: the provider block's own
+// (the default grant) and each entry of grants have the same ones.
+type grantAttribute struct {
+	name string
+	desc string
+	// env is the environment variable the provider-level attribute falls
+	// back to.
+	env string
+	// credential: an entry of grants with its own client_id does not
+	// inherit the provider-level value (it is another client).
+	credential bool
+	sensitive  bool
+	build      func(desc string, sensitive bool) schema.Attribute
+}
+
+// grantAttributes are the attributes of a grant, in the order the docs
+// list them.
+var grantAttributes = []grantAttribute{
+	{name: "client_id", env: EnvClientID, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+		desc: "Client id of the API grant. Required (here, in the `" + EnvClientID + "` environment variable, or in `grants`)."},
+	{name: "client_secret", env: EnvClientSecret, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+		desc: "Client secret of the API grant (Workiva shows it once, when the grant's user regenerates it). Prefer the environment " +
+			"variable or an ephemeral input variable, so the secret stays out of configuration and saved plans."},
+	{name: "scopes", build: setAttr(setvalidator.ValueStringsAre(scopeValidators()...)),
+		desc: "Scopes to request by default, such as `file:read`. Each `workiva_token` may ask for others. When no scopes are " +
+			"requested the server grants the API grant's scopes. Each scope is one RFC 6749 scope token: printable ASCII without spaces, `\"` or `\\`."},
+	{name: "token_url", env: EnvTokenURL, build: stringAttr(),
+		desc: "Full URL of the token endpoint; overrides `region`. Any RFC 6749 client-credentials endpoint works. Must be `https://`, " +
+			"except for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`), which may use `http://`. At the provider level it defaults " +
+			"to the `" + EnvTokenURL + "` environment variable, then `<region host>/oauth2/token`."},
+	{name: "auth_style", credential: true, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
+		desc: "How the client authenticates: " + quoteList(tokenclient.AuthStyles) + ". `header` sends an HTTP Basic `Authorization` " +
+			"header (Workiva's preferred method); `body` sends `client_id` and `client_secret` as form fields; `auto` tries the header and " +
+			"then the body (a wrong secret then costs two requests); `private_key_jwt` signs a fresh JWT with `client_assertion_key_pem` for " +
+			"every request (RFC 7523); `client_assertion` sends `client_assertion` (a workload-identity token); `tls_client_auth` sends " +
+			"`client_id` only and lets `client_certificate_pem` authenticate (RFC 8705). When unset: `header` with a secret, " +
+			"`private_key_jwt` with a key, `client_assertion` with an assertion, `tls_client_auth` with only a certificate."},
+	{name: "audience", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+		desc: "Sent as the form field `audience` (Auth0 requires it for client credentials)."},
+	{name: "resources", build: listAttr(listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
+		desc: "Sent as one `resource` form field each, in order (RFC 8707; Microsoft Entra ID v1)."},
+	{name: "extra_params", build: mapAttr(extraParamsValidator{}),
+		desc: "More form fields for every token request, such as a tenant. A protocol field or one with its own attribute (" +
+			quoteList(tokenclient.ReservedParams) + ") is refused."},
+	{name: "client_assertion_key_pem", credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+		desc: "PEM private key for `private_key_jwt`: RSA (PKCS #1 or PKCS #8) or EC P-256 (SEC 1 or PKCS #8). Each request carries a " +
+			"fresh JWT (`iss` = `sub` = the client id, `aud`, `iat`, `exp` 60 s later, a unique `jti`) signed with it, and no secret."},
+	{name: "client_assertion_alg", credential: true, build: stringAttr(stringvalidator.OneOf(tokenclient.AssertionAlgs...)),
+		desc: "Signing algorithm of `private_key_jwt`: `RS256` (the default for RSA keys), `PS256`, or `ES256` (the default for EC keys). " +
+			"It must fit the key."},
+	{name: "client_assertion_key_id", credential: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+		desc: "The `kid` header of `private_key_jwt` assertions, for servers that hold several keys of the client."},
+	{name: "client_assertion_audience", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+		desc: "The `aud` claim of `private_key_jwt` assertions. Defaults to the token URL; some servers want their issuer URL."},
+	{name: "client_assertion", env: EnvClientAssertion, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+		desc: "A ready-made client assertion (a JWT, such as a CI system's OIDC workload-identity token) for `client_assertion`. At the " +
+			"provider level it may also come from `" + EnvClientAssertion + "`, or from the file named by `" + EnvClientAssertionFile + "`, " +
+			"which is read afresh for every request (CI systems rotate it)."},
+	{name: "client_certificate_pem", credential: true, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")),
+		desc: "PEM client certificate presented in the TLS handshake of every token request, with any `auth_style` (endpoints behind " +
+			"mutual TLS; `tls_client_auth`). Give `client_key_pem` with it."},
+	{name: "client_key_pem", credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
+		desc: "PEM private key of `client_certificate_pem`; it must match the certificate."},
+}
+
+func alsoRequires(name string) validator.String {
+	return stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName(name))
+}
+
+func stringAttr(v ...validator.String) func(string, bool) schema.Attribute {
+	return func(desc string, sensitive bool) schema.Attribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Sensitive: sensitive, Validators: v}
+	}
+}
+
+func setAttr(v ...validator.Set) func(string, bool) schema.Attribute {
+	return func(desc string, sensitive bool) schema.Attribute {
+		return schema.SetAttribute{MarkdownDescription: desc, Optional: true, Sensitive: sensitive, ElementType: types.StringType, Validators: v}
+	}
+}
+
+func listAttr(v ...validator.List) func(string, bool) schema.Attribute {
+	return func(desc string, sensitive bool) schema.Attribute {
+		return schema.ListAttribute{MarkdownDescription: desc, Optional: true, Sensitive: sensitive, ElementType: types.StringType, Validators: v}
+	}
+}
+
+func mapAttr(v ...validator.Map) func(string, bool) schema.Attribute {
+	return func(desc string, sensitive bool) schema.Attribute {
+		return schema.MapAttribute{MarkdownDescription: desc, Optional: true, Sensitive: sensitive, ElementType: types.StringType, Validators: v}
+	}
+}
+
+// providerGrantAttributes are the grant attributes of the provider block:
+// the default grant, with their environment variables.
+func providerGrantAttributes() map[string]schema.Attribute {
+	out := map[string]schema.Attribute{}
+	for _, a := range grantAttributes {
+		desc := a.desc
+		if a.env != "" && !strings.Contains(desc, a.env) {
+			desc += " Defaults to the `" + a.env + "` environment variable."
+		}
+		out[a.name] = a.build(desc, a.sensitive)
+	}
+	return out
+}
+
+// grantsAttribute is the grants attribute: named grants, each with the
+// grant attributes, which win over the provider-level ones.
+func grantsAttribute() schema.Attribute {
+	entry := map[string]schema.Attribute{}
+	for _, a := range grantAttributes {
+		inherit := " Defaults to the provider-level `" + a.name + "`."
+		if a.credential {
+			inherit = " Defaults to the provider-level `" + a.name + "` when this entry has no `client_id` of its own."
+		}
+		if a.name == "client_id" {
+			inherit = " Defaults to the provider-level `client_id`: an entry without one is the provider's client with other settings."
+		}
+		out := a.build(a.desc+inherit, a.sensitive)
+		entry[a.name] = out
+	}
+	return schema.MapNestedAttribute{
+		MarkdownDescription: "Named grants, for several clients (or one client with several settings) in one provider block; " +
+			"`workiva_token` picks one with `grant`. Each entry takes the grant attributes above, which win over the provider-level " +
+			"ones; `region`, `api_version`, `request_timeout`, `max_retries` and `ca_cert_pem` stay provider-wide. Give the map from a " +
+			"`sensitive` (or `ephemeral`) variable. Every grant whose credentials are known is authenticated when the provider is " +
+			"configured, side by side; tokens are cached per grant and scope set and never shared between grants. With `grants`, " +
+			"the provider-level credentials (the default grant) may be left out.",
+		Optional:     true,
+		NestedObject: schema.NestedAttributeObject{Attributes: entry},
+	}
+}

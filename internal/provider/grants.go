@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+)
+
+// providerData is what Configure hands to data sources and ephemeral
+// resources: the grants, each with one token client (and so one token
+// cache), the clock, and the scrubber.
+type providerData struct {
+	grants map[string]*grant // by name; defaultGrant for the provider-level one
+	// pendingReason is set when the whole configuration is not known yet;
+	// grantsPending when only the grants map is not.
+	pendingReason string
+	grantsPending string
+	clock         clock.Clock
+	// scrub knows every credential of this configuration and every token
+	// issued to it; see scrub.go.
+	scrub *redact.Scrubber
+}
+
+// grant is one configured grant.
+type grant struct {
+	name string
+	// client is nil while pendingReason says why.
+	client        *tokenclient.Client
+	pendingReason string
+	clientID      string
+	defaultScopes []string
+}
+
+// scrubber is the configuration's scrubber; nil (which removes nothing)
+// before Configure.
+func (d *providerData) scrubber() *redact.Scrubber {
+	if d == nil {
+		return nil
+	}
+	return d.scrub
+}
+
+// String keeps credentials out of any formatting of the provider's data.
+func (d *providerData) String() string {
+	if d == nil {
+		return "<nil>"
+	}
+	return "providerData{grants " + quoteList(d.names()) + "}"
+}
+
+// GoString is String, for %#v.
+func (d *providerData) GoString() string { return d.String() }
+
+// names are the named grants, sorted.
+func (d *providerData) names() []string {
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(d.grants)) {
+		if name != defaultGrant {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// lookup is the grant a workiva_token names (null: the default grant). A
+// grant that is not known yet comes back pending; a name that is not
+// configured is an error.
+func (d *providerData) lookup(name types.String) (*grant, diag.Diagnostic) {
+	if d.pendingReason != "" {
+		return &grant{pendingReason: d.pendingReason}, nil
+	}
+	key := name.ValueString()
+	if name.IsUnknown() {
+		return &grant{pendingReason: "its grant is not known until apply"}, nil
+	}
+	if g, ok := d.grants[key]; ok {
+		return g, nil
+	}
+	if d.grantsPending != "" && !name.IsNull() {
+		return &grant{name: key, pendingReason: d.grantsPending}, nil
+	}
+	if name.IsNull() {
+		return nil, noDefaultGrantDiagnostic(d.names())
+	}
+	return nil, unknownGrantDiagnostic(key, d.names())
+}
+
+// authenticate asks every grant that has a client for a token, side by
+// side, so that wrong credentials fail here, once per grant, rather than in
+// every data source and ephemeral resource. It returns one diagnostic per
+// failed grant, in name order.
+func (d *providerData) authenticate(ctx context.Context) diag.Diagnostics {
+	var wg sync.WaitGroup
+	failures := make(map[string]diag.Diagnostic)
+	var mu sync.Mutex
+	for _, g := range d.grants {
+		if g.client == nil {
+			continue
+		}
+		// A context of its own for each goroutine: tflog's contexts share
+		// their field map with the context they derive from until masks are
+		// added (which copies it), and logging writes into it.
+		ctx := logContext(ctx, d.scrub)
+		wg.Go(func() {
+			tok, err := g.client.Token(ctx, g.defaultScopes)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				failures[g.name] = tokenErrorDiagnostic(grantSummary("Authentication failed", g.name), err, g.clientID)
+				return
+			}
+			d.scrub.Add(tok.AccessToken, tok.RefreshToken)
+			tflogLogger{d.scrub}.Debug(logContext(ctx, d.scrub), "grant authenticated", map[string]any{"grant": g.name, "token_url": g.client.TokenURL()})
+		})
+	}
+	wg.Wait()
+	var diags diag.Diagnostics
+	for _, name := range slices.Sorted(maps.Keys(failures)) {
+		diags.Append(failures[name])
+	}
+	return diags
+}
