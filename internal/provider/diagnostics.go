@@ -41,6 +41,8 @@ func tokenErrorDiagnostic(summary string, err error, clientID string) diag.Diagn
 		what, cause = "no answer in time", fmt.Sprintf("no answer within the request timeout: %v", te.Err)
 	case tokenclient.KindCanceled:
 		what, cause = "interrupted", fmt.Sprintf("interrupted: %v", te.Err)
+	case tokenclient.KindAssertion:
+		what, cause = "no client assertion", fmt.Sprintf("the client assertion could not be read, so nothing was sent: %v", te.Err)
 	default:
 		what, cause = "could not connect", fmt.Sprint(te.Err)
 	}
@@ -77,6 +79,9 @@ func tokenErrorHint(e *tokenclient.Error) string {
 		return "Check that token_url is reachable from this machine (proxy settings: HTTPS_PROXY, NO_PROXY) or raise request_timeout."
 	case tokenclient.KindCanceled:
 		return "Terraform was interrupted before the token endpoint answered."
+	case tokenclient.KindAssertion:
+		return "Check that " + EnvClientAssertionFile + " names a file this process can read and that the CI system has written " +
+			"the workload-identity token to it (for GitHub Actions, that the job has permission id-token: write)."
 	}
 	if e.UntrustedCertificate {
 		return "The token endpoint's TLS certificate is not trusted. If a private CA signed it, give that CA's certificate in ca_cert_pem; otherwise check that token_url names the right host."

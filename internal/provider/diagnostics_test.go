@@ -36,6 +36,8 @@ func TestTokenErrorDiagnostics(t *testing.T) {
 			"Authentication failed: no answer in time", []string{"no answer within the request timeout", "request_timeout"}},
 		{tokenclient.Error{Kind: tokenclient.KindCanceled, Err: errors.New("context canceled")},
 			"Authentication failed: interrupted", []string{"interrupted"}},
+		{tokenclient.Error{Kind: tokenclient.KindAssertion, Err: errors.New("open /run/oidc-token: no such file or directory")},
+			"Authentication failed: no client assertion", []string{"nothing was sent", "/run/oidc-token", EnvClientAssertionFile}},
 		{tokenclient.Error{Kind: tokenclient.KindConnection, Err: errors.New("connection refused")},
 			"Authentication failed: could not connect", []string{"connection refused", "reachable from this machine"}},
 		{tokenclient.Error{Kind: tokenclient.KindConnection, UntrustedCertificate: true, Err: errors.New("x509: unknown authority")},

@@ -105,10 +105,7 @@ func (d *providerData) authenticate(ctx context.Context) diag.Diagnostics {
 		if g.client == nil {
 			continue
 		}
-		// A context of its own for each goroutine: tflog's contexts share
-		// their field map with the context they derive from until masks are
-		// added (which copies it), and logging writes into it.
-		ctx := logContext(ctx, d.scrub)
+		ctx := detachedLogContext(ctx)
 		wg.Go(func() {
 			tok, err := g.client.Token(ctx, g.defaultScopes)
 			mu.Lock()
@@ -118,7 +115,7 @@ func (d *providerData) authenticate(ctx context.Context) diag.Diagnostics {
 				return
 			}
 			d.scrub.Add(tok.AccessToken, tok.RefreshToken)
-			tflogLogger{d.scrub}.Debug(logContext(ctx, d.scrub), "grant authenticated", map[string]any{"grant": g.name, "token_url": g.client.TokenURL()})
+			tflogLogger{d.scrub}.Debug(ctx, "grant authenticated", map[string]any{"grant": g.name, "token_url": g.client.TokenURL()})
 		})
 	}
 	wg.Wait()

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"os"
+	"slices"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 
@@ -27,7 +28,10 @@ func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any
 func (l tflogLogger) fields(in map[string]any) map[string]any {
 	out := make(map[string]any, len(in))
 	for k, v := range in {
-		if s, ok := v.(string); ok {
+		switch s, ok := v.(string); {
+		case slices.Contains(secretFieldKeys, k):
+			v = redact.Mask
+		case ok:
 			v = l.scrub.Scrub(s)
 		}
 		out[k] = v

@@ -127,7 +127,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if unknown := unknownProviderWide(cfg); len(unknown) > 0 {
 		// Values computed during plan: authenticate once they are known.
 		data.pendingReason = "the provider attributes " + strings.Join(unknown, ", ") + " are not known until apply"
-		tflogLogger{data.scrub}.Debug(logContext(ctx, data.scrub), "provider configuration not yet known; authentication deferred", map[string]any{"unknown": unknown})
+		tflogLogger{data.scrub}.Debug(ctx, "provider configuration not yet known; authentication deferred", map[string]any{"unknown": unknown})
 		return
 	}
 	settings := p.resolveGrants(ctx, cfg, data, &resp.Diagnostics)
@@ -155,7 +155,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(data.authenticate(logContext(ctx, data.scrub))...)
+	resp.Diagnostics.Append(data.authenticate(ctx)...)
 }
 
 // resolveGrants resolves the default grant (unless grants are configured

@@ -15,9 +15,10 @@ import (
 //   - diagnostics: each RPC's diagnostics are scrubbed on the way out
 //     (scrubDiagnostics, deferred at the top of Configure, Read, Open, Renew
 //     and Close), whatever produced them;
-//   - logs: each RPC logs through logContext, whose tflog masks hold every
-//     form known so far (re-applied once a token is issued), at every level
-//     and in messages and string fields alike;
+//   - logs: every line the provider and its token clients write goes
+//     through tflogLogger, which scrubs the message and every string field
+//     when the line is written (so a credential learnt during a request is
+//     masked in the lines about it) and masks the fields of secretFieldKeys;
 //   - bodies of the token endpoint's answers are scrubbed by the token
 //     client before they are cut to a snippet (tokenclient.Config.Redact),
 //     so that no cut can leave part of a credential.
@@ -25,15 +26,11 @@ import (
 // secretFieldKeys are log field keys whose values are always masked.
 var secretFieldKeys = []string{"client_secret", "access_token", "refresh_token", "client_assertion", "Authorization", "authorization"}
 
-// logContext returns ctx with tflog masks for every credential the
-// scrubber knows and the values of secretFieldKeys.
-func logContext(ctx context.Context, s *redact.Scrubber) context.Context {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
-	if forms := s.Forms(); len(forms) > 0 {
-		ctx = tflog.MaskMessageStrings(ctx, forms...)
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, forms...)
-	}
-	return ctx
+// detachedLogContext is ctx with a tflog field map of its own, for a
+// goroutine: contexts derived from one another share tflog's field map until
+// masks are added (which copies it), and logging may write into it.
+func detachedLogContext(ctx context.Context) context.Context {
+	return tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
 }
 
 // scrubDiagnostics returns diags with every credential the scrubber knows

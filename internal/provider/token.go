@@ -205,14 +205,13 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 	}
 
 	minValidity := m.minValidity()
-	tok, err := g.client.Token(logContext(ctx, data.scrub), requested, tokenclient.MinValidity(minValidity))
+	tok, err := g.client.Token(ctx, requested, tokenclient.MinValidity(minValidity))
 	if err != nil {
 		diags.Append(tokenErrorDiagnostic(grantSummary("Token request failed", g.name), err, g.clientID))
 		return nil, false
 	}
 	m.ClientID = types.StringValue(g.clientID)
 	data.scrub.Add(tok.AccessToken, tok.RefreshToken)
-	ctx = logContext(ctx, data.scrub)
 
 	m.AccessToken = types.StringValue(tok.AccessToken)
 	m.TokenType = types.StringValue(tok.TokenType)

@@ -108,7 +108,7 @@ func (r *TokenEphemeralResource) Renew(ctx context.Context, req ephemeral.RenewR
 	}
 	now := r.now()
 	warning := expiryWarning(p, now)
-	tflogLogger{r.data.scrubber()}.Warn(logContext(ctx, r.data.scrubber()), warning.Summary()+": "+warning.Detail(), nil)
+	tflogLogger{r.data.scrubber()}.Warn(ctx, warning.Summary()+": "+warning.Detail(), nil)
 	resp.Diagnostics.Append(warning)
 	if now.Before(p.ExpiresAt) {
 		resp.RenewAt = p.ExpiresAt // once more, at expiry

@@ -578,3 +578,29 @@ func TestCancelDuringBackoff(t *testing.T) {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
+
+// MinValidity: a cached token with less left is replaced; without it, the
+// 60-second reuse margin applies.
+func TestMinValidity(t *testing.T) {
+	clk, ctx := clocktest.New(), context.Background()
+	srv := startServer(t, iamserver.Options{})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", Clock: clk})
+	first, err := c.Token(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(400 * time.Second) // 199 s left
+	if again, _ := c.Token(ctx, nil); again.AccessToken != first.AccessToken {
+		t.Error("the default margin replaced a token with 199 s left")
+	}
+	if again, _ := c.Token(ctx, nil, tokenclient.MinValidity(180*time.Second)); again.AccessToken != first.AccessToken {
+		t.Error("min validity 180 s replaced a token with 199 s left")
+	}
+	fresh, err := c.Token(ctx, nil, tokenclient.MinValidity(300*time.Second))
+	if err != nil || fresh.AccessToken == first.AccessToken {
+		t.Fatalf("min validity 300 s kept a token with 199 s left (%v)", err)
+	}
+	if n := len(srv.TokenRequests()); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}

@@ -20,7 +20,7 @@ import (
 // AuthStyle says how client credentials are sent to the token endpoint.
 type AuthStyle string
 
-// The auth styles the client supports.
+// The auth styles with the client secret.
 const (
 	// AuthStyleHeader sends an HTTP Basic Authorization header (RFC 6749
 	// 2.3.1), Workiva's preferred method.
@@ -30,6 +30,10 @@ const (
 	// AuthStyleAuto tries the header first and, when that fails, the body
 	// (a wrong secret then costs two requests).
 	AuthStyleAuto AuthStyle = "auto"
+)
+
+// The auth styles without a shared secret.
+const (
 	// AuthStylePrivateKeyJWT signs a fresh JWT assertion with the client's
 	// private key for every request (RFC 7523 2.2, OpenID Connect Core 9).
 	AuthStylePrivateKeyJWT AuthStyle = "private_key_jwt"

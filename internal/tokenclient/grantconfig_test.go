@@ -14,7 +14,6 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
-	"github.com/clientcreds/terraform-provider-workiva/internal/clock/clocktest"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver/iamtest"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
@@ -227,32 +226,5 @@ func TestClientCertificates(t *testing.T) {
 		if _, err := tokenclient.New(cfg); !errors.Is(err, tokenclient.ErrClientCertificate) {
 			t.Errorf("%s: got %v", name, err)
 		}
-	}
-}
-
-// MinValidity: a cached token with less left is replaced; without it, the
-// 60-second reuse margin applies.
-func TestMinValidity(t *testing.T) {
-	srv := startServer(t, iamserver.Options{})
-	clk := clocktest.New()
-	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", Clock: clk})
-	ctx := context.Background()
-	first, err := c.Token(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk.Advance(400 * time.Second) // 199 s left
-	if again, _ := c.Token(ctx, nil); again.AccessToken != first.AccessToken {
-		t.Error("the default margin replaced a token with 199 s left")
-	}
-	if again, _ := c.Token(ctx, nil, tokenclient.MinValidity(180*time.Second)); again.AccessToken != first.AccessToken {
-		t.Error("min validity 180 s replaced a token with 199 s left")
-	}
-	fresh, err := c.Token(ctx, nil, tokenclient.MinValidity(300*time.Second))
-	if err != nil || fresh.AccessToken == first.AccessToken {
-		t.Fatalf("min validity 300 s kept a token with 199 s left (%v)", err)
-	}
-	if n := len(srv.TokenRequests()); n != 2 {
-		t.Errorf("%d requests, want 2", n)
 	}
 }

@@ -29,6 +29,15 @@ const (
 	kindEphemeral kind = "ephemeral workiva_token"
 	kindHTTP      kind = "data http"
 	kindFloor     kind = "floor data workiva_token"
+	kindGrants    kind = "data workiva_token over 6 grants"
+)
+
+// grantCount and grantLatency are the grants case: grantCount grants with
+// their consumers spread evenly, against one grant with as many consumers,
+// at an endpoint latency where fetching one grant after another would show.
+const (
+	grantCount   = 6
+	grantLatency = 300 * time.Millisecond
 )
 
 type benchCase struct {
@@ -73,7 +82,26 @@ func allCases(lats []time.Duration, withHTTP bool) []benchCase {
 			cases = append(cases, benchCase{kind: kindFloor, consumers: n, scopeSets: 1, latency: lat})
 		}
 	}
-	return cases
+	return append(cases, grantsCases()...)
+}
+
+// grantsCases are grantCount grants × 10 consumers and 1 grant × as many.
+func grantsCases() []benchCase {
+	n := grantCount * 10
+	return []benchCase{
+		{kind: kindGrants, consumers: n, scopeSets: 1, latency: grantLatency},
+		{kind: kindData, consumers: n, scopeSets: 1, latency: grantLatency},
+	}
+}
+
+// benchClients are the local server's clients: the provider-level one and
+// one per grant of the grants case.
+func benchClients() []iamserver.Client {
+	out := []iamserver.Client{{ID: clientID, Secret: secret, Scopes: benchScopes}}
+	for i := range grantCount {
+		out = append(out, iamserver.Client{ID: fmt.Sprintf("%s-%d", clientID, i), Secret: secret, Scopes: benchScopes})
+	}
+	return out
 }
 
 // parseLatencies reads the -latency flag: comma-separated durations.
@@ -113,6 +141,13 @@ func (c benchCase) config(srv *iamserver.Server) string {
 	switch c.kind {
 	case kindData:
 		b.WriteString(provider + dataSources)
+	case kindGrants:
+		var grants []string
+		for i := range grantCount {
+			grants = append(grants, fmt.Sprintf("    g%d = { client_id = \"%s-%d\", client_secret = %q }", i, clientID, i, secret))
+		}
+		fmt.Fprintf(&b, "provider \"workiva\" {\n  scopes = [%q]\n  grants = {\n%s\n  }\n}\n\n", benchScopes[0], strings.Join(grants, "\n"))
+		fmt.Fprintf(&b, "data \"workiva_token\" \"t\" {\n  count  = %d\n  grant  = \"g${count.index %% %d}\"\n  scopes = local.scope_sets[0]\n}\n", c.consumers, grantCount)
 	case kindFloor:
 		b.WriteString(dataSources)
 	case kindEphemeral:

@@ -82,7 +82,7 @@ func run() error {
 		return err
 	}
 
-	srv, err := iamserver.Start("127.0.0.1:0", iamserver.Options{Clients: []iamserver.Client{{ID: clientID, Secret: secret, Scopes: benchScopes}}})
+	srv, err := iamserver.Start("127.0.0.1:0", iamserver.Options{Clients: benchClients()})
 	if err != nil {
 		return err
 	}
