@@ -19,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-command -v terraform >/dev/null || { echo "terraform (1.10 or later) is not on PATH" >&2; exit 1; }
+cli=${CLI:-$(bash "$root/scripts/cli.sh")} # Terraform or OpenTofu (built from source when neither is on PATH)
 command -v curl >/dev/null || { echo "the demo's provisioner needs curl on PATH" >&2; exit 1; }
 
 echo "==> building the provider and the local IAM server"
@@ -43,8 +43,8 @@ set +a
 write_dev_overrides "$work"
 cp "$root/examples/demo/main.tf" "$work/"
 
-echo "==> terraform apply (dev_overrides: $work/bin)"
-terraform -chdir="$work" apply -auto-approve -no-color -input=false \
+echo "==> $(basename "$cli") apply (dev_overrides: $work/bin)"
+"$cli" -chdir="$work" apply -auto-approve -no-color -input=false \
   -var "protected_url=$WORKIVA_PROTECTED_URL" >"$work/apply.log" 2>&1 || { cat "$work/apply.log" >&2; exit 1; }
 grep -E "^(terraform_data|ephemeral|data)\..*(Creation complete|Opening|Opening complete|Read complete|Provisioning)" "$work/apply.log" | sed 's/^/    /' || true
 
@@ -60,8 +60,8 @@ fi
 
 echo
 echo "==> results"
-echo "granted scope:  $(terraform -chdir="$work" output -raw granted_scope)"
-echo "expires at:     $(terraform -chdir="$work" output -raw expires_at)"
+echo "granted scope:  $("$cli" -chdir="$work" output -raw granted_scope)"
+echo "expires at:     $("$cli" -chdir="$work" output -raw expires_at)"
 echo "protected route GET $WORKIVA_PROTECTED_URL accepted the ephemeral token (curl --fail in the provisioner succeeded)"
 if grep -q "$WORKIVA_CLIENT_SECRET" "$work/apply.log"; then
   echo "the client secret appeared in Terraform's output" >&2

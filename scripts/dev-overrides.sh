@@ -1,12 +1,15 @@
-# Sourced by the scripts here: write_dev_overrides DIR writes DIR/terraformrc
-# whose dev_overrides point the provider's source address at DIR/bin, and
-# exports it with the environment Terraform needs offline.
+# shellcheck shell=bash
+# write_dev_overrides DIR: a CLI configuration in DIR/terraformrc whose
+# dev_overrides point the provider at DIR/bin, under both registry hosts
+# (Terraform resolves "clientcreds/workiva" to registry.terraform.io,
+# OpenTofu to registry.opentofu.org), and export it.
 write_dev_overrides() {
   local dir=$1
   cat >"$dir/terraformrc" <<RC
 provider_installation {
   dev_overrides {
     "registry.terraform.io/clientcreds/workiva" = "$dir/bin"
+    "registry.opentofu.org/clientcreds/workiva" = "$dir/bin"
   }
   direct {}
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs `terraform validate` on every configuration under examples/ against
-# the provider built from this tree, wired in with dev_overrides (no download).
+# Runs `validate` on every configuration under examples/ against the provider
+# built from this tree, wired in with dev_overrides (no download), with the CLI
+# named by $CLI (scripts/cli.sh when unset: Terraform or OpenTofu).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+cli=${CLI:-$(bash "$root/scripts/cli.sh")}
 # shellcheck source=scripts/dev-overrides.sh
 source "$root/scripts/dev-overrides.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/workiva-examples.XXXXXX")
@@ -18,18 +20,20 @@ while IFS= read -r dir; do
   rel=${dir#"$root"/}
   copy="$work/cfg/$rel"
   mkdir -p "$copy"
-  cp "$dir"/*.tf "$copy/"
+  cp -r "$dir"/. "$copy/"
   # Examples that only show a resource rely on the provider block of
   # examples/provider; give them the source address dev_overrides matches.
   if ! grep -qs 'required_providers' "$copy"/*.tf; then
     printf 'terraform {\n  required_providers {\n    workiva = {\n      source = "clientcreds/workiva"\n    }\n  }\n}\n' >"$copy/zz_required_providers.tf"
   fi
-  if out=$(terraform -chdir="$copy" validate -no-color 2>&1); then
+  # Local module calls need `get` (modules only: no provider, no network).
+  if grep -qs '^module ' "$copy"/*.tf; then "$cli" -chdir="$copy" get -no-color >/dev/null; fi
+  if out=$("$cli" -chdir="$copy" validate -no-color 2>&1); then
     echo "ok    $rel"
   else
     echo "FAIL  $rel"
     echo "$out" | sed 's/^/      /'
     status=1
   fi
-done < <(find "$root/examples" -name '*.tf' -exec dirname {} \; | sort -u)
+done < <(find "$root/examples" -name '*.tf' -not -path '*/.terraform/*' -exec dirname {} \; | sort -u)
 exit $status
