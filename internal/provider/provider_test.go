@@ -56,6 +56,11 @@ func runMain(m *testing.M) int {
 	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
 	os.Setenv("CHECKPOINT_DISABLE", "1")
 	os.Unsetenv("TF_ACC_TERRAFORM_VERSION") // would download Terraform
+	if os.Getenv("TF_ACC_PROVIDER_NAMESPACE") == "" {
+		// The namespace Terraform implies for "workiva"; OpenTofu refuses the
+		// legacy namespace the testing framework otherwise reattaches under.
+		os.Setenv("TF_ACC_PROVIDER_NAMESPACE", "hashicorp")
+	}
 	for _, v := range []string{provider.EnvClientID, provider.EnvClientSecret, provider.EnvRegion, provider.EnvTokenURL} {
 		savedEnv[v] = os.Getenv(v) // for the real-API tests
 		os.Unsetenv(v)             // the others set what they need
