@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"slices"
+	"sync/atomic"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 
@@ -18,11 +19,15 @@ import (
 type tflogLogger struct{ scrub *redact.Scrubber }
 
 func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(ctx, l.scrub.Scrub(msg), l.fields(fields))
+	if !logsUnread.Load() {
+		tflog.Debug(ctx, l.scrub.Scrub(msg), l.fields(fields))
+	}
 }
 
 func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Warn(ctx, l.scrub.Scrub(msg), l.fields(fields))
+	if !logsUnread.Load() {
+		tflog.Warn(ctx, l.scrub.Scrub(msg), l.fields(fields))
+	}
 }
 
 func (l tflogLogger) fields(in map[string]any) map[string]any {
@@ -55,15 +60,22 @@ var logReaders = append([]string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PATH", "TF
 // TF_LOG or TF_LOG_PROVIDER is set: serialising, sending and discarding
 // them cost about half of each data source read (see BENCHMARKS.md). With
 // any of logReaders set, nothing changes.
-func QuietUnreadLogs() { quietUnreadLogs(os.LookupEnv, os.Setenv) }
+// The provider's own lines are then not even built (nor scrubbed).
+func QuietUnreadLogs() { logsUnread.Store(quietUnreadLogs(os.LookupEnv, os.Setenv)) }
 
-func quietUnreadLogs(lookup func(string) (string, bool), set func(string, string) error) {
+// logsUnread is set when QuietUnreadLogs found no one reading the logs.
+var logsUnread atomic.Bool
+
+// quietUnreadLogs turns the SDK's loggers off unless one of logReaders is
+// set, and reports whether it did.
+func quietUnreadLogs(lookup func(string) (string, bool), set func(string, string) error) bool {
 	for _, name := range logReaders {
 		if v, ok := lookup(name); ok && v != "" {
-			return
+			return false
 		}
 	}
 	for _, name := range sdkLogLevels {
 		_ = set(name, "off")
 	}
+	return true
 }
