@@ -3,7 +3,6 @@
 # refuses a configuration that has an ephemeral resource of the mocked
 # provider anywhere in it.
 terraform {
-  required_version = ">= 1.10"
   required_providers {
     workiva = {
       source = "clientcreds/workiva"
