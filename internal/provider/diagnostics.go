@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -51,7 +52,7 @@ func tokenErrorDiagnostic(summary string, err error, clientID string) diag.Diagn
 		status = fmt.Sprintf("%d %s", te.StatusCode, statusText(te.StatusCode))
 	}
 	if te.BodySnippet != "" {
-		contentType = cmpOr(te.ContentType, "(none)")
+		contentType = cmp.Or(te.ContentType, "(none)")
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Requesting a token from %s for client id %q failed.\n\n", te.TokenURL, clientID)
@@ -122,13 +123,6 @@ func statusText(code int) string {
 		return t
 	}
 	return "(non-standard status)"
-}
-
-func cmpOr(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
 }
 
 // Configuration.

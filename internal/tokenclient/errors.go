@@ -1,6 +1,7 @@
 package tokenclient
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -76,10 +77,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Error implements error with the facts on one line.
 func (e *Error) Error() string {
-	contentType := e.ContentType
-	if contentType == "" {
-		contentType = "no content type"
-	}
+	contentType := cmp.Or(e.ContentType, "no content type")
 	var b strings.Builder
 	fmt.Fprintf(&b, "token request to %s failed: ", e.TokenURL)
 	switch e.Kind {
