@@ -25,9 +25,10 @@ type grantSettings struct {
 	// pending says which values are not known yet; the grant is
 	// authenticated once they are.
 	pending string
-	// secrets are the credentials Configure knows of the grant, for the
-	// scrubber.
-	secrets []string
+	// keys are the grant's private keys and ready-made assertion, for the
+	// scrubber (the secret reaches it with the client id, for its Basic
+	// forms).
+	keys []string
 }
 
 // String keeps the secrets out of any formatting of the settings.
@@ -67,7 +68,7 @@ func resolveGrant(name string, g grantModel, from envOrigin, wide providerWide, 
 	c.AssertionKeyID, c.AssertionAudience = g.ClientAssertionKeyID.ValueString(), g.ClientAssertionAudience.ValueString()
 	c.ClientCertificatePEM, c.ClientKeyPEM = g.ClientCertificatePEM.ValueString(), g.ClientKeyPEM.ValueString()
 	s.scopes = setStrings(g.Scopes)
-	s.secrets = []string{c.ClientSecret, c.AssertionKeyPEM, c.ClientKeyPEM, g.ClientAssertion.ValueString()}
+	s.keys = []string{c.AssertionKeyPEM, c.ClientKeyPEM, g.ClientAssertion.ValueString()}
 
 	if c.ClientID == "" {
 		diags.Append(missingClientIDDiagnostic(name))
@@ -141,22 +142,24 @@ func chooseAuthStyle(name string, set types.String, c *tokenclient.Config, asser
 			return "", false
 		}
 	}
-	need := map[tokenclient.AuthStyle]string{
-		tokenclient.AuthStylePrivateKeyJWT: "client_assertion_key_pem", tokenclient.AuthStyleClientAssertion: "client_assertion",
-		tokenclient.AuthStyleTLSClientAuth: "client_certificate_pem",
-	}[style]
-	haveNeed := map[tokenclient.AuthStyle]bool{
-		tokenclient.AuthStylePrivateKeyJWT: c.AssertionKeyPEM != "", tokenclient.AuthStyleClientAssertion: c.Assertion != nil,
-		tokenclient.AuthStyleTLSClientAuth: c.ClientCertificatePEM != "",
-	}[style]
+	// The credential the style needs, and whether it is set.
+	need, have := "client_secret", c.ClientSecret != "" // header, body, auto
+	switch style {
+	case tokenclient.AuthStylePrivateKeyJWT:
+		need, have = "client_assertion_key_pem", c.AssertionKeyPEM != ""
+	case tokenclient.AuthStyleClientAssertion:
+		need, have = "client_assertion", c.Assertion != nil
+	case tokenclient.AuthStyleTLSClientAuth:
+		need, have = "client_certificate_pem", c.ClientCertificatePEM != ""
+	}
 	switch {
-	case need == "" && c.ClientSecret == "":
+	case !have && need == "client_secret":
 		diags.Append(missingCredentialDiagnostic(name))
 		return "", false
-	case need != "" && !haveNeed:
+	case !have:
 		diags.Append(styleNeedsDiagnostic(name, string(style), need))
 		return "", false
-	case need != "" && c.ClientSecret != "":
+	case need != "client_secret" && c.ClientSecret != "":
 		diags.Append(conflictingCredentialsDiagnostic(name, []string{"auth_style = " + string(style), "client_secret"}))
 		return "", false
 	}

@@ -141,7 +141,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 			continue
 		}
 		data.scrub.AddClientCredentials(s.client.ClientID, s.client.ClientSecret)
-		data.scrub.AddPEM(s.secrets...)
+		data.scrub.AddPEM(s.keys...)
 		s.client.Transport, s.client.Clock = p.transport, data.clock
 		s.client.UserAgent = p.userAgent(req.TerraformVersion)
 		s.client.Logger, s.client.Redact, s.client.Sensitive = tflogLogger{data.scrub}, data.scrub.Scrub, data.scrub.Add
