@@ -53,35 +53,20 @@ func TestScanFindsPlantedSecrets(t *testing.T) {
 	if got := cassettes.Scan(clean); len(got) != 0 {
 		t.Fatalf("the clean cassette has findings: %v", got)
 	}
-	plants := map[string]func(string) string{
-		"access token in the response": func(s string) string {
-			return strings.Replace(s, cassettes.AccessTokenRedacted, "0b7c5e1f9a2d4c6e8f0a1b3c5d7e9f1a", 1)
-		},
-		"Basic credentials in Authorization": func(s string) string {
-			return strings.Replace(s, "- REDACTED", "- Basic dGYtaW50ZWdyYXRpb246aHVudGVyMg==", 1)
-		},
-		"opaque Authorization value": func(s string) string {
-			return strings.Replace(s, "- REDACTED", "- hunter2", 1)
-		},
-		"client_secret in the body": func(s string) string {
-			return strings.Replace(s, "body: grant_type=client_credentials", "body: client_secret=hunter2&grant_type=client_credentials", 1)
-		},
-		"refresh token in the response": func(s string) string {
-			return strings.Replace(s, `"token_type":"Bearer"`, `"token_type":"Bearer","refresh_token":"r-1234567890"`, 1)
-		},
-		"a JWT anywhere": func(s string) string {
-			return strings.Replace(s, "Pragma:", "X-Debug:\n                - eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eXoifQ.c2lnbmF0dXJl\n            Pragma:", 1)
-		},
-		"a local IAM token anywhere": func(s string) string {
-			return strings.Replace(s, "no-store", "no-store wk_AbCdEfGhIjKlMnOpQrStUvWxYz012345", 1)
-		},
-		"client id not replaced": func(s string) string {
-			return strings.Replace(s, "body: grant_type=client_credentials", "body: client_id=tf-integration&grant_type=client_credentials", 1)
-		},
+	// Each plant replaces the first occurrence of old with new.
+	plants := map[string]struct{ old, new string }{
+		"access token in the response":       {cassettes.AccessTokenRedacted, "0b7c5e1f9a2d4c6e8f0a1b3c5d7e9f1a"},
+		"Basic credentials in Authorization": {"- REDACTED", "- Basic dGYtaW50ZWdyYXRpb246aHVudGVyMg=="},
+		"opaque Authorization value":         {"- REDACTED", "- hunter2"},
+		"client_secret in the body":          {"body: grant_type=client_credentials", "body: client_secret=hunter2&grant_type=client_credentials"},
+		"refresh token in the response":      {`"token_type":"Bearer"`, `"token_type":"Bearer","refresh_token":"r-1234567890"`},
+		"a JWT anywhere":                     {"Pragma:", "X-Debug:\n                - eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eXoifQ.c2lnbmF0dXJl\n            Pragma:"},
+		"a local IAM token anywhere":         {"no-store", "no-store wk_AbCdEfGhIjKlMnOpQrStUvWxYz012345"},
+		"client id not replaced":             {"body: grant_type=client_credentials", "body: client_id=tf-integration&grant_type=client_credentials"},
 	}
 	for name, plant := range plants {
 		t.Run(name, func(t *testing.T) {
-			planted := plant(string(clean))
+			planted := strings.Replace(string(clean), plant.old, plant.new, 1)
 			if planted == string(clean) {
 				t.Fatal("nothing was planted")
 			}
