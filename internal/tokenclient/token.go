@@ -65,15 +65,6 @@ func (t *Token) StaleAt(minValidity time.Duration) time.Time {
 	return t.ExpiresAt.Add(-margin)
 }
 
-// Lifetime is how long the token lasts from when it was issued; zero for a
-// token without expiry.
-func (t *Token) Lifetime() time.Duration {
-	if t.ExpiresAt.IsZero() {
-		return 0
-	}
-	return t.ExpiresAt.Sub(t.IssuedAt)
-}
-
 // errBadExpiresIn marks a token response whose expires_in is unusable.
 var errBadExpiresIn = errors.New("unusable expires_in")
 
