@@ -46,11 +46,11 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (Client, s
 		}
 		return c, MethodJWT, 0, nil
 	case hasBasic:
-		if c, ok := s.authenticate(headerID, headerSecret); ok {
+		if c, ok := s.authenticate(headerID, headerSecret, MethodSecretBasic); ok {
 			return c, MethodSecretBasic, 0, nil
 		}
 	case bodySecret != "":
-		if c, ok := s.authenticate(bodyID, bodySecret); ok {
+		if c, ok := s.authenticate(bodyID, bodySecret, MethodSecretPost); ok {
 			return c, MethodSecretPost, 0, nil
 		}
 	case bodyID != "" && r.TLS != nil && len(r.TLS.PeerCertificates) > 0:

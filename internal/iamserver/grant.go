@@ -31,6 +31,11 @@ var KnownScopes = []string{
 type Client struct {
 	ID     string
 	Secret string
+	// SecretMethods limits how the secret may be sent (MethodSecretBasic,
+	// MethodSecretPost), as a client registered with one
+	// token_endpoint_auth_method is; empty allows both. A secret sent
+	// another way is refused with 401 invalid_client.
+	SecretMethods []string
 	// Scopes is the grant's scope list. A request without scope receives all
 	// of them; a request with scope receives the intersection.
 	Scopes []string
@@ -82,14 +87,66 @@ func (s *Server) handleToken(version string) http.HandlerFunc {
 			writeFault(w, fault, r, raw)
 			return
 		}
+		if !s.allow() {
+			s.record(r, r.PostForm, "", http.StatusTooManyRequests)
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, http.StatusTooManyRequests, IamError{Error: "rate_limited", ErrorDescription: fmt.Sprintf("at most %d token requests a second", s.opts.RateLimit)})
+			return
+		}
 		var method string
 		status, clientID, body := s.token(r, version, formErr, &method)
 		s.recordAuth(r, r.PostForm, clientID, method, status)
 		if status == http.StatusUnauthorized && r.Header.Get("Authorization") != "" {
 			w.Header().Set("WWW-Authenticate", `Basic realm="workiva"`)
 		}
-		writeJSON(w, status, body)
+		s.writeToken(w, status, body)
 	}
+}
+
+// allow counts a token request against RateLimit.
+func (s *Server) allow() bool {
+	if s.opts.RateLimit <= 0 {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now := s.clock.Now().Truncate(time.Second); !now.Equal(s.window) {
+		s.window, s.inWindow = now, 0
+	}
+	s.inWindow++
+	return s.inWindow <= s.opts.RateLimit
+}
+
+// The response formats of Options.ResponseFormat.
+const (
+	FormatForm = "form"
+	FormatText = "text"
+)
+
+// writeToken writes a token response or error in Options.ResponseFormat.
+func (s *Server) writeToken(w http.ResponseWriter, status int, body any) {
+	if s.opts.ResponseFormat != FormatForm && s.opts.ResponseFormat != FormatText {
+		writeJSON(w, status, body)
+		return
+	}
+	var fields map[string]json.RawMessage
+	raw, _ := json.Marshal(body)
+	_ = json.Unmarshal(raw, &fields)
+	v := url.Values{}
+	for k, f := range fields {
+		var str string
+		if json.Unmarshal(f, &str) != nil {
+			str = string(f)
+		}
+		v.Set(k, str)
+	}
+	w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+	if s.opts.ResponseFormat == FormatText {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(v.Encode()))
 }
 
 // token processes a token request whose form has been parsed (formErr) and
@@ -160,10 +217,12 @@ func (s *Server) refreshGrant(id, refreshToken string) (int, string, any) {
 	return http.StatusOK, id, s.issue(id, prev.scopes)
 }
 
-// authenticate returns the client with id when secret is its secret.
-func (s *Server) authenticate(id, secret string) (Client, bool) {
+// authenticate returns the client with id when secret is its secret and
+// the client may send it by method.
+func (s *Server) authenticate(id, secret, method string) (Client, bool) {
 	c, ok := s.clientByID(id)
-	return c, ok && c.Secret != "" && c.Secret == secret
+	allowed := len(c.SecretMethods) == 0 || slices.Contains(c.SecretMethods, method)
+	return c, ok && allowed && c.Secret != "" && c.Secret == secret
 }
 
 func basicAuth(r *http.Request) (id, secret string, ok bool) {
@@ -243,7 +302,14 @@ func (s *Server) issue(clientID string, scopes []string) map[string]any {
 		"token_type":   "Bearer",
 		"expires_in":   secs,
 	}
-	if s.opts.ExpiresInAsString {
+	switch {
+	case s.opts.ExpiresIn == "-":
+		delete(body, "expires_in")
+	case s.opts.ExpiresIn != "" && s.opts.ResponseFormat == "":
+		body["expires_in"] = json.RawMessage(s.opts.ExpiresIn)
+	case s.opts.ExpiresIn != "":
+		body["expires_in"] = s.opts.ExpiresIn
+	case s.opts.ExpiresInAsString:
 		body["expires_in"] = strconv.FormatInt(secs, 10)
 	}
 	if !s.opts.OmitScope {
@@ -263,11 +329,4 @@ func randomString() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// RevokeRefreshTokens invalidates every refresh token issued so far.
-func (s *Server) RevokeRefreshTokens() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.refresh = map[string]issued{}
 }

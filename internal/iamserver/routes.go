@@ -71,10 +71,11 @@ func (s *Server) handleBenchToken(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	id, secret, ok := basicAuth(r)
+	method := MethodSecretBasic
 	if !ok {
-		id, secret = q.Get("client_id"), q.Get("client_secret")
+		id, secret, method = q.Get("client_id"), q.Get("client_secret"), MethodSecretPost
 	}
-	client, ok := s.authenticate(id, secret)
+	client, ok := s.authenticate(id, secret, method)
 	if !ok {
 		s.record(r, q, "", http.StatusUnauthorized)
 		writeJSON(w, http.StatusUnauthorized, IamError{Error: "invalid_client", ErrorDescription: "client authentication failed"})

@@ -62,6 +62,20 @@ type Options struct {
 	// ExpiresInAsString sends expires_in as a JSON string ("599"), the way
 	// some endpoints do.
 	ExpiresInAsString bool
+	// ExpiresIn, when set, is sent as expires_in exactly as given instead of
+	// the token's lifetime (a JSON literal such as 0, "599" or 9223372037,
+	// or a form value), the way an unusual server answers; "-" leaves
+	// expires_in out. Tokens still live TokenLifetime.
+	ExpiresIn string
+	// ResponseFormat is how token responses and errors are encoded:
+	// JSON by default, FormatForm as application/x-www-form-urlencoded
+	// (GitHub's OAuth endpoints without Accept: application/json), or
+	// FormatText as the same body labelled text/plain (some appliances).
+	ResponseFormat string
+	// RateLimit, when positive, is how many token requests a second the
+	// server answers; the others get 429 with Retry-After: 1, as an API
+	// gateway's per-second limit does.
+	RateLimit int
 	// OmitScope leaves scope out of token responses (RFC 6749 5.1 allows it
 	// when the granted scope equals the requested one).
 	OmitScope bool
@@ -99,6 +113,8 @@ type Server struct {
 	requests []Request
 	latency  time.Duration
 	jtis     map[string]time.Time // client assertion IDs seen, until they expire
+	window   time.Time            // the second RateLimit counts in
+	inWindow int
 }
 
 // Start starts a server listening on addr, which must be a loopback address

@@ -258,9 +258,20 @@ func tokenWarnings(tok *tokenclient.Token, tokenURL string, requireScopes bool, 
 				detail+" Set require_scopes = true to make this an error.")
 		}
 	}
-	if !tok.HasExpiresIn {
+	switch tok.Lifetime {
+	case tokenclient.LifetimeAbsent:
 		diags.AddAttributeWarning(path.Root("expires_at"), "Token lifetime unknown",
-			"The token response carried no expires_in, so expires_at is null. Treat the token as short-lived.")
+			"The token response carried no expires_in, so expires_at is null and the provider reuses the token for as long "+
+				"as it runs. Treat the token as short-lived.")
+	case tokenclient.LifetimeZero:
+		diags.AddAttributeWarning(path.Root("expires_at"), "Token may expire at once",
+			fmt.Sprintf("The server at %s gave the token expires_in 0, so expires_at is null and the provider does not reuse "+
+				"the token: every workiva_token read asks for one of its own. If the server means that the token does not expire, ask its "+
+				"administrator to send a lifetime or to leave expires_in out.", tokenURL))
+	case tokenclient.LifetimeClamped:
+		diags.AddAttributeWarning(path.Root("expires_at"), "Token lifetime capped",
+			fmt.Sprintf("The server at %s gave the token expires_in %s seconds, more than a year; the provider takes it to "+
+				"live a year (%d seconds, expires_at %s).", tokenURL, tok.ExpiresInSent, tok.ExpiresIn, tok.ExpiresAt.UTC().Format(time.RFC3339)))
 	}
 	if tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "Bearer") {
 		diags.AddAttributeWarning(path.Root("token_type"), "Token type is not Bearer",

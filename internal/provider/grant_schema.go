@@ -46,8 +46,9 @@ var grantAttributes = []grantAttribute{
 			"to the `" + EnvTokenURL + "` environment variable, then `<region host>/oauth2/token`."},
 	{name: "auth_style", credential: true, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
 		desc: "How the client authenticates: " + quoteList(tokenclient.AuthStyles) + ". `header` sends an HTTP Basic `Authorization` " +
-			"header (Workiva's preferred method); `body` sends `client_id` and `client_secret` as form fields; `auto` tries the header and " +
-			"then the body (a wrong secret then costs two requests); `private_key_jwt` signs a fresh JWT with `client_assertion_key_pem` for " +
+			"header (Workiva's preferred method); `body` sends `client_id` and `client_secret` as form fields; `auto` tries the header and, " +
+			"when the server refuses the client (HTTP 401, or 400 `invalid_client`, `unauthorized_client` or `invalid_request`), the " +
+			"body, then keeps the style that worked for later requests (a wrong secret costs two requests); `private_key_jwt` signs a fresh JWT with `client_assertion_key_pem` for " +
 			"every request (RFC 7523); `client_assertion` sends `client_assertion` (a workload-identity token); `tls_client_auth` sends " +
 			"`client_id` only and lets `client_certificate_pem` authenticate (RFC 8705). When unset: `header` with a secret, " +
 			"`private_key_jwt` with a key, `client_assertion` with an assertion, `tls_client_auth` with only a certificate."},

@@ -93,7 +93,8 @@ func providerAttributes() map[string]schema.Attribute {
 		},
 		"max_retries": schema.Int64Attribute{
 			MarkdownDescription: fmt.Sprintf("How many times a token request is retried after HTTP 429, 500, 502, 503, 504 or a connection error, "+
-				"with exponential backoff that honours `Retry-After`. `0` disables retries. Defaults to `%d`.", tokenclient.DefaultMaxRetries),
+				"waiting the larger of `Retry-After` (at most 60 s) and an exponential backoff (0.5 s, ×1.5 per retry, at most 30 s), "+
+				"plus up to 50 %% jitter. With `auth_style = \"auto\"` the retries are not doubled. `0` disables retries. Defaults to `%d`.", tokenclient.DefaultMaxRetries),
 			Optional:   true,
 			Validators: []validator.Int64{int64validator.Between(0, 20)},
 		},

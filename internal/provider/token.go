@@ -226,8 +226,8 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 		m.ExpiresAt = types.StringValue(tok.ExpiresAt.UTC().Format(time.RFC3339))
 	}
 	tokenWarnings(tok, g.client.TokenURL(), m.RequireScopes.ValueBool(), diags)
-	if lifetime := time.Duration(tok.ExpiresIn) * time.Second; tok.HasExpiresIn && lifetime > 0 && lifetime < minValidity {
-		diags.Append(shortLifetimeWarning(lifetime, minValidity))
+	if tok.ShorterThan(minValidity) {
+		diags.Append(shortLifetimeWarning(tok.ExpiresAt.Sub(tok.IssuedAt).Round(time.Second), minValidity))
 	}
 	tflogLogger{data.scrub}.Debug(ctx, "workiva_token issued", map[string]any{
 		"requested_scopes": strings.Join(tok.RequestedScopes, " "), "granted_scope": tok.Scope, "expires_at": m.ExpiresAt.ValueString(),

@@ -77,8 +77,9 @@ var tokenAttributes = []tokenAttribute{
 	{name: "min_validity", field: func(m *tokenModel) any { return &m.MinValidity }, input: true,
 		stringValidators: []validator.String{durationValidator{}},
 		desc: "How long the token handed over must still be valid, as a Go duration such as `60s` or `5m`. A cached token with " +
-			"less left is replaced by a new request. Defaults to `" + defaultMinValidity.String() + "`. When the server's tokens " +
-			"live less than this, a warning gives both durations."},
+			"less left is replaced by a new request, so while the server's tokens live longer than this, every token handed over " +
+			"has at least this much left. Defaults to `" + defaultMinValidity.String() + "`. When the server's tokens live no " +
+			"longer, a warning gives both durations and a fresh token is shared for the first half of its lifetime."},
 	{name: "client_id", field: func(m *tokenModel) any { return &m.ClientID },
 		desc: "The client id the token was issued to: the grant's."},
 	{name: "access_token", field: func(m *tokenModel) any { return &m.AccessToken }, sensitive: true,
@@ -90,10 +91,12 @@ var tokenAttributes = []tokenAttribute{
 			"scopes than requested; when it returns no scope, this is the requested scope (RFC 6749 section 5.1)."},
 	{name: "granted_scopes", field: func(m *tokenModel) any { return &m.GrantedScopes }, desc: "`scope` split on spaces."},
 	{name: "expires_in", field: func(m *tokenModel) any { return &m.ExpiresIn },
-		desc: "Lifetime of the token in seconds, as the server returned it (Workiva: `599`). Null when the server gave none."},
+		desc: "Lifetime of the token in seconds, as the server returned it (Workiva: `599`), whether as a JSON number, a JSON " +
+			"string or a form value; a lifetime above a year is capped at a year (`31536000`), with a warning. Null when the " +
+			"server gave none."},
 	{name: "expires_at", field: func(m *tokenModel) any { return &m.ExpiresAt },
 		desc: "RFC 3339 UTC time at which the token expires, counted from when the request was sent. " +
-			"Null when the server gave no lifetime."},
+			"Null when the server gave no lifetime or `expires_in` 0 (each with a warning)."},
 }
 
 // tokenAttrTypes are the attribute types of workiva_token, by name.

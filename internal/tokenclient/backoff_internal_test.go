@@ -1,43 +1,94 @@
 package tokenclient
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
-	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock/clocktest"
 )
 
+func withRetryAfter(v string) *http.Response {
+	return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {v}}}
+}
+
+// The waits between retries: the larger of Retry-After and the exponential
+// backoff, plus 0–50 % jitter, each part capped.
 func TestBackoff(t *testing.T) {
-	backoff := backoff(clock.System())
-	withRetryAfter := func(v string) *http.Response {
-		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {v}}}
-	}
+	clk := clocktest.New()
+	backoff := backoff(clk)
 	const minWait, maxWait = DefaultRetryWaitMin, DefaultRetryWaitMax
-	// Exponential, ×1.5 per attempt, ±25 % jitter, capped at maxWait.
-	for attempt, base := range []float64{0.5, 0.75, 1.125, 1.6875} {
-		for range 50 {
-			d := backoff(minWait, maxWait, attempt, nil).Seconds()
-			if d < base*0.75-1e-9 || d > base*1.25+1e-9 {
-				t.Fatalf("attempt %d waited %.3fs, want %.3f±25%%", attempt, d, base)
-			}
+	within := func(t *testing.T, what string, d time.Duration, base float64) {
+		t.Helper()
+		if s := d.Seconds(); s < base-1e-9 || s >= base*1.5+1e-9 {
+			t.Fatalf("%s waited %.3fs, want %.3fs plus at most 50 %%", what, s, base)
 		}
 	}
-	if d := backoff(minWait, maxWait, 30, nil); d != maxWait {
-		t.Errorf("attempt 30 waits %s, want the %s cap", d, maxWait)
+	// Without Retry-After: ×1.5 per attempt, capped at maxWait.
+	for attempt, base := range []float64{0.5, 0.75, 1.125, 1.6875} {
+		for range 50 {
+			within(t, fmt.Sprint("attempt ", attempt), backoff(minWait, maxWait, attempt, nil), base)
+		}
 	}
-	// Retry-After wins, as seconds or as an HTTP date, capped at 60 s.
-	if d := backoff(minWait, maxWait, 0, withRetryAfter("7")); d != 7*time.Second {
-		t.Errorf("Retry-After 7 gave %s", d)
+	within(t, "attempt 30", backoff(minWait, maxWait, 30, nil), maxWait.Seconds())
+
+	// A gateway that always answers "Retry-After: 1": the waits are at
+	// least a second, grow with the attempt, and are spread by jitter, so
+	// eight retries give the fleet far more than eight seconds.
+	var total time.Duration
+	seen := map[time.Duration]bool{}
+	for attempt := range 8 {
+		base := max(1, 0.5*pow15(attempt))
+		d := backoff(minWait, maxWait, attempt, withRetryAfter("1"))
+		within(t, fmt.Sprint("Retry-After 1, attempt ", attempt), d, base)
+		total += d
+		seen[d] = true
 	}
-	if d := backoff(minWait, maxWait, 0, withRetryAfter("3600")); d != MaxRetryAfter {
-		t.Errorf("Retry-After 3600 gave %s, want the %s cap", d, MaxRetryAfter)
+	if total < 16*time.Second {
+		t.Errorf("eight retries after Retry-After: 1 wait %s in all, want at least 16s", total)
 	}
-	date := time.Now().Add(20 * time.Second).UTC().Format(http.TimeFormat)
-	if d := backoff(minWait, maxWait, 0, withRetryAfter(date)); d < 18*time.Second || d > 20*time.Second {
-		t.Errorf("Retry-After %s gave %s, want about 20s", date, d)
+	if len(seen) < 8 {
+		t.Errorf("waits %v repeat: no jitter", seen)
 	}
-	if d := backoff(minWait, maxWait, 0, withRetryAfter("soon")); d > time.Second {
-		t.Errorf("an unparsable Retry-After gave %s, want the exponential backoff", d)
+	var first []time.Duration
+	for range 20 {
+		first = append(first, backoff(minWait, maxWait, 0, withRetryAfter("1")))
 	}
+	if spread := maxOf(first) - minOf(first); spread < 50*time.Millisecond {
+		t.Errorf("20 clients told Retry-After: 1 retry within %s of each other", spread)
+	}
+
+	// Retry-After above the backoff is the floor, as seconds or as an HTTP
+	// date read on the client's clock, capped at MaxRetryAfter.
+	within(t, "Retry-After 7", backoff(minWait, maxWait, 0, withRetryAfter("7")), 7)
+	within(t, "Retry-After 3600", backoff(minWait, maxWait, 0, withRetryAfter("3600")), MaxRetryAfter.Seconds())
+	date := clk.Now().Add(20 * time.Second).UTC().Format(http.TimeFormat)
+	at, _ := http.ParseTime(date)
+	within(t, "Retry-After "+date, backoff(minWait, maxWait, 0, withRetryAfter(date)), at.Sub(clk.Now()).Seconds())
+	within(t, "an unparsable Retry-After", backoff(minWait, maxWait, 0, withRetryAfter("soon")), 0.5)
+}
+
+func pow15(n int) float64 {
+	f := 1.0
+	for range n {
+		f *= 1.5
+	}
+	return f
+}
+
+func maxOf(ds []time.Duration) time.Duration {
+	m := ds[0]
+	for _, d := range ds {
+		m = max(m, d)
+	}
+	return m
+}
+
+func minOf(ds []time.Duration) time.Duration {
+	m := ds[0]
+	for _, d := range ds {
+		m = min(m, d)
+	}
+	return m
 }

@@ -64,8 +64,7 @@ func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*T
 	key := strings.Join(scopes, " ")
 	for {
 		c.mu.Lock()
-		prev := c.cache[key]
-		if prev != nil && c.fresh(prev, o.minValidity) {
+		if prev := c.cache[key]; prev != nil && c.fresh(prev, o.minValidity) {
 			c.mu.Unlock()
 			c.debug(ctx, "using cached token", map[string]any{"scopes": key, "expires_at": formatExpiry(prev.ExpiresAt)})
 			return prev, nil
@@ -87,13 +86,16 @@ func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*T
 		c.inflight[key] = cl
 		c.mu.Unlock()
 
-		cl.tok, cl.err = c.fetch(ctx, scopes, prev)
+		cl.tok, cl.err = c.fetch(ctx, scopes)
 		cl.leaderGone = cl.err != nil && ctx.Err() != nil
 
 		c.mu.Lock()
 		delete(c.inflight, key)
-		if cl.err == nil {
+		switch {
+		case cl.err == nil && cl.tok.reusable():
 			c.cache[key] = cl.tok
+		case cl.err == nil:
+			delete(c.cache, key)
 		}
 		c.mu.Unlock()
 		close(cl.done)

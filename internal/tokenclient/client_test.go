@@ -3,7 +3,6 @@ package tokenclient_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"slices"
@@ -498,49 +497,6 @@ func TestNewRejectsBadConfig(t *testing.T) {
 				t.Error("New accepted the configuration")
 			}
 		})
-	}
-}
-
-// With refresh tokens (seed 003's endpoint), a token near expiry is renewed
-// with grant_type=refresh_token; a refused refresh falls back to client
-// credentials.
-func TestRefreshTokenGrant(t *testing.T) {
-	srv := startServer(t, iamserver.Options{RefreshTokens: true})
-	clock := clocktest.New()
-	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", Clock: clock})
-	ctx := context.Background()
-
-	first, err := c.Token(ctx, []string{"file:read"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if first.RefreshToken == "" {
-		t.Fatal("no refresh token kept")
-	}
-	clock.Advance(560 * time.Second)
-	second, err := c.Token(ctx, []string{"file:read"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if second.AccessToken == first.AccessToken || second.Scope != "file:read" {
-		t.Errorf("refreshed token %+v", second)
-	}
-	srv.RevokeRefreshTokens()
-	clock.Advance(560 * time.Second)
-	third, err := c.Token(ctx, []string{"file:read"})
-	if err != nil {
-		t.Fatalf("fallback to client credentials failed: %v", err)
-	}
-	if third.AccessToken == second.AccessToken {
-		t.Error("token not renewed")
-	}
-	var grants []string
-	for _, r := range srv.TokenRequests() {
-		grants = append(grants, fmt.Sprintf("%s:%d", r.Form.Get("grant_type"), r.Status))
-	}
-	want := []string{"client_credentials:200", "refresh_token:200", "refresh_token:400", "client_credentials:200"}
-	if !slices.Equal(grants, want) {
-		t.Errorf("grants %v, want %v", grants, want)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -27,8 +28,8 @@ const (
 	AuthStyleHeader AuthStyle = "header"
 	// AuthStyleBody sends the client id and secret as form fields.
 	AuthStyleBody AuthStyle = "body"
-	// AuthStyleAuto tries the header first and, when that fails, the body
-	// (a wrong secret then costs two requests).
+	// AuthStyleAuto tries the header first and, when the server refuses the
+	// client, the body; the style that works is kept (see Client.fetch).
 	AuthStyleAuto AuthStyle = "auto"
 )
 
@@ -304,6 +305,9 @@ type Client struct {
 	assertion assertionSource
 	http      *http.Client
 	tokenURL  *url.URL
+	// learnedStyle is the oauth2.AuthStyle that worked for AuthStyleAuto;
+	// AuthStyleAutoDetect (0) until one has.
+	learnedStyle atomic.Int32
 
 	cacheState
 }

@@ -3,53 +3,91 @@ package tokenclient
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 
 	"golang.org/x/oauth2"
 )
 
-// fetch gets a new token for scopes. When prev carries a refresh token it
-// first tries the refresh_token grant (RFC 6749 6) and falls back to client
-// credentials if the server refuses it.
-func (c *Client) fetch(ctx context.Context, scopes []string, prev *Token) (*Token, error) {
-	if prev != nil && prev.RefreshToken != "" && c.cfg.AuthStyle.usesSecret() {
-		t, err := c.exchange(ctx, scopes, prev.RefreshToken)
-		if err == nil {
-			return t, nil
-		}
-		var te *Error
-		if errors.As(err, &te) && te.Kind == KindCanceled {
-			return nil, err
-		}
-		c.warn(ctx, "refresh_token grant failed; falling back to client credentials", map[string]any{"endpoint": c.TokenURL(), "error": err.Error()})
+// fetch gets a new token for scopes with the client_credentials grant.
+//
+// A refresh token in a response (RFC 6749 4.4.3 says client-credentials
+// responses SHOULD NOT carry one; Blynk.Cloud's do) is never used: the
+// client can always authenticate itself, and a refresh_token request would
+// drop the grant's audience, resources and extra parameters, so that a
+// server could issue the new token for another audience or tenant.
+//
+// With AuthStyleAuto the client sends the credentials in a Basic header
+// and, only when the server refuses the client (refusedClient), once more
+// in the body; the style that works is kept for the life of the client, so
+// later tokens cost one request. (x/oauth2's own memory of the style lives
+// in the clientcredentials.Config value and is lost when the value is
+// copied; its fallback also follows any error, which would double every
+// retry and every timeout.)
+func (c *Client) fetch(ctx context.Context, scopes []string) (*Token, error) {
+	if c.cfg.AuthStyle != AuthStyleAuto {
+		return c.exchange(ctx, scopes, c.oauth.AuthStyle)
 	}
-	return c.exchange(ctx, scopes, "")
+	if learned := oauth2.AuthStyle(c.learnedStyle.Load()); learned != oauth2.AuthStyleAutoDetect {
+		return c.exchange(ctx, scopes, learned)
+	}
+	t, err := c.exchange(ctx, scopes, oauth2.AuthStyleInHeader)
+	if err == nil {
+		c.learnedStyle.CompareAndSwap(int32(oauth2.AuthStyleAutoDetect), int32(oauth2.AuthStyleInHeader))
+		return t, nil
+	}
+	if !refusedClient(err) {
+		return nil, err
+	}
+	c.debug(ctx, "the endpoint refused the credentials in the Authorization header; trying them in the body", map[string]any{"endpoint": c.TokenURL()})
+	t, err = c.exchange(ctx, scopes, oauth2.AuthStyleInParams)
+	if err == nil {
+		c.learnedStyle.Store(int32(oauth2.AuthStyleInParams))
+	}
+	return t, err
 }
 
-// exchange sends one token request (with its retries): the
-// client_credentials grant, or the refresh_token grant when refreshToken is
-// set.
-func (c *Client) exchange(ctx context.Context, scopes []string, refreshToken string) (*Token, error) {
-	grant := "client_credentials"
-	if refreshToken != "" {
-		grant = "refresh_token"
+// refusedClient reports whether a token request failed because the server
+// did not accept the client's authentication: HTTP 401, or HTTP 400 with
+// invalid_client, unauthorized_client, invalid_request (Google's answer to
+// a Basic header) or no OAuth2 error code.
+func refusedClient(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindServer {
+		return false
 	}
-	fields := map[string]any{"endpoint": c.TokenURL(), "scopes": strings.Join(scopes, " "), "client_auth": string(c.cfg.AuthStyle), "grant_type": grant}
+	switch e.StatusCode {
+	case http.StatusUnauthorized:
+		return true
+	case http.StatusBadRequest:
+		switch e.Code {
+		case "", "invalid_client", "unauthorized_client", "invalid_request":
+			return true
+		}
+	}
+	return false
+}
+
+// styleNames names x/oauth2's auth styles in the log.
+var styleNames = map[oauth2.AuthStyle]string{oauth2.AuthStyleInHeader: "header", oauth2.AuthStyleInParams: "body"}
+
+// exchange sends one client_credentials token request (with its retries),
+// the client's credentials sent in the given style.
+func (c *Client) exchange(ctx context.Context, scopes []string, style oauth2.AuthStyle) (*Token, error) {
+	clientAuth := string(c.cfg.AuthStyle)
+	if c.cfg.AuthStyle == AuthStyleAuto {
+		clientAuth += " (" + styleNames[style] + ")"
+	}
+	fields := map[string]any{"endpoint": c.TokenURL(), "scopes": strings.Join(scopes, " "), "client_auth": clientAuth}
 	c.debug(ctx, "requesting token", fields)
 	start := c.cfg.Clock.Now()
 	seen := &exchangeRecord{}
 	hctx := context.WithValue(context.WithValue(ctx, oauth2.HTTPClient, c.http), exchangeRecordKey{}, seen)
-	var ot *oauth2.Token
-	var err error
-	if refreshToken != "" {
-		conf := oauth2.Config{ClientID: c.oauth.ClientID, ClientSecret: c.oauth.ClientSecret,
-			Endpoint: oauth2.Endpoint{TokenURL: c.oauth.TokenURL, AuthStyle: c.oauth.AuthStyle}}
-		ot, err = conf.TokenSource(hctx, &oauth2.Token{RefreshToken: refreshToken}).Token()
-	} else {
-		cfg := c.oauth
-		cfg.Scopes = scopes
-		ot, err = cfg.Token(hctx)
-	}
+	// The style is always explicit, so no copy of the config relies on
+	// x/oauth2's per-value memory of it.
+	cfg := c.oauth
+	cfg.Scopes, cfg.AuthStyle = scopes, style
+	ot, err := cfg.Token(hctx)
 	var t *Token
 	if err == nil {
 		t, err = newToken(ot, scopes, start, c.cfg.Clock.Now())
@@ -62,7 +100,7 @@ func (c *Client) exchange(ctx context.Context, scopes []string, refreshToken str
 	}
 	fields["granted_scope"] = t.Scope
 	fields["expires_at"] = formatExpiry(t.ExpiresAt)
-	fields["refresh_token_issued"] = t.RefreshToken != ""
+	fields["lifetime"] = string(t.Lifetime)
 	fields["duration_ms"] = c.cfg.Clock.Now().Sub(start).Milliseconds()
 	c.debug(ctx, "token issued", fields)
 	return t, nil

@@ -78,27 +78,32 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 	return false, nil
 }
 
-// backoff waits what the server's Retry-After asks (seconds or HTTP date,
-// capped at MaxRetryAfter), otherwise min×1.5^attempt with ±25 % jitter,
-// capped at max.
+// backoff is the wait before retry attempt+1: the larger of the server's
+// Retry-After (seconds or HTTP date, capped at MaxRetryAfter) and this
+// attempt's exponential backoff (min×1.5^attempt, capped at max), plus up
+// to 50 % of that as jitter.
+//
+// Retry-After is a floor, not the wait: a fleet of Terraform runs that a
+// gateway limited together, all told "Retry-After: 1", would otherwise
+// come back together every second for as long as the limit lasts, and the
+// retry budget would not grow with MaxRetries (eight retries would be eight
+// seconds). The jitter only lengthens a wait, so the server's floor holds.
 //
 // It is not go-retryablehttp's DefaultBackoff, which doubles the wait
-// without jitter, reads Retry-After only on 429 and 503, does not cap it,
-// and reads dates against the package's own time.Now. This policy is the
-// one Workiva's SDK documents (0.5 s, ×1.5, 30 s cap); the jitter keeps
-// several Terraform runs that were limited together from retrying together;
-// the cap keeps a misconfigured Retry-After from stalling a run; and the
-// clock is the client's, so tests can move it.
+// without jitter, takes Retry-After (only on 429 and 503) as the wait
+// itself without a cap, and reads dates against the package's own
+// time.Now. The growth (0.5 s, ×1.5, 30 s cap) is the one Workiva's SDK
+// documents; the cap keeps a misconfigured Retry-After from stalling a run;
+// the clock is the client's, so tests can move it.
 func backoff(clk clock.Clock) retryablehttp.Backoff {
 	return func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+		wait := time.Duration(math.Min(float64(minWait)*math.Pow(1.5, float64(attempt)), float64(maxWait)))
 		if resp != nil {
 			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), clk.Now()); ok {
-				return min(d, MaxRetryAfter)
+				wait = max(wait, min(d, MaxRetryAfter))
 			}
 		}
-		d := float64(minWait) * math.Pow(1.5, float64(attempt))
-		d *= 0.75 + rand.Float64()*0.5 //nolint:gosec // jitter needs no cryptographic randomness
-		return min(time.Duration(d), maxWait)
+		return wait + time.Duration(rand.Float64()*0.5*float64(wait)) //nolint:gosec // jitter needs no cryptographic randomness
 	}
 }
 

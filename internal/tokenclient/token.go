@@ -2,9 +2,7 @@ package tokenclient
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -28,45 +26,67 @@ type Token struct {
 	GrantedScopes []string
 	// RequestedScopes are the normalised scopes that were requested.
 	RequestedScopes []string
-	// ExpiresIn is expires_in as the server returned it, in seconds;
-	// HasExpiresIn is false when the server sent none.
+	// Lifetime is the rule that read expires_in (see lifetimeOf);
+	// ExpiresInSent is expires_in as sent when the rule is LifetimeClamped.
+	Lifetime      LifetimeRule
+	ExpiresInSent string
+	// ExpiresIn is the lifetime in seconds the client uses (expires_in,
+	// clamped to MaxLifetime); HasExpiresIn is false when the server sent
+	// none.
 	ExpiresIn    int64
 	HasExpiresIn bool
-	// ExpiresAt is when the token expires; zero when the server gave no
-	// lifetime.
+	// ExpiresAt is when the token expires, counted from when the request was
+	// sent; zero when the lifetime is not known (LifetimeAbsent,
+	// LifetimeZero).
 	ExpiresAt time.Time
 	// IssuedAt is when the response arrived.
 	IssuedAt time.Time
 }
 
 // String keeps the access and refresh tokens out of any formatting of a
-// Token.
-func (t *Token) String() string {
+// Token, by value or by pointer.
+func (t Token) String() string {
 	return fmt.Sprintf("tokenclient.Token{Scope: %q, ExpiresAt: %s}", t.Scope, formatExpiry(t.ExpiresAt))
 }
 
 // GoString is String, for %#v.
-func (t *Token) GoString() string { return t.String() }
+func (t Token) GoString() string { return t.String() }
+
+// lifetime is how long the token lives from when it arrived; zero when not
+// known.
+func (t *Token) lifetime() time.Duration {
+	if t.ExpiresAt.IsZero() {
+		return 0
+	}
+	return t.ExpiresAt.Sub(t.IssuedAt)
+}
+
+// ShorterThan reports whether the token arrived with no more than
+// minValidity (ReuseMargin when not positive) of its lifetime left, so
+// that it cannot meet that MinValidity.
+func (t *Token) ShorterThan(minValidity time.Duration) bool {
+	return !t.ExpiresAt.IsZero() && t.lifetime() <= cmp.Or(max(minValidity, 0), ReuseMargin)
+}
 
 // StaleAt is when the token stops being handed out to a caller that wants
-// minValidity of its lifetime left (ReuseMargin when not positive):
-// minValidity before it expires, or half its lifetime before for tokens
-// that live no longer than two margins (so that a 60-second token is still
-// shared for 30 seconds instead of being fetched again for every caller).
-// It is zero for a token without expiry.
+// minValidity (ReuseMargin when not positive) of its lifetime left: that
+// long before it expires, so that every token handed out has at least
+// minValidity left. A token that arrived with no more than minValidity
+// left (ShorterThan) cannot meet it; it is shared for the first half of
+// its lifetime, so that a wave of callers costs one request, not one each.
+// StaleAt is zero for a token whose expiry is not known.
 func (t *Token) StaleAt(minValidity time.Duration) time.Time {
 	if t.ExpiresAt.IsZero() {
 		return time.Time{}
 	}
-	margin := cmp.Or(max(minValidity, 0), ReuseMargin)
-	if life := t.ExpiresAt.Sub(t.IssuedAt); life <= 2*margin {
-		margin = life / 2
+	if t.ShorterThan(minValidity) {
+		return t.IssuedAt.Add(t.lifetime() / 2)
 	}
-	return t.ExpiresAt.Add(-margin)
+	return t.ExpiresAt.Add(-cmp.Or(max(minValidity, 0), ReuseMargin))
 }
 
-// errBadExpiresIn marks a token response whose expires_in is unusable.
-var errBadExpiresIn = errors.New("unusable expires_in")
+// reusable reports whether the token may be cached for later callers.
+func (t *Token) reusable() bool { return t.Lifetime != LifetimeZero }
 
 // newToken reads an x/oauth2 token: the granted scope (RFC 6749 5.1: none
 // means the requested one) and the lifetime, counted from start, when the
@@ -86,21 +106,14 @@ func newToken(ot *oauth2.Token, requested []string, start, now time.Time) (*Toke
 		t.Scope = strings.Join(requested, " ")
 	}
 	t.GrantedScopes = SplitScope(t.Scope)
-	// x/oauth2 has already rejected expires_in values that are not integers
-	// (as JSON numbers or strings); read the value as sent.
-	switch v := ot.Extra("expires_in").(type) {
-	case float64:
-		t.ExpiresIn, t.HasExpiresIn = int64(v), true
-	case string:
-		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
-			t.ExpiresIn, t.HasExpiresIn = n, true
-		}
+	lt, err := lifetimeOf(ot.Extra("expires_in"))
+	if err != nil {
+		return nil, err
 	}
-	if t.HasExpiresIn && t.ExpiresIn < 0 {
-		return nil, fmt.Errorf("%w: the token response gives expires_in %d; a lifetime cannot be negative", errBadExpiresIn, t.ExpiresIn)
-	}
-	if t.HasExpiresIn && t.ExpiresIn > 0 {
-		t.ExpiresAt = start.Add(time.Duration(t.ExpiresIn) * time.Second).UTC()
+	t.Lifetime, t.ExpiresIn, t.ExpiresInSent = lt.rule, lt.seconds, lt.sent
+	t.HasExpiresIn = lt.rule != LifetimeAbsent
+	if lt.seconds > 0 {
+		t.ExpiresAt = start.Add(time.Duration(lt.seconds) * time.Second).UTC()
 	}
 	return t, nil
 }
