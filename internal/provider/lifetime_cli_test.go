@@ -32,13 +32,13 @@ output "expires_at" {
 `
 	year := time.Now().Add(365 * 24 * time.Hour)
 	for _, tc := range []struct {
-		name             string
-		opts             iamserver.Options
-		expiresIn        string // the output, as JSON
-		expiresAt        func(string) bool
-		warnings         []string
-		failure          string
-		requests         int // token requests of apply -auto-approve: Configure in plan and apply, and the reads
+		name      string
+		opts      iamserver.Options
+		expiresIn string // the output, as JSON
+		expiresAt func(string) bool
+		warnings  []string
+		failure   string
+		requests  int // token requests of apply -auto-approve: Configure in plan and apply, and the reads
 	}{
 		{name: "form", opts: iamserver.Options{ResponseFormat: iamserver.FormatForm}, expiresIn: "599", expiresAt: near(time.Now().Add(599 * time.Second)), requests: 2},
 		{name: "text", opts: iamserver.Options{ResponseFormat: iamserver.FormatText}, expiresIn: "599", expiresAt: near(time.Now().Add(599 * time.Second)), requests: 2},
@@ -107,10 +107,13 @@ func near(want time.Time) func(string) bool {
 // authenticates when apply starts, a resource then waits, and only then an
 // ephemeral workiva_token with min_validity opens. It is handed a token
 // with at least min_validity left, not the aged one (20 s tokens, 14 s
-// asked: the aged token has 13 s at most by then).
+// asked: the aged token has 13 s at most by then). The server issues
+// refresh tokens too (Blynk.Cloud's style): the new token is asked for
+// with client credentials and the grant's audience, never with the
+// refresh token.
 func TestCLIMinValidityAfterAWait(t *testing.T) {
-	srv := iam(t, iamserver.Options{TokenLifetime: 20 * time.Second})
-	c := newCLIDir(t, providerBlock(srv)+`
+	srv := iam(t, iamserver.Options{TokenLifetime: 20 * time.Second, RefreshTokens: true})
+	c := newCLIDir(t, providerBlock(srv, `audience = "https://api.example"`)+`
 resource "terraform_data" "wait" {
   provisioner "local-exec" {
     command = "sleep 7"
@@ -133,6 +136,11 @@ resource "terraform_data" "use" {
 	out := c.mustRun(nil, "apply", "-auto-approve", "-input=false", "-no-color")
 	if strings.Contains(out, "Token lifetime shorter than min_validity") {
 		t.Errorf("20 s tokens meet min_validity 14s, yet:\n%s", out)
+	}
+	for i, r := range srv.TokenRequests() {
+		if r.Form.Get("grant_type") != "client_credentials" || r.Form.Has("refresh_token") || r.Form.Get("audience") != "https://api.example" {
+			t.Errorf("token request %d: %v", i, r.Form)
+		}
 	}
 	token := c.read("handed.token")
 	secs, err := strconv.ParseFloat(strings.TrimSpace(c.read("handed.time")), 64)
@@ -195,5 +203,41 @@ data "workiva_token" "b" {
 	t.Logf("%d token requests, %d of them limited", len(srv.TokenRequests()), limited)
 	if limited == 0 {
 		t.Error("the gateway never limited the fleet; the test shows nothing")
+	}
+}
+
+// auto learns once, through the CLI: against a server that takes the
+// secret only in the body, a plan with two scope sets costs one refused
+// Basic attempt and one request per token; a persistent 503 costs
+// max_retries + 1 requests, not twice that.
+func TestCLIAutoLearnsOnce(t *testing.T) {
+	srv := iam(t, iamserver.Options{Clients: []iamserver.Client{{ID: "post-only", Secret: "post-only-secret", Scopes: []string{"file:read", "graph:read"},
+		SecretMethods: []string{iamserver.MethodSecretPost}}}})
+	config := fmt.Sprintf("provider \"workiva\" {\n  client_id = \"post-only\"\n  client_secret = \"post-only-secret\"\n  token_url = %q\n  auth_style = \"auto\"\n  max_retries = 2\n}\n", srv.TokenURL()) + `
+data "workiva_token" "files" {
+  scopes = ["file:read"]
+}
+data "workiva_token" "graph" {
+  scopes = ["graph:read"]
+}
+`
+	newCLIDir(t, config).mustRun(nil, "plan", "-input=false", "-no-color")
+	var got []string
+	for _, r := range srv.TokenRequests() {
+		got = append(got, fmt.Sprintf("%s:%d", r.AuthMethod, r.Status))
+	}
+	if want := []string{":401", "client_secret_post:200", "client_secret_post:200", "client_secret_post:200"}; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("a plan with three tokens sent %v, want %v", got, want)
+	}
+
+	down := iam(t, iamserver.Options{})
+	down.Script(iamserver.Fault{Status: 503}, iamserver.Fault{Status: 503}, iamserver.Fault{Status: 503}, iamserver.Fault{Status: 503},
+		iamserver.Fault{Status: 503}, iamserver.Fault{Status: 503})
+	c := newCLIDir(t, providerBlock(down, `auth_style = "auto"`, "max_retries = 2")+"data \"workiva_token\" \"t\" {}\n")
+	if out, err := c.run(nil, "plan", "-input=false", "-no-color"); err == nil || !strings.Contains(out, "HTTP 503") {
+		t.Fatalf("plan against a failing server:\n%s", out)
+	}
+	if n := len(down.TokenRequests()); n != 3 {
+		t.Errorf("a persistent 503 with max_retries = 2 cost %d requests, want 3", n)
 	}
 }
