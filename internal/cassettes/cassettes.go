@@ -108,7 +108,7 @@ func Redact(clientID string, secrets ...string) recorder.HookFunc {
 		}
 		i.Request.URL = replaceLiterals(i.Request.URL)
 		i.Request.Body = replaceLiterals(i.Request.Body)
-		i.Response.Body = replaceLiterals(redactJSON(i.Response.Body))
+		i.Response.Body = replaceLiterals(redactBody(i.Response.Body))
 		for k, vs := range i.Response.Headers {
 			for n, v := range vs {
 				i.Response.Headers[k][n] = replaceLiterals(v)
@@ -118,26 +118,53 @@ func Redact(clientID string, secrets ...string) recorder.HookFunc {
 	}
 }
 
-func redactJSON(body string) string {
-	var doc map[string]any
-	if json.Unmarshal([]byte(body), &doc) != nil {
+// redactBody replaces the values of secretJSONFields in a response body:
+// in a JSON document at any depth, or in a form-encoded body (GitHub's
+// style, some appliances).
+func redactBody(body string) string {
+	var doc any
+	if json.Unmarshal([]byte(body), &doc) == nil {
+		changed := false
+		secretFields(doc, func(m map[string]any, field string) {
+			m[field], changed = secretJSONFields[field], true
+		})
+		if out, err := json.Marshal(doc); changed && err == nil {
+			return string(out)
+		}
 		return body
 	}
-	changed := false
-	for field, placeholder := range secretJSONFields {
-		if _, ok := doc[field]; ok {
-			doc[field] = placeholder
-			changed = true
+	if form, err := url.ParseQuery(body); err == nil {
+		changed := false
+		for field, placeholder := range secretJSONFields {
+			if form.Has(field) {
+				form.Set(field, placeholder)
+				changed = true
+			}
+		}
+		if changed {
+			return form.Encode()
 		}
 	}
-	if !changed {
-		return body
+	return body
+}
+
+// secretFields calls visit for every field of secretJSONFields in a JSON
+// value, in objects at any depth and in arrays.
+func secretFields(v any, visit func(m map[string]any, field string)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if _, secret := secretJSONFields[k]; secret {
+				visit(x, k)
+				continue
+			}
+			secretFields(e, visit)
+		}
+	case []any:
+		for _, e := range x {
+			secretFields(e, visit)
+		}
 	}
-	out, err := json.Marshal(doc)
-	if err != nil {
-		return body
-	}
-	return string(out)
 }
 
 // Match matches a request with a recorded one on method, URL and the form
@@ -200,7 +227,7 @@ var textRules = []struct {
 	{"a JSON Web Token", regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
 	{"a token issued by the local IAM server", regexp.MustCompile(`\b(wk|rt)_[A-Za-z0-9_-]{20,}`)},
 	{"HTTP Basic or Bearer credentials", regexp.MustCompile(`(?i)\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{12,}`)},
-	{"a client_secret or refresh_token value", regexp.MustCompile(`(client_secret|refresh_token)=([^R&\s"]|R[^E])`)},
+	{"a client_secret, access_token, refresh_token or id_token value", regexp.MustCompile(`(client_secret|access_token|refresh_token|id_token)=([^R&\s"]|R[^E])`)},
 }
 
 // Scan reports what in a cassette looks like an unredacted secret: header,
@@ -238,11 +265,17 @@ func Scan(data []byte) []Finding {
 				out = append(out, Finding{n, "form field client_id is not " + ClientIDPlaceholder})
 			}
 		}
-		var doc map[string]any
+		var doc any
 		if json.Unmarshal([]byte(i.Response.Body), &doc) == nil {
+			secretFields(doc, func(m map[string]any, field string) {
+				if m[field] != secretJSONFields[field] {
+					out = append(out, Finding{n, "response field " + field + " is not " + secretJSONFields[field]})
+				}
+			})
+		} else if form, err := url.ParseQuery(i.Response.Body); err == nil {
 			for field, placeholder := range secretJSONFields {
-				if v, ok := doc[field]; ok && v != placeholder {
-					out = append(out, Finding{n, "response field " + field + " is not " + placeholder})
+				if form.Has(field) && form.Get(field) != placeholder {
+					out = append(out, Finding{n, "form-encoded response field " + field + " is not " + placeholder})
 				}
 			}
 		}

@@ -63,6 +63,8 @@ func TestScanFindsPlantedSecrets(t *testing.T) {
 		"a JWT anywhere":                     {"Pragma:", "X-Debug:\n                - eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eXoifQ.c2lnbmF0dXJl\n            Pragma:"},
 		"a local IAM token anywhere":         {"no-store", "no-store wk_AbCdEfGhIjKlMnOpQrStUvWxYz012345"},
 		"client id not replaced":             {"body: grant_type=client_credentials", "body: client_id=tf-integration&grant_type=client_credentials"},
+		"access token in a nested object":    {`"token_type":"Bearer"`, `"token_type":"Bearer","data":{"tokens":[{"access_token":"opaque-9f8e7d"}]}`},
+		"access token in a form response":    {`body: '{"access_token":"REDACTED-ACCESS-TOKEN"`, `body: 'access_token=opaque9f8e7d&x={"access_token":"REDACTED-ACCESS-TOKEN"`},
 	}
 	for name, plant := range plants {
 		t.Run(name, func(t *testing.T) {
@@ -113,6 +115,34 @@ func TestRedact(t *testing.T) {
 	}
 	if !bytes.HasPrefix(out, []byte("# Recorded against Workiva")) {
 		t.Errorf("no origin header:\n%s", out)
+	}
+}
+
+// Tokens in a form-encoded response and in nested JSON are redacted too.
+func TestRedactFormAndNestedResponses(t *testing.T) {
+	for name, body := range map[string]string{
+		"form":   "access_token=opaque-access-1&token_type=bearer&refresh_token=opaque-refresh-1&expires_in=599",
+		"nested": `{"result":{"access_token":"opaque-access-1"},"items":[{"refresh_token":"opaque-refresh-1"}]}`,
+	} {
+		i := &cassette.Interaction{
+			Request:  cassette.Request{Method: http.MethodPost, URL: "https://api.app.wdesk.com/oauth2/token", Body: "grant_type=client_credentials"},
+			Response: cassette.Response{Code: 200, Body: body},
+		}
+		if err := cassettes.Redact("id", "secret")(i); err != nil {
+			t.Fatal(err)
+		}
+		out, err := cassettes.Marshal(cassettes.OriginWorkiva)(&cassette.Cassette{Version: cassette.CassetteFormatVersion, Interactions: []*cassette.Interaction{i}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cassettes.Scan(out); len(got) != 0 {
+			t.Errorf("%s: findings after redaction: %v\n%s", name, got, out)
+		}
+		for _, s := range []string{"opaque-access-1", "opaque-refresh-1"} {
+			if bytes.Contains(out, []byte(s)) {
+				t.Errorf("%s: %q survived redaction", name, s)
+			}
+		}
 	}
 }
 
