@@ -12,6 +12,8 @@ type Request struct {
 	Time   time.Time
 	Method string
 	Path   string
+	// Query is the URL's query (a key some endpoints take there).
+	Query  url.Values
 	Header http.Header
 	// Form is the parsed form body of token requests.
 	Form url.Values
@@ -48,6 +50,7 @@ func (s *Server) recordAuth(r *http.Request, form url.Values, clientID, method s
 		Time:       s.clock.Now(),
 		Method:     r.Method,
 		Path:       r.URL.Path,
+		Query:      r.URL.Query(),
 		Header:     r.Header.Clone(),
 		Form:       form,
 		ClientID:   clientID,

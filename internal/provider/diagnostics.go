@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,15 +52,25 @@ func tokenErrorDiagnostic(summary string, err error, clientID string) diag.Diagn
 	if te.StatusCode != 0 {
 		status = fmt.Sprintf("%d %s", te.StatusCode, statusText(te.StatusCode))
 	}
-	if te.BodySnippet != "" {
+	// A text the server sent that echoes a credential is withheld whole.
+	shown := map[string]string{tokenclient.FieldDescription: te.Description, tokenclient.FieldURI: te.URI,
+		tokenclient.FieldBody: te.BodySnippet, tokenclient.FieldLocation: te.Location, tokenclient.FieldChallenge: te.Challenge}
+	for _, f := range te.Withheld {
+		shown[f] = "(not shown: it echoes a credential)"
+	}
+	if slices.Contains(te.Withheld, tokenclient.FieldBody) {
+		shown[tokenclient.FieldBody] = "(the response body is not shown: it echoes a credential)"
+	}
+	if shown[tokenclient.FieldBody] != "" {
 		contentType = cmp.Or(te.ContentType, "(none)")
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Requesting a token from %s for client id %q failed.\n\n", te.TokenURL, clientID)
 	for _, fact := range [][2]string{
-		{"HTTP status", status}, {"Server error", te.Code}, {"Server description", te.Description},
-		{"Server error URI", te.URI}, {"Redirect location (not followed)", te.Location},
-		{"Error", cause}, {"Content type", contentType}, {"Body begins", te.BodySnippet},
+		{"HTTP status", status}, {"Server error", te.Code}, {"Server description", shown[tokenclient.FieldDescription]},
+		{"Server error URI", shown[tokenclient.FieldURI]}, {"Redirect location (not followed)", shown[tokenclient.FieldLocation]},
+		{"Authentication challenge", shown[tokenclient.FieldChallenge]},
+		{"Error", cause}, {"Content type", contentType}, {"Body begins", shown[tokenclient.FieldBody]},
 	} {
 		if fact[1] != "" {
 			fmt.Fprintf(&b, "%s: %s\n", fact[0], fact[1])
@@ -163,6 +174,20 @@ func missingCredentialDiagnostic(grant string) diag.Diagnostic {
 			"no credential from the provider block."
 	}
 	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "client_secret"), grantSummary("Missing client_secret", grant), detail)
+}
+
+// emptyAssertionDiagnostic: client_assertion (or the variable it came
+// from) holds only white space.
+func emptyAssertionDiagnostic(grant, from string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "client_assertion"), grantSummary("Empty client assertion", grant),
+		fmt.Sprintf("%s is empty or only white space, so there is no assertion to send, and nothing was sent. Check the step "+
+			"that puts the workload-identity token there (for GitLab, the job's id_tokens).", from))
+}
+
+// emptyAssertionFileError: the file of WORKIVA_CLIENT_ASSERTION_FILE is
+// empty when a token request needs it.
+func emptyAssertionFileError(path string) error {
+	return fmt.Errorf("the file %s (named by %s) is empty or only white space", path, EnvClientAssertionFile)
 }
 
 func conflictingCredentialsDiagnostic(grant string, present []string) diag.Diagnostic {

@@ -80,11 +80,17 @@ func resolveGrant(name string, g grantModel, from envOrigin, wide providerWide, 
 		assertionFrom = EnvClientAssertionFile
 	}
 	switch {
+	case assertion != "" && strings.TrimSpace(assertion) == "":
+		diags.Append(emptyAssertionDiagnostic(name, assertionFrom))
+		return s
 	case assertion != "":
 		c.Assertion = func() (string, error) { return assertion, nil }
 	case envAssertionFile != "":
 		c.Assertion = func() (string, error) {
 			b, err := os.ReadFile(envAssertionFile) //nolint:gosec // the file the user names for this purpose
+			if err == nil && strings.TrimSpace(string(b)) == "" {
+				err = emptyAssertionFileError(envAssertionFile)
+			}
 			return strings.TrimSpace(string(b)), err
 		}
 	}

@@ -12,21 +12,21 @@ import (
 )
 
 // tflogLogger adapts tflog to tokenclient.Logger, for the token clients and
-// the provider's own lines. It scrubs the message and every string field
-// with the configuration's scrubber at the time of the call, so that a
+// the provider's own lines. It cleans the message and every string field
+// (see clean) with the configuration's scrubber at the time of the call, so that a
 // credential learnt during a request (an assertion just signed, a token
 // just issued) is masked in the lines about that request too.
 type tflogLogger struct{ scrub *redact.Scrubber }
 
 func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
 	if !logsUnread.Load() {
-		tflog.Debug(ctx, l.scrub.Scrub(msg), l.fields(fields))
+		tflog.Debug(ctx, clean(msg, l.scrub), l.fields(fields))
 	}
 }
 
 func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
 	if !logsUnread.Load() {
-		tflog.Warn(ctx, l.scrub.Scrub(msg), l.fields(fields))
+		tflog.Warn(ctx, clean(msg, l.scrub), l.fields(fields))
 	}
 }
 
@@ -37,7 +37,7 @@ func (l tflogLogger) fields(in map[string]any) map[string]any {
 		case slices.Contains(secretFieldKeys, k):
 			v = redact.Mask
 		case ok:
-			v = l.scrub.Scrub(s)
+			v = clean(s, l.scrub)
 		}
 		out[k] = v
 	}

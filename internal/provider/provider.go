@@ -145,7 +145,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		data.scrub.AddPEM(s.keys...)
 		s.client.Transport, s.client.Clock = p.transport, data.clock
 		s.client.UserAgent = p.userAgent(req.TerraformVersion)
-		s.client.Logger, s.client.Redact, s.client.Sensitive = tflogLogger{data.scrub}, data.scrub.Scrub, data.scrub.Add
+		s.client.Logger, s.client.Withhold, s.client.Sensitive = tflogLogger{data.scrub}, data.scrub.Carries, data.scrub.Add
 		client, err := tokenclient.New(s.client)
 		if err != nil {
 			resp.Diagnostics.Append(clientConfigDiagnostic(s.name, err))

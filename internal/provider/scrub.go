@@ -11,17 +11,21 @@ import (
 
 // Every text that leaves the provider passes through the configuration's
 // scrubber (internal/redact), which knows every credential the provider
-// holds and every token it was issued, in every encoding:
-//   - diagnostics: each RPC's diagnostics are scrubbed on the way out
+// holds and every token it was issued, and finds them in any encoding by
+// decoding the text first; and through redact.Printable, so that text a
+// server sent cannot drive a terminal:
+//   - diagnostics: each RPC's diagnostics are cleaned on the way out
 //     (scrubDiagnostics, deferred at the top of Configure, Read, Open, Renew
 //     and Close), whatever produced them;
 //   - logs: every line the provider and its token clients write goes
-//     through tflogLogger, which scrubs the message and every string field
+//     through tflogLogger, which cleans the message and every string field
 //     when the line is written (so a credential learnt during a request is
 //     masked in the lines about it) and masks the fields of secretFieldKeys;
-//   - bodies of the token endpoint's answers are scrubbed by the token
-//     client before they are cut to a snippet (tokenclient.Config.Redact),
-//     so that no cut can leave part of a credential.
+//   - texts of the token endpoint's answers (a body, an error description,
+//     a header) that echo a credential are not kept at all: the token
+//     client asks the scrubber (tokenclient.Config.Withhold) about the
+//     whole text before it cuts a snippet, and the diagnostic says that it
+//     is withheld.
 
 // secretFieldKeys are log field keys whose values are always masked.
 var secretFieldKeys = []string{"client_secret", "access_token", "refresh_token", "client_assertion", "Authorization", "authorization"}
@@ -33,15 +37,19 @@ func detachedLogContext(ctx context.Context) context.Context {
 	return tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
 }
 
-// scrubDiagnostics returns diags with every credential the scrubber knows
-// removed from summaries and details, severities and paths unchanged.
+// clean is text as it may leave the provider: control characters escaped,
+// then every credential s knows masked.
+func clean(text string, s *redact.Scrubber) string { return s.Scrub(redact.Printable(text)) }
+
+// scrubDiagnostics returns diags cleaned (see clean): summaries and
+// details, severities and paths unchanged.
 func scrubDiagnostics(diags diag.Diagnostics, s *redact.Scrubber) diag.Diagnostics {
-	if len(diags) == 0 || len(s.Forms()) == 0 {
+	if len(diags) == 0 {
 		return diags
 	}
 	out := make(diag.Diagnostics, 0, len(diags))
 	for _, d := range diags {
-		summary, detail := s.Scrub(d.Summary()), s.Scrub(d.Detail())
+		summary, detail := clean(d.Summary(), s), clean(d.Detail(), s)
 		withPath, hasPath := d.(diag.DiagnosticWithPath)
 		switch {
 		case hasPath && d.Severity() == diag.SeverityError:

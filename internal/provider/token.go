@@ -26,6 +26,15 @@ type tokenModel struct {
 	ExpiresIn                                types.Int64
 }
 
+// String keeps the access token out of any formatting of a tokenModel, by
+// value or by pointer.
+func (m tokenModel) String() string {
+	return "tokenModel{scope " + m.Scope.String() + ", expires_at " + m.ExpiresAt.String() + "}"
+}
+
+// GoString is String, for %#v.
+func (m tokenModel) GoString() string { return m.String() }
+
 // providerDataFrom is the provider's data as Configure hands it to a
 // workiva_token; nil, with a diagnostic for any other type.
 func providerDataFrom(v any, what string, diags *diag.Diagnostics) *providerData {

@@ -1,17 +1,21 @@
-// Package redact removes credentials from text in every form they take on
-// the wire and in the pages of servers that echo a request: raw,
-// form-urlencoded exactly as sent, percent-encoded, inside an HTTP Basic
-// header (base64 of id:secret, with and without the RFC 6749 2.3.1
-// form-encoding of id and secret), and escaped for JSON or HTML. It has no
-// Terraform types; the provider owns a Scrubber per configuration and
-// applies it to every text that leaves it.
+// Package redact keeps credentials out of text that leaves the provider. It
+// has no Terraform types; the provider owns a Scrubber per configuration
+// and applies it to every text it shows or logs.
+//
+// It does not list the forms a credential may take. It normalises, then
+// decides: the text about to be shown is decoded (decode.go: HTML entities,
+// the backslash escapes of JSON, JavaScript, Python and Go, percent- and
+// form-encoding, and the base64 of an HTTP Basic Authorization value),
+// layer by layer in every order, each decoding keeping a map back to the
+// text it came from; whitespace and the form-encoding of spaces are folded
+// in the credentials and the decodings alike; every credential is then
+// looked for in every decoding. Scrub masks what it finds in place;
+// Carries reports it, for callers that withhold a whole text (a server's
+// body snippet) rather than show what is left of it.
 package redact
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"html"
-	"html/template"
 	"net/url"
 	"slices"
 	"strings"
@@ -24,25 +28,35 @@ const Mask = "***"
 // Scrubber knows credentials and removes them from text. The zero value is
 // ready; a nil *Scrubber removes nothing. It is safe for concurrent use.
 type Scrubber struct {
-	mu    sync.RWMutex
-	forms []string // longest first, no duplicates
-	added map[string]bool
+	mu      sync.RWMutex
+	needles []string // folded credentials, longest first, no duplicates; never changed once set (Add replaces it)
 }
 
-// Add registers values (a secret, a token, an assertion) in all their forms.
+// Add registers credentials (a secret, a token, an assertion).
 func (s *Scrubber) Add(values ...string) {
 	if s == nil {
 		return
 	}
-	var forms []string
-	s.mu.RLock()
+	var needles []string
 	for _, v := range values {
-		if !s.added[v] {
-			forms = append(forms, Forms(v)...)
+		if f := fold(v); strings.TrimSpace(f) != "" {
+			needles = append(needles, f)
 		}
 	}
-	s.mu.RUnlock()
-	s.addForms(forms, values...)
+	if len(needles) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// A new slice each time: readers keep the one they took (snapshot).
+	all := slices.Clone(s.needles)
+	for _, n := range needles {
+		if !slices.Contains(all, n) {
+			all = append(all, n)
+		}
+	}
+	slices.SortStableFunc(all, func(a, b string) int { return len(b) - len(a) })
+	s.needles = all
 }
 
 // minPEMLine is the shortest line of a PEM body registered on its own: the
@@ -77,158 +91,107 @@ func (s *Scrubber) AddPEM(values ...string) {
 	}
 }
 
-// AddClientCredentials registers a client secret in all its forms, and the
-// HTTP Basic credentials that carry it with the client id.
+// AddClientCredentials registers a client secret, and the values of the
+// HTTP Basic header that carries it with the client id in base64's four
+// alphabets (as RFC 6749 2.3.1 sends it, id and secret form-urlencoded
+// first, and as RFC 7617 alone would), for echoes of the header value
+// without its "Basic" label.
 func (s *Scrubber) AddClientCredentials(clientID, secret string) {
 	if secret == "" {
 		return
 	}
-	s.addForms(append(Forms(secret), BasicForms(clientID, secret)...))
-}
-
-func (s *Scrubber) addForms(forms []string, values ...string) {
-	if s == nil || len(forms) == 0 {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.added == nil {
-		s.added = map[string]bool{}
-	}
-	for _, v := range values {
-		s.added[v] = true
-	}
-	for _, f := range forms {
-		if f != "" && !slices.Contains(s.forms, f) {
-			s.forms = append(s.forms, f)
+	s.Add(secret)
+	for _, pair := range []string{url.QueryEscape(clientID) + ":" + url.QueryEscape(secret), clientID + ":" + secret} {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			s.Add(enc.EncodeToString([]byte(pair)))
 		}
 	}
-	slices.SortStableFunc(s.forms, func(a, b string) int { return len(b) - len(a) })
 }
 
-// Forms returns every form registered, longest first.
-func (s *Scrubber) Forms() []string {
+// Known reports whether the scrubber holds any credential.
+func (s *Scrubber) Known() bool {
+	if s == nil {
+		return false
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.needles) > 0
+}
+
+func (s *Scrubber) snapshot() []string {
 	if s == nil {
 		return nil
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return slices.Clone(s.forms)
+	return s.needles
 }
 
-// Scrub returns text with every byte that belongs to an occurrence of a
-// registered form replaced by Mask: overlapping and adjacent occurrences
-// are masked as one, so no part of a credential survives between two
-// matches.
+// Scrub returns text with every part that, once decoded, is a credential
+// replaced by Mask. Overlapping and adjacent occurrences are masked as one,
+// so no part of a credential survives between two matches.
 func (s *Scrubber) Scrub(text string) string { return s.Replace(text, Mask) }
 
 // Replace is Scrub with another mask (a cassette's placeholder, say).
 func (s *Scrubber) Replace(text, mask string) string {
-	forms := s.Forms()
-	if len(forms) == 0 || text == "" {
-		return text
-	}
-	var spans [][2]int
-	for _, f := range forms {
-		for from := 0; ; {
-			i := strings.Index(text[from:], f)
-			if i < 0 {
-				break
-			}
-			spans = append(spans, [2]int{from + i, from + i + len(f)})
-			from += i + 1
-		}
-	}
+	spans := s.find(text, false)
 	if len(spans) == 0 {
 		return text
 	}
-	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
 	var b strings.Builder
 	last := 0
-	for i := 0; i < len(spans); {
-		start, end := spans[i][0], spans[i][1]
-		for i++; i < len(spans) && spans[i][0] <= end; i++ {
-			end = max(end, spans[i][1])
-		}
-		b.WriteString(text[last:start])
+	for _, sp := range spans {
+		b.WriteString(text[last:sp[0]])
 		b.WriteString(mask)
-		last = end
+		last = sp[1]
 	}
 	b.WriteString(text[last:])
 	return b.String()
 }
 
-// Forms returns the forms a value takes: raw; form-urlencoded as
-// url.Values sends it (with upper- and lower-case hex); percent-encoded as
-// in a URL path; and escaped inside a JSON string or an HTML page.
-func Forms(v string) []string {
-	if v == "" {
+// Carries reports whether text holds a credential in any encoding the
+// scrubber decodes: a text to withhold rather than show masked.
+func (s *Scrubber) Carries(text string) bool { return len(s.find(text, true)) > 0 }
+
+// find returns the spans of text that decode to a credential, sorted and
+// merged; with first, it stops at the first.
+func (s *Scrubber) find(text string, first bool) [][2]int {
+	needles := s.snapshot()
+	if len(needles) == 0 || text == "" {
 		return nil
 	}
-	query := url.QueryEscape(v)
-	escaped := html.EscapeString(v) // &#34; and &#39; for quotes
-	out := []string{v, query, lowerHex(query), url.PathEscape(v), lowerHex(url.PathEscape(v)),
-		escaped, template.HTMLEscapeString(v),
-		strings.NewReplacer("&#34;", "&quot;", "&#39;", "&apos;").Replace(escaped),
-		strings.NewReplacer("&#34;", "&quot;", "&#39;", "&#x27;").Replace(escaped)}
-	out = append(out, jsonForms(v)...)
-	return dedupe(out)
-}
-
-// BasicForms returns the value of an HTTP Basic Authorization header for
-// id and secret, in base64's four alphabets, both as RFC 6749 2.3.1 sends
-// it (id and secret form-urlencoded first, as golang.org/x/oauth2 does) and
-// as RFC 7617 alone would.
-func BasicForms(id, secret string) []string {
-	var out []string
-	for _, pair := range []string{url.QueryEscape(id) + ":" + url.QueryEscape(secret), id + ":" + secret} {
-		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-			out = append(out, enc.EncodeToString([]byte(pair)))
+	var spans [][2]int
+	for _, v := range decodings(text) {
+		f := v.fold()
+		for _, n := range needles {
+			for from := 0; ; {
+				i := strings.Index(f.text[from:], n)
+				if i < 0 {
+					break
+				}
+				spans = append(spans, f.span(from+i, from+i+len(n)))
+				if first {
+					return spans
+				}
+				from += i + 1
+			}
 		}
 	}
-	return dedupe(out)
+	return merge(spans)
 }
 
-// jsonForms is v inside a JSON string, with and without the HTML-safe
-// escapes of encoding/json (\u0026 for &, and so on).
-func jsonForms(v string) []string {
-	var out []string
-	for _, escapeHTML := range []bool{true, false} {
-		var b strings.Builder
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(escapeHTML)
-		if enc.Encode(v) == nil {
-			s := strings.TrimSuffix(b.String(), "\n")
-			out = append(out, s[1:len(s)-1])
-		}
+// merge sorts spans and joins those that overlap or touch.
+func merge(spans [][2]int) [][2]int {
+	if len(spans) == 0 {
+		return nil
 	}
-	return out
-}
-
-// lowerHex lower-cases the hex digits of percent-escapes.
-func lowerHex(s string) string {
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' {
-			b[i+1], b[i+2] = toLower(b[i+1]), toLower(b[i+2])
-			i += 2
-		}
-	}
-	return string(b)
-}
-
-func toLower(c byte) byte {
-	if c >= 'A' && c <= 'F' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-func dedupe(in []string) []string {
-	var out []string
-	for _, s := range in {
-		if s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+	out := spans[:1]
+	for _, sp := range spans[1:] {
+		if last := &out[len(out)-1]; sp[0] <= last[1] {
+			last[1] = max(last[1], sp[1])
+		} else {
+			out = append(out, sp)
 		}
 	}
 	return out

@@ -35,6 +35,9 @@ var AssertionAlgs = []string{AlgRS256, AlgPS256, AlgES256}
 
 // Errors of the assertion key, for callers to word.
 var (
+	// ErrEmptyAssertion: the assertion source gave only white space; the
+	// request is not sent.
+	ErrEmptyAssertion       = errors.New("the client assertion is empty")
 	ErrAssertionKey         = errors.New("the client assertion key is not a usable private key")
 	ErrAssertionAlgMismatch = errors.New("the signing algorithm does not fit the client assertion key")
 )
@@ -86,6 +89,9 @@ func withAssertion(body string, source assertionSource) (string, string, error) 
 	a, err := source()
 	if err != nil {
 		return "", "", err
+	}
+	if strings.TrimSpace(a) == "" {
+		return "", "", ErrEmptyAssertion
 	}
 	return strings.Replace(body, assertionPlaceholder, url.QueryEscape(a), 1), a, nil
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
 // AuthStyle says how client credentials are sent to the token endpoint.
@@ -108,10 +109,11 @@ type Config struct {
 	// UserAgent is sent with every request when set.
 	UserAgent string
 	Logger    Logger
-	// Redact removes credentials from text taken from an answer (a body
-	// that is not a token response) before it is cut to a snippet, so that
-	// the cut cannot leave part of one; nil keeps the text as it is.
-	Redact func(string) string
+	// Withhold reports whether text taken from an answer (a body, an error
+	// description, a header) echoes a credential, in any encoding; such a
+	// text is not kept in an Error at all (see Error.Withheld). Nil keeps
+	// every text.
+	Withhold func(string) bool
 	// Clock tells the time (token lifetimes, Retry-After dates); the
 	// system clock when nil.
 	Clock clock.Clock
@@ -194,8 +196,8 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Redact == nil {
-		cfg.Redact = func(s string) string { return s }
+	if cfg.Withhold == nil {
+		cfg.Withhold = func(string) bool { return false }
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -318,17 +320,13 @@ func (c *Client) String() string { return "tokenclient.Client{" + c.cfg.String()
 // GoString is String, for %#v.
 func (c *Client) GoString() string { return c.String() }
 
-// TokenURL is the token endpoint the client talks to.
-func (c *Client) TokenURL() string { return c.tokenURL.String() }
+// TokenURL is the token endpoint the client talks to, as it may be shown:
+// the value of every query parameter masked (redact.ShowURL). Requests
+// carry the query as configured.
+func (c *Client) TokenURL() string { return redact.ShowURL(c.tokenURL) }
 
 func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
 	if c.cfg.Logger != nil {
 		c.cfg.Logger.Debug(ctx, msg, fields)
-	}
-}
-
-func (c *Client) warn(ctx context.Context, msg string, fields map[string]any) {
-	if c.cfg.Logger != nil {
-		c.cfg.Logger.Warn(ctx, msg, fields)
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/oauth2"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
 // ErrorKind classifies a failed token request.
@@ -48,7 +50,9 @@ const (
 )
 
 // Error is a failed token request: the facts of what happened, for callers
-// to word. Its fields never hold the client secret or a token.
+// to word. Its fields never hold the client secret or a token; the text in
+// them that came from the server is as the server sent it (callers escape
+// control characters where they show it).
 type Error struct {
 	Kind     ErrorKind
 	TokenURL string
@@ -63,8 +67,16 @@ type Error struct {
 	// error (an HTML error page, say).
 	ContentType string
 	BodySnippet string
-	// Location is the redirect target of a 3xx answer.
+	// Location is the redirect target of a 3xx answer, as it may be shown
+	// (redact.URL: query values masked).
 	Location string
+	// Challenge is the WWW-Authenticate header of a 401 answer: how the
+	// server wants the client to authenticate.
+	Challenge string
+	// Withheld names the fields above (FieldDescription, ...) whose text the
+	// server sent but which are empty here because the text echoed a
+	// credential (Config.Withhold).
+	Withheld []string
 	// UntrustedCertificate reports that the TLS handshake failed because
 	// the endpoint's certificate was not trusted: unknown authority, another
 	// host name, or invalid.
@@ -74,6 +86,30 @@ type Error struct {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// The fields of an Error that hold text from the server, as Withheld names
+// them.
+const (
+	FieldDescription = "description"
+	FieldURI         = "uri"
+	FieldBody        = "body"
+	FieldLocation    = "location"
+	FieldChallenge   = "challenge"
+)
+
+// withhold empties each field whose text echoes a credential and records
+// which, so that no cut, mask or format can leave part of it.
+func (e *Error) withhold(carries func(string) bool) {
+	for _, f := range []struct {
+		name string
+		text *string
+	}{{FieldDescription, &e.Description}, {FieldURI, &e.URI}, {FieldBody, &e.BodySnippet}, {FieldLocation, &e.Location}, {FieldChallenge, &e.Challenge}} {
+		if *f.text != "" && carries(*f.text) {
+			*f.text = ""
+			e.Withheld = append(e.Withheld, f.name)
+		}
+	}
+}
 
 // Error implements error with the facts on one line.
 func (e *Error) Error() string {
@@ -98,14 +134,20 @@ func (e *Error) Error() string {
 		if e.BodySnippet != "" {
 			fmt.Fprintf(&b, ", %s body: %s", contentType, e.BodySnippet)
 		}
+		if len(e.Withheld) > 0 {
+			fmt.Fprintf(&b, " (%s not shown: it echoes a credential)", strings.Join(e.Withheld, ", "))
+		}
 	case KindResponse:
 		b.WriteString("unusable token response")
 		if e.StatusCode != 0 {
 			fmt.Fprintf(&b, " (HTTP %d, %s)", e.StatusCode, contentType)
 		}
-		if e.BodySnippet != "" {
+		switch {
+		case e.BodySnippet != "":
 			fmt.Fprintf(&b, ", body: %s", e.BodySnippet)
-		} else {
+		case len(e.Withheld) > 0:
+			b.WriteString(", body not shown: it echoes a credential")
+		default:
 			fmt.Fprintf(&b, ": %v", e.Err)
 		}
 	case KindTimeout:
@@ -146,12 +188,21 @@ func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *
 		if re.Response != nil {
 			e.StatusCode = re.Response.StatusCode
 			e.ContentType = re.Response.Header.Get("Content-Type")
-			if e.StatusCode >= 300 && e.StatusCode < 400 {
-				e.Location = re.Response.Header.Get("Location")
+			if loc := re.Response.Header.Get("Location"); loc != "" && e.StatusCode >= 300 && e.StatusCode < 400 {
+				e.Location = redact.URL(loc)
+			}
+			if e.StatusCode == http.StatusUnauthorized {
+				e.Challenge = re.Response.Header.Get("WWW-Authenticate")
 			}
 		}
 		if e.Code == "" && e.Location == "" {
-			e.BodySnippet = snippet(c.cfg.Redact(string(re.Body)), e.ContentType)
+			// The whole body is checked, so that neither the cut to a
+			// snippet nor its whitespace folding can hide an echo.
+			if c.cfg.Withhold(string(re.Body)) {
+				e.Withheld = append(e.Withheld, FieldBody)
+			} else {
+				e.BodySnippet = snippet(string(re.Body), e.ContentType)
+			}
 		}
 		// The oauth2 error text embeds the whole body; keep ours short.
 		e.Err = errors.New("oauth2: token endpoint returned an error")
@@ -162,8 +213,14 @@ func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *
 		e.StatusCode, e.ContentType = status, contentType
 		if looksLikeMarkup(contentType, head) {
 			// Only markup is shown: a JSON or form body of a 2xx answer
-			// may hold a token.
-			e.BodySnippet = snippet(c.cfg.Redact(string(head)), contentType)
+			// may hold a token. A page is no token response; what the JSON
+			// parser made of it is noise.
+			e.Err = errMarkup
+			if c.cfg.Withhold(string(head)) {
+				e.Withheld = append(e.Withheld, FieldBody)
+			} else {
+				e.BodySnippet = snippet(string(head), contentType)
+			}
 		}
 	case errors.As(cause, &netErr) && netErr.Timeout():
 		e.Kind = KindTimeout
@@ -171,8 +228,12 @@ func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *
 		e.Kind = KindConnection
 		e.UntrustedCertificate = untrustedCertificate(cause)
 	}
+	e.withhold(c.cfg.Withhold)
 	return e
 }
+
+// errMarkup is the cause of a 2xx answer that is an HTML or XML page.
+var errMarkup = errors.New("the endpoint answered with a page, not a token response")
 
 func untrustedCertificate(err error) bool {
 	var unknownAuthority x509.UnknownAuthorityError

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -179,20 +180,32 @@ func TestKindFromWhatTheTransportSaw(t *testing.T) {
 	}
 }
 
-// A credential that straddles the snippet's cut is removed before the cut,
-// so no part of it is shown: the body passes through Config.Redact first.
-func TestRedactBeforeTheSnippetIsCut(t *testing.T) {
+// A text from the server that echoes a credential (Config.Withhold says
+// so, however it is encoded) is not kept at all: the whole body is checked
+// before it is cut to a snippet, so a credential that straddles the cut is
+// caught too, and a description or challenge that echoes one is dropped.
+func TestWithheldWhenItEchoesACredential(t *testing.T) {
 	const secret = "SECRETVALUE-0123456789-SECRETVALUE"
+	carries := func(s string) bool { return strings.Contains(s, secret) }
 	for _, tc := range []struct {
-		status int
-		ct     string
-	}{{400, "text/plain"}, {200, "text/html"}} {
-		body := "<p>" + strings.Repeat("x", 240) + secret + strings.Repeat("y", 100) + "</p>"
+		status   int
+		ct, body string
+		header   http.Header
+		withheld []string
+	}{
+		{400, "text/plain", "<p>" + strings.Repeat("x", 240) + secret + "</p>", nil, []string{tokenclient.FieldBody}},
+		{200, "text/html", "<p>" + strings.Repeat("x", 240) + secret + "</p>", nil, []string{tokenclient.FieldBody}},
+		{401, "application/json", `{"error":"invalid_client","error_description":"bad ` + secret + `"}`,
+			http.Header{"Www-Authenticate": {`Basic realm="` + secret + `"`}}, []string{tokenclient.FieldDescription, tokenclient.FieldChallenge}},
+	} {
 		c, err := tokenclient.New(tokenclient.Config{
-			TokenURL: "https://iam.test/oauth2/token", ClientID: "id", ClientSecret: "s", MaxRetries: 0,
-			Redact: func(s string) string { return strings.ReplaceAll(s, secret, "***") },
+			TokenURL: "https://iam.test/oauth2/token", ClientID: "id", ClientSecret: "s", MaxRetries: 0, Withhold: carries,
 			Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-				return &http.Response{StatusCode: tc.status, Header: http.Header{"Content-Type": {tc.ct}}, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+				h := http.Header{"Content-Type": {tc.ct}}
+				for k, v := range tc.header {
+					h[k] = v
+				}
+				return &http.Response{StatusCode: tc.status, Header: h, Body: io.NopCloser(strings.NewReader(tc.body)), Request: r}, nil
 			}),
 		})
 		if err != nil {
@@ -200,11 +213,14 @@ func TestRedactBeforeTheSnippetIsCut(t *testing.T) {
 		}
 		_, err = c.Token(context.Background(), nil)
 		var te *tokenclient.Error
-		if !errors.As(err, &te) || te.BodySnippet == "" {
-			t.Fatalf("HTTP %d: got %v, want an error with a snippet", tc.status, err)
+		if !errors.As(err, &te) {
+			t.Fatalf("HTTP %d: got %v", tc.status, err)
 		}
-		if strings.Contains(te.BodySnippet, "SECRET") || !strings.Contains(te.BodySnippet, "***") {
-			t.Errorf("HTTP %d: snippet %q", tc.status, te.BodySnippet)
+		if !slices.Equal(te.Withheld, tc.withheld) {
+			t.Errorf("HTTP %d: withheld %v, want %v", tc.status, te.Withheld, tc.withheld)
+		}
+		if text := fmt.Sprintf("%+v %s", *te, te.Error()); strings.Contains(text, "SECRET") {
+			t.Errorf("HTTP %d: the error keeps the echo: %s", tc.status, text)
 		}
 	}
 }

@@ -159,6 +159,17 @@ func TestClientAssertionReadForEveryRequest(t *testing.T) {
 	if n := len(srv.TokenRequests()); n != 2 {
 		t.Errorf("a missing assertion sent a request (%d in all)", n)
 	}
+	// An empty or white-space file is no assertion: nothing is sent.
+	if err := os.WriteFile(file, []byte(" \n\t\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Token(context.Background(), []string{"file:read", "graph:read"})
+	if !errors.As(err, &te) || te.Kind != tokenclient.KindAssertion || !errors.Is(err, tokenclient.ErrEmptyAssertion) {
+		t.Fatalf("got %v, want an assertion error for the empty file", err)
+	}
+	if n := len(srv.TokenRequests()); n != 2 {
+		t.Errorf("an empty assertion sent a request (%d in all)", n)
+	}
 }
 
 // audience, resources (repeated, in order) and extra parameters are sent

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
 // newHTTPClient builds the client x/oauth2 uses: retries from
@@ -40,12 +41,12 @@ func newHTTPClient(cfg Config, assertion assertionSource) *http.Client {
 	if cfg.Logger != nil {
 		rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
 			if attempt > 0 {
-				cfg.Logger.Warn(req.Context(), "retrying token request", map[string]any{"endpoint": req.URL.Redacted(), "retry": attempt, "retry_limit": cfg.MaxRetries})
+				cfg.Logger.Warn(req.Context(), "retrying token request", map[string]any{"endpoint": redact.ShowURL(req.URL), "retry": attempt, "retry_limit": cfg.MaxRetries})
 			}
 		}
 		rc.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
 			cfg.Logger.Debug(resp.Request.Context(), "token endpoint answered", map[string]any{
-				"endpoint": resp.Request.URL.Redacted(), "status": resp.StatusCode,
+				"endpoint": redact.ShowURL(resp.Request.URL), "status": resp.StatusCode,
 				"content_type": resp.Header.Get("Content-Type"), "retry_after": resp.Header.Get("Retry-After"),
 			})
 		}

@@ -1,49 +1,65 @@
 package tokenclient
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
 // ValidateTokenURL parses a token endpoint URL and checks that it is an
 // absolute https URL, or http to a loopback host (127.0.0.0/8, ::1,
-// localhost), with no user info and no fragment (RFC 6749 3.2).
+// localhost), with no user info and no fragment (RFC 6749 3.2). Its errors
+// say which rule the value breaks and never repeat the value, which may
+// hold a credential (user info, a key in the query, a password that made
+// it unparsable).
 func ValidateTokenURL(raw string) (*url.URL, error) {
 	if strings.TrimSpace(raw) == "" {
-		return nil, fmt.Errorf("token URL is empty")
+		return nil, fmt.Errorf("the token URL is empty")
+	}
+	if strings.ContainsFunc(raw, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return nil, fmt.Errorf("the token URL holds a control character (a line break, say)")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("token URL %q is not a valid URL: %w", raw, unwrapURLError(err))
+		return nil, fmt.Errorf("the token URL does not parse as a URL: %s", urlRule(err))
+	}
+	if u.User != nil || strings.Contains(u.Host, "@") {
+		return nil, fmt.Errorf("the token URL carries user info (a name or password before @); client credentials do not belong in the URL: set client_id and the secret instead")
 	}
 	if u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("token URL %q is not an absolute URL; give scheme and host, e.g. https://api.app.wdesk.com/oauth2/token", raw)
-	}
-	if u.User != nil {
-		return nil, fmt.Errorf("token URL %q carries user info; client credentials do not belong in the URL", u.Redacted())
+		return nil, fmt.Errorf("the token URL is not an absolute URL; give scheme and host, e.g. https://api.app.wdesk.com/oauth2/token")
 	}
 	if u.Fragment != "" || strings.Contains(raw, "#") {
-		return nil, fmt.Errorf("token URL %q has a fragment, which RFC 6749 section 3.2 does not allow", raw)
+		return nil, fmt.Errorf("the token URL has a fragment (#...), which RFC 6749 section 3.2 does not allow")
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":
 	case "http":
 		if !isLoopbackHost(u.Hostname()) {
-			return nil, fmt.Errorf("token URL %q uses plain http to a host that is not loopback; client credentials and tokens must travel over https (http is allowed only for 127.0.0.0/8, ::1 and localhost)", raw)
+			return nil, fmt.Errorf("the token URL %s uses plain http to a host that is not loopback; client credentials and tokens must travel over https (http is allowed only for 127.0.0.0/8, ::1 and localhost)", redact.ShowURL(u))
 		}
 	default:
-		return nil, fmt.Errorf("token URL %q has scheme %q; use https", raw, u.Scheme)
+		return nil, fmt.Errorf("the token URL has scheme %q; use https", redact.Printable(u.Scheme))
 	}
 	return u, nil
 }
 
-func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok { //nolint:errorlint // url.Parse returns *url.Error unwrapped
-		return ue.Err
+// urlRule says which rule of URL syntax a parse error reports, without the
+// text it quotes.
+func urlRule(err error) string {
+	var escape url.EscapeError
+	var host url.InvalidHostError
+	switch {
+	case errors.As(err, &escape):
+		return "a % is not followed by two hexadecimal digits (write a literal % as %25)"
+	case errors.As(err, &host):
+		return "the host holds a character a host name may not have"
 	}
-	return err
+	return "it breaks URL syntax (RFC 3986)"
 }
 
 // isLoopbackHost reports whether host is localhost or a loopback IP address.

@@ -1,0 +1,273 @@
+package redact
+
+import (
+	"encoding/base64"
+	"html"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// view is a text decoded from an original, with, for each of its bytes,
+// the span of the original that byte came from, so that what is found in a
+// decoding can be masked in the original.
+type view struct {
+	text       string
+	start, end []int32
+}
+
+func identity(text string) view {
+	v := view{text: text, start: make([]int32, len(text)), end: make([]int32, len(text))}
+	for i := range len(text) { // bytes, not runes
+		v.start[i], v.end[i] = int32(i), int32(i+1) //nolint:gosec // texts are far below 2 GiB
+	}
+	return v
+}
+
+// span maps bytes [a, b) of v to the original.
+func (v view) span(a, b int) [2]int { return [2]int{int(v.start[a]), int(v.end[b-1])} }
+
+// unitFunc recognises an encoded unit of text at i (an entity, an escape)
+// and returns what it decodes to and its length; n is 0 when there is none.
+type unitFunc func(text string, i int) (out string, n int)
+
+// rewrite decodes every unit of v; it reports whether any was found.
+func (v view) rewrite(unit unitFunc) (view, bool) {
+	var b strings.Builder
+	b.Grow(len(v.text))
+	out := view{start: make([]int32, 0, len(v.text)), end: make([]int32, 0, len(v.text))}
+	changed := false
+	for i := 0; i < len(v.text); {
+		if dec, n := unit(v.text, i); n > 0 {
+			s, e := v.start[i], v.end[i+n-1]
+			b.WriteString(dec)
+			for range len(dec) {
+				out.start, out.end = append(out.start, s), append(out.end, e)
+			}
+			changed = changed || dec != v.text[i:i+n]
+			i += n
+			continue
+		}
+		b.WriteByte(v.text[i])
+		out.start, out.end = append(out.start, v.start[i]), append(out.end, v.end[i])
+		i++
+	}
+	out.text = b.String()
+	return out, changed
+}
+
+// A decoder undoes one encoding wherever it appears in a text: trigger is
+// a byte or word without which the text holds none of its units.
+type decoder struct {
+	trigger string
+	unit    unitFunc
+}
+
+var decoders = []decoder{
+	{"&", entityUnit},    // HTML: named, decimal and hex entities
+	{`\`, backslashUnit}, // JSON (\/ and \uXXXX with surrogate pairs), JavaScript, Python, Go
+	{"%", percentUnit},   // percent- and form-encoding (+ is folded, see fold)
+	{"basic", basicUnit}, // the base64 of an HTTP Basic Authorization value
+}
+
+// maxDepth and maxViews bound the decodings of one text: encodings nest (a
+// form body echoed in JSON inside an HTML page is three), and each order is
+// tried, but a text rarely holds more than two.
+const (
+	maxDepth = 4
+	maxViews = 64
+)
+
+// decodings returns text and every distinct text it decodes to, applying
+// the decoders in every order up to maxDepth deep.
+func decodings(text string) []view {
+	out := []view{identity(text)}
+	seen := map[string]bool{text: true}
+	level := out
+	for range maxDepth {
+		var next []view
+		for _, v := range level {
+			lower := strings.ToLower(v.text)
+			for _, d := range decoders {
+				if !strings.Contains(lower, d.trigger) {
+					continue
+				}
+				if w, changed := v.rewrite(d.unit); changed && !seen[w.text] && len(out) < maxViews {
+					seen[w.text] = true
+					out, next = append(out, w), append(next, w)
+				}
+			}
+		}
+		level = next
+	}
+	return out
+}
+
+// fold makes v's whitespace and form-encoded spaces compare equal: every
+// run of white space becomes one space, and so does '+' (a space in a
+// form-encoded value, a plus elsewhere), in the decodings and in the
+// credentials alike.
+func (v view) fold() view {
+	var b strings.Builder
+	b.Grow(len(v.text))
+	out := view{start: make([]int32, 0, len(v.text)), end: make([]int32, 0, len(v.text))}
+	inSpace := false
+	for i := 0; i < len(v.text); {
+		r, n := utf8.DecodeRuneInString(v.text[i:])
+		if r == '+' || (r != utf8.RuneError && unicode.IsSpace(r)) {
+			if inSpace {
+				out.end[len(out.end)-1] = v.end[i+n-1]
+			} else {
+				b.WriteByte(' ')
+				out.start, out.end = append(out.start, v.start[i]), append(out.end, v.end[i+n-1])
+			}
+			inSpace = true
+			i += n
+			continue
+		}
+		inSpace = false
+		b.WriteString(v.text[i : i+n])
+		for j := i; j < i+n; j++ {
+			out.start, out.end = append(out.start, v.start[j]), append(out.end, v.end[j])
+		}
+		i += n
+	}
+	out.text = b.String()
+	return out
+}
+
+// fold is view.fold for a credential.
+func fold(s string) string { return identity(s).fold().text }
+
+func entityUnit(text string, i int) (string, int) {
+	if text[i] != '&' {
+		return "", 0
+	}
+	j := i + 1
+	if j < len(text) && text[j] == '#' {
+		j++
+		digits := isDigit
+		if j < len(text) && (text[j] == 'x' || text[j] == 'X') {
+			j++
+			digits = isHex
+		}
+		k := j
+		for k < len(text) && k-j < 16 && digits(text[k]) {
+			k++
+		}
+		if k == j {
+			return "", 0
+		}
+		j = k
+	} else {
+		k := j
+		for k < len(text) && k-j < 32 && (isAlpha(text[k]) || isDigit(text[k]) && k > j) {
+			k++
+		}
+		if k == j {
+			return "", 0
+		}
+		j = k
+	}
+	if j < len(text) && text[j] == ';' {
+		j++
+	}
+	cand := text[i:j]
+	if dec := html.UnescapeString(cand); dec != cand {
+		return dec, len(cand)
+	}
+	return "", 0
+}
+
+func backslashUnit(text string, i int) (string, int) {
+	if text[i] != '\\' || i+1 >= len(text) {
+		return "", 0
+	}
+	switch c := text[i+1]; c {
+	case 'u':
+		r, ok := hexRune(text, i+2, 4)
+		if !ok {
+			return "", 0
+		}
+		if utf16.IsSurrogate(r) {
+			if r2, ok := hexRune(text, i+8, 4); ok && strings.HasPrefix(text[i+6:], `\u`) {
+				if pair := utf16.DecodeRune(r, r2); pair != unicode.ReplacementChar {
+					return string(pair), 12
+				}
+			}
+			return string(unicode.ReplacementChar), 6
+		}
+		return string(r), 6
+	case 'U':
+		if r, ok := hexRune(text, i+2, 8); ok && utf8.ValidRune(r) {
+			return string(r), 10
+		}
+	case 'x':
+		if r, ok := hexRune(text, i+2, 2); ok {
+			return string(r), 4
+		}
+	case '/', '\\', '"', '\'':
+		return string(c), 2
+	case 'n', 't', 'r', 'b', 'f', 'v', 'a', '0':
+		return map[byte]string{'n': "\n", 't': "\t", 'r': "\r", 'b': "\b", 'f': "\f", 'v': "\v", 'a': "\a", '0': "\x00"}[c], 2
+	}
+	return "", 0
+}
+
+func percentUnit(text string, i int) (string, int) {
+	if text[i] != '%' || i+2 >= len(text) || !isHex(text[i+1]) || !isHex(text[i+2]) {
+		return "", 0
+	}
+	b, _ := strconv.ParseUint(text[i+1:i+3], 16, 8)
+	return string([]byte{byte(b)}), 3
+}
+
+// basicUnit decodes the base64 credentials that follow "Basic " (any case),
+// in any of base64's four alphabets, when they decode to text.
+func basicUnit(text string, i int) (string, int) {
+	if i == 0 || (text[i-1] != ' ' && text[i-1] != '\t') || !isBase64(text[i]) {
+		return "", 0
+	}
+	j := i - 1
+	for j > 0 && (text[j-1] == ' ' || text[j-1] == '\t') {
+		j--
+	}
+	if j < 5 || !strings.EqualFold(text[j-5:j], "basic") || (j > 5 && isAlpha(text[j-6])) {
+		return "", 0
+	}
+	k := i
+	for k < len(text) && isBase64(text[k]) {
+		k++
+	}
+	for k < len(text) && text[k] == '=' {
+		k++
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		if dec, err := enc.DecodeString(text[i:k]); err == nil && utf8.Valid(dec) {
+			return string(dec), k - i
+		}
+	}
+	return "", 0
+}
+
+func hexRune(text string, at, n int) (rune, bool) {
+	if at+n > len(text) {
+		return 0, false
+	}
+	for _, c := range []byte(text[at : at+n]) {
+		if !isHex(c) {
+			return 0, false
+		}
+	}
+	v, err := strconv.ParseUint(text[at:at+n], 16, 32)
+	return rune(v), err == nil //nolint:gosec // at most 8 hex digits
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isHex(c byte) bool   { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isBase64(c byte) bool {
+	return isAlpha(c) || isDigit(c) || c == '+' || c == '/' || c == '-' || c == '_'
+}
