@@ -20,17 +20,8 @@ import (
 // some encoder changes: / + & = % " ' < > \, space, non-ASCII and
 // astral-plane characters; fixed ones and generated ones from a fixed seed.
 func echoSecrets() []string {
-	out := []string{"Zm9v+YmFy/c2VjcmV0=", `a'b"c<d>e&f=g%h\i/j+k l`, "päss wörd 🔑𝄞 ok", `%41&#43;\u0041&amp;+`}
-	alphabet := []rune(`/+&=%"'<>\ abcXYZ019éü✓🔑𝄞`)
-	rng := rand.New(rand.NewPCG(5, 8))
-	for range 16 {
-		r := make([]rune, 10+rng.IntN(24))
-		for i := range r {
-			r[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		out = append(out, string(r))
-	}
-	return out
+	fixed := []string{"Zm9v+YmFy/c2VjcmV0=", `a'b"c<d>e&f=g%h\i/j+k l`, "päss wörd 🔑𝄞 ok", `%41&#43;\u0041&amp;+`}
+	return append(fixed, randomSecrets(`/+&=%"'<>\ abcXYZ019éü✓🔑𝄞`, rand.NewPCG(5, 8), 16, 10, 24)...)
 }
 
 // An encoder is how some server writes a value it echoes. None of them
@@ -135,15 +126,7 @@ func echoedValues(id, secret string) []string {
 // masked. It fails when the scrubber matches without decoding first.
 func TestNoCredentialInAnyEcho(t *testing.T) {
 	secrets := echoSecrets()
-	var clients []iamserver.Client
-	for i, s := range secrets {
-		clients = append(clients, iamserver.Client{ID: fmt.Sprintf("echo client/%d", i), Secret: s, Scopes: []string{"file:read", "graph:read"}})
-	}
-	srv, err := iamserver.Start("127.0.0.1:0", iamserver.Options{Clients: clients})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	clients, srv := secretClients(t, secrets)
 
 	// The ways an echo reaches the provider: a text or HTML error page (a
 	// snippet), an OAuth2 error's description, a 2xx HTML page.
@@ -173,20 +156,10 @@ func TestNoCredentialInAnyEcho(t *testing.T) {
 			value := values[(i+j)%len(values)]
 			echo := e.enc(value)
 			fault := shapes[(i+j)%len(shapes)](echo)
-			srv.Script(fault)
-			cdiags, clog, _ := configure(t, c.ID, c.Secret, srv.TokenURL(), "body")
-			srv.Script(fault)
-			rdiags, rlog := read(data, "graph:read")
-			if !cdiags.HasError() || !rdiags.HasError() {
-				t.Fatalf("the echo (%s, HTTP %d) did not fail", e.name, fault.Status)
-			}
 			// What must not appear: the echo as the server wrote it, as a
 			// JSON log line holds it, and the secret in its wire forms.
 			forbidden := append(wireForms(c.ID, c.Secret), echo, jsonString(echo))
-			for where, text := range map[string]string{
-				"Configure diagnostics": diagText(cdiags), "Configure log": clog,
-				"Read diagnostics": diagText(rdiags), "Read log": rlog,
-			} {
+			for where, text := range echoOutputs(t, srv, data, c, "body", fault) {
 				outputs++
 				for _, f := range forbidden {
 					if strings.Contains(text, f) {

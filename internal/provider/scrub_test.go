@@ -31,13 +31,20 @@ import (
 // change (: / + & = % " \, spaces, non-ASCII, markup), fixed ones and
 // generated ones from a fixed seed.
 func propertySecrets() []string {
-	out := []string{`a:b/c+d&e=f%g"h\i j`, `päss wörd ✓ 🔑 ok`, `%41%42+&==%%`, `"quoted" \back\slash/`, `<b>x</b>&amp;'y'`}
-	alphabet := []rune(`:/+&=%"\ abcXYZ019éü✓<>'?#`)
-	rng := rand.New(rand.NewPCG(11, 23))
-	for range 12 {
-		r := make([]rune, 12+rng.IntN(30))
+	fixed := []string{`a:b/c+d&e=f%g"h\i j`, `päss wörd ✓ 🔑 ok`, `%41%42+&==%%`, `"quoted" \back\slash/`, `<b>x</b>&amp;'y'`}
+	return append(fixed, randomSecrets(`:/+&=%"\ abcXYZ019éü✓<>'?#`, rand.NewPCG(11, 23), 12, 12, 30)...)
+}
+
+// randomSecrets makes n secrets of minLen to minLen+spread characters of
+// alphabet, from a fixed seed.
+func randomSecrets(alphabet string, seed rand.Source, n, minLen, spread int) []string {
+	runes := []rune(alphabet)
+	rng := rand.New(seed)
+	var out []string
+	for range n {
+		r := make([]rune, minLen+rng.IntN(spread))
 		for i := range r {
-			r[i] = alphabet[rng.IntN(len(alphabet))]
+			r[i] = runes[rng.IntN(len(runes))]
 		}
 		out = append(out, string(r))
 	}
@@ -132,14 +139,9 @@ func read(data *providerData, scopes ...string) (diag.Diagnostics, string) {
 	return resp.Diagnostics, logs.String()
 }
 
-// The property: whatever the secret, a token endpoint whose error page
-// echoes the whole request (headers and body; HTML, JSON or an OAuth2
-// error's description; at 400, 401, 500 and 200) never makes the secret
-// appear in any of its forms in a diagnostic or a TRACE log line, in
-// Configure ("Authentication failed") or in a data source's Read ("Token
-// request failed"), with Basic or body credentials.
-func TestNoCredentialInAnyForm(t *testing.T) {
-	secrets := propertySecrets()
+// secretClients starts a local IAM server with one client for each secret.
+func secretClients(t *testing.T, secrets []string) ([]iamserver.Client, *iamserver.Server) {
+	t.Helper()
 	var clients []iamserver.Client
 	for i, s := range secrets {
 		clients = append(clients, iamserver.Client{ID: fmt.Sprintf("echo client/%d", i), Secret: s, Scopes: []string{"file:read", "graph:read"}})
@@ -149,7 +151,33 @@ func TestNoCredentialInAnyForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
+	return clients, srv
+}
 
+// echoOutputs answers a Configure and then a data source's Read (of the
+// provider configured as data) with fault, checks that both failed, and
+// returns their diagnostics and TRACE logs by where they were seen.
+func echoOutputs(t *testing.T, srv *iamserver.Server, data *providerData, c iamserver.Client, style string, fault iamserver.Fault) map[string]string {
+	t.Helper()
+	srv.Script(fault)
+	cdiags, clog, _ := configure(t, c.ID, c.Secret, srv.TokenURL(), style)
+	srv.Script(fault)
+	rdiags, rlog := read(data, "graph:read")
+	if !cdiags.HasError() || !rdiags.HasError() {
+		t.Fatalf("the echo (HTTP %d) did not fail", fault.Status)
+	}
+	return map[string]string{"Configure diagnostics": diagText(cdiags), "Configure log": clog, "Read diagnostics": diagText(rdiags), "Read log": rlog}
+}
+
+// The property: whatever the secret, a token endpoint whose error page
+// echoes the whole request (headers and body; HTML, JSON or an OAuth2
+// error's description; at 400, 401, 500 and 200) never makes the secret
+// appear in any of its forms in a diagnostic or a TRACE log line, in
+// Configure ("Authentication failed") or in a data source's Read ("Token
+// request failed"), with Basic or body credentials.
+func TestNoCredentialInAnyForm(t *testing.T) {
+	secrets := propertySecrets()
+	clients, srv := secretClients(t, secrets)
 	var scrubbed, cases int
 	for _, c := range clients {
 		forms := wireForms(c.ID, c.Secret)
@@ -161,15 +189,8 @@ func TestNoCredentialInAnyForm(t *testing.T) {
 			}
 			for _, echo := range []iamserver.Echo{iamserver.EchoHTML, iamserver.EchoJSON, iamserver.EchoOAuth} {
 				for _, status := range []int{400, 401, 500, 200} {
-					fault := iamserver.Fault{Status: status, Echo: echo}
-					srv.Script(fault)
-					cdiags, clog, _ := configure(t, c.ID, c.Secret, srv.TokenURL(), style)
-					srv.Script(fault)
-					rdiags, rlog := read(data, "graph:read")
-					for where, text := range map[string]string{
-						"Configure diagnostics": diagText(cdiags), "Configure log": clog,
-						"Read diagnostics": diagText(rdiags), "Read log": rlog,
-					} {
+					outputs := echoOutputs(t, srv, data, c, style, iamserver.Fault{Status: status, Echo: echo})
+					for where, text := range outputs {
 						cases++
 						for _, f := range forms {
 							if strings.Contains(text, f) {
@@ -179,9 +200,6 @@ func TestNoCredentialInAnyForm(t *testing.T) {
 						if strings.Contains(text, "***") || strings.Contains(text, "not shown: it echoes a credential") {
 							scrubbed++
 						}
-					}
-					if !cdiags.HasError() || !rdiags.HasError() {
-						t.Fatalf("echo %s at HTTP %d did not fail", echo, status)
 					}
 				}
 			}
