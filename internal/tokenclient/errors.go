@@ -41,12 +41,17 @@ const (
 	KindAssertion ErrorKind = "assertion"
 )
 
-// maxBodySnippet is how much of a non-OAuth2 error body an Error keeps;
-// maxBodyKept is how much of a 2xx body the transport keeps for it, so that
-// credentials are removed before the body is cut to the snippet.
+// How much of a server's text an Error keeps: maxBodySnippet bytes of a
+// body that carries no OAuth2 error, maxFieldShown of a description, URI
+// or header. echoScan is how far past that a text is searched for an echo
+// of a credential, so that one that begins in the part shown is found
+// whole however it is encoded (an entity per byte is six times as long);
+// maxBodyKept is how much of a 2xx body the transport keeps for both.
 const (
 	maxBodySnippet = 256
-	maxBodyKept    = 64 << 10
+	maxFieldShown  = 1024
+	echoScan       = 32 << 10
+	maxBodyKept    = maxBodySnippet + echoScan
 )
 
 // Error is a failed token request: the facts of what happened, for callers
@@ -97,17 +102,32 @@ const (
 	FieldChallenge   = "challenge"
 )
 
-// withhold empties each field whose text echoes a credential and records
-// which, so that no cut, mask or format can leave part of it.
-func (e *Error) withhold(carries func(string) bool) {
+// keep sets each field to the part of its text that is shown, or empties
+// it and records it in Withheld when that part, or what follows it within
+// echoScan bytes, echoes a credential: no cut, mask or format can then
+// leave part of one. body is the raw body for BodySnippet (contentType
+// says how to show it), when there is one to show.
+func (e *Error) keep(carries func(string) bool, body *string) {
+	echoes := func(text string, shown int) bool { return carries(text[:min(len(text), shown+echoScan)]) }
 	for _, f := range []struct {
 		name string
 		text *string
-	}{{FieldDescription, &e.Description}, {FieldURI, &e.URI}, {FieldBody, &e.BodySnippet}, {FieldLocation, &e.Location}, {FieldChallenge, &e.Challenge}} {
-		if *f.text != "" && carries(*f.text) {
+	}{{FieldDescription, &e.Description}, {FieldURI, &e.URI}, {FieldLocation, &e.Location}, {FieldChallenge, &e.Challenge}} {
+		switch {
+		case *f.text == "":
+		case echoes(*f.text, maxFieldShown):
 			*f.text = ""
 			e.Withheld = append(e.Withheld, f.name)
+		default:
+			*f.text = cut(*f.text, maxFieldShown)
 		}
+	}
+	switch {
+	case body == nil:
+	case echoes(*body, maxBodySnippet):
+		e.Withheld = append(e.Withheld, FieldBody)
+	default:
+		e.BodySnippet = snippet(*body, e.ContentType)
 	}
 }
 
@@ -176,6 +196,7 @@ func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *
 		// nothing; the transport kept the error itself.
 		cause = readErr
 	}
+	var body *string // the body to show a snippet of, if any
 	var re *oauth2.RetrieveError
 	var netErr net.Error
 	var ae *assertionError
@@ -196,13 +217,8 @@ func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *
 			}
 		}
 		if e.Code == "" && e.Location == "" {
-			// The whole body is checked, so that neither the cut to a
-			// snippet nor its whitespace folding can hide an echo.
-			if c.cfg.Withhold(string(re.Body)) {
-				e.Withheld = append(e.Withheld, FieldBody)
-			} else {
-				e.BodySnippet = snippet(string(re.Body), e.ContentType)
-			}
+			shown := string(re.Body)
+			body = &shown
 		}
 		// The oauth2 error text embeds the whole body; keep ours short.
 		e.Err = errors.New("oauth2: token endpoint returned an error")
@@ -216,11 +232,8 @@ func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *
 			// may hold a token. A page is no token response; what the JSON
 			// parser made of it is noise.
 			e.Err = errMarkup
-			if c.cfg.Withhold(string(head)) {
-				e.Withheld = append(e.Withheld, FieldBody)
-			} else {
-				e.BodySnippet = snippet(string(head), contentType)
-			}
+			shown := string(head)
+			body = &shown
 		}
 	case errors.As(cause, &netErr) && netErr.Timeout():
 		e.Kind = KindTimeout
@@ -228,7 +241,7 @@ func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *
 		e.Kind = KindConnection
 		e.UntrustedCertificate = untrustedCertificate(cause)
 	}
-	e.withhold(c.cfg.Withhold)
+	e.keep(c.cfg.Withhold, body)
 	return e
 }
 
@@ -253,25 +266,27 @@ func looksLikeMarkup(contentType string, head []byte) bool {
 	return strings.HasPrefix(strings.TrimSpace(string(head)), "<")
 }
 
-// snippet returns the first bytes of a body as printable text.
+// snippet returns the first maxBodySnippet bytes of a body, its white
+// space folded.
 func snippet(text, contentType string) string {
-	body := []byte(text)
-	if len(body) == 0 {
+	if text == "" {
 		return "(empty)"
 	}
 	if mt, _, _ := mime.ParseMediaType(contentType); strings.HasPrefix(mt, "image/") || mt == "application/octet-stream" {
-		return fmt.Sprintf("(%d bytes of %s)", len(body), mt)
+		return fmt.Sprintf("(%d bytes of %s)", len(text), mt)
 	}
-	b := body
-	if len(b) > maxBodySnippet {
-		b = b[:maxBodySnippet]
-		for len(b) > 0 && !utf8.Valid(b) {
-			b = b[:len(b)-1]
-		}
+	return strings.Join(strings.Fields(cut(text, maxBodySnippet)), " ")
+}
+
+// cut returns text cut to at most n bytes at a character boundary, with an
+// ellipsis when it was cut.
+func cut(text string, n int) string {
+	if len(text) <= n {
+		return text
 	}
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if len(body) > maxBodySnippet {
-		s += " …"
+	b := []byte(text[:n])
+	for len(b) > 0 && !utf8.Valid(b) {
+		b = b[:len(b)-1]
 	}
-	return s
+	return string(b) + " …"
 }

@@ -197,6 +197,9 @@ func TestWithheldWhenItEchoesACredential(t *testing.T) {
 		{200, "text/html", "<p>" + strings.Repeat("x", 240) + secret + "</p>", nil, []string{tokenclient.FieldBody}},
 		{401, "application/json", `{"error":"invalid_client","error_description":"bad ` + secret + `"}`,
 			http.Header{"Www-Authenticate": {`Basic realm="` + secret + `"`}}, []string{tokenclient.FieldDescription, tokenclient.FieldChallenge}},
+		// Far beyond what is shown, an echo is not looked for (nor shown).
+		{502, "text/plain", strings.Repeat("z", 100<<10) + secret, nil, nil},
+		{400, "application/json", `{"error":"invalid_request","error_description":"` + strings.Repeat("d", 100<<10) + secret + `"}`, nil, nil},
 	} {
 		c, err := tokenclient.New(tokenclient.Config{
 			TokenURL: "https://iam.test/oauth2/token", ClientID: "id", ClientSecret: "s", MaxRetries: 0, Withhold: carries,
@@ -215,6 +218,9 @@ func TestWithheldWhenItEchoesACredential(t *testing.T) {
 		var te *tokenclient.Error
 		if !errors.As(err, &te) {
 			t.Fatalf("HTTP %d: got %v", tc.status, err)
+		}
+		if len(te.BodySnippet) > 300 || len(te.Description) > 1100 {
+			t.Errorf("HTTP %d: a server text is shown whole (%d and %d bytes)", tc.status, len(te.BodySnippet), len(te.Description))
 		}
 		if !slices.Equal(te.Withheld, tc.withheld) {
 			t.Errorf("HTTP %d: withheld %v, want %v", tc.status, te.Withheld, tc.withheld)
