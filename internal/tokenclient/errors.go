@@ -105,8 +105,8 @@ const (
 // keep sets each field to the part of its text that is shown, or empties
 // it and records it in Withheld when that part, or what follows it within
 // echoScan bytes, echoes a credential: no cut, mask or format can then
-// leave part of one. body is the raw body for BodySnippet (contentType
-// says how to show it), when there is one to show.
+// leave part of one. body is the raw body to show a snippet of in
+// BodySnippet, nil when none is shown.
 func (e *Error) keep(carries func(string) bool, body *string) {
 	echoes := func(text string, shown int) bool { return carries(text[:min(len(text), shown+echoScan)]) }
 	for _, f := range []struct {
