@@ -210,7 +210,7 @@ resource "terraform_data" "slow" {
 	if !strings.Contains(flat, "Warning: Workiva token expired during this run") {
 		t.Fatalf("no expiry warning in:\n%s", out)
 	}
-	for _, want := range []string{"run terraform apply again for a fresh token", "split long runs into shorter applies"} {
+	for _, want := range []string{"may have been refused (HTTP 401)", "run terraform apply again for a fresh token", "split long runs into shorter applies"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("warning lacks %q", want)
 		}

@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"cmp"
 	"os"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,17 +124,25 @@ func fullyKnown(v attr.Value) bool {
 	return !slices.ContainsFunc(elems, attr.Value.IsUnknown)
 }
 
-// envOrigin names the attributes of a grant whose values came from
-// environment variables (by the variable's name), for diagnostics.
-type envOrigin map[string]string
+// origin says where each attribute of a grant that has a value got it, in
+// words a diagnostic can use: "WORKIVA_CLIENT_SECRET", "client_secret in
+// the provider block", `client_secret in grants["publishing"]`.
+type origin map[string]string
+
+// of is where the attribute got its value; its bare name when unknown.
+func (o origin) of(name string) string { return cmp.Or(o[name], name) }
 
 // withEnvironment is the provider-level grant with the environment
-// variables filled in where an attribute is not set, and which they are.
-// Configuration wins.
-func (g grantModel) withEnvironment() (grantModel, envOrigin) {
-	from := envOrigin{}
+// variables filled in where an attribute is not set, and where each value
+// came from. Configuration wins.
+func (g grantModel) withEnvironment() (grantModel, origin) {
+	from := origin{}
 	for _, a := range grantAttributes {
-		if a.env == "" || !g.field(a.name).IsNull() {
+		if !g.field(a.name).IsNull() {
+			from[a.name] = a.name + " in the provider block"
+			continue
+		}
+		if a.env == "" {
 			continue
 		}
 		if v := os.Getenv(a.env); v != "" {
@@ -143,16 +153,20 @@ func (g grantModel) withEnvironment() (grantModel, envOrigin) {
 	return g, from
 }
 
-// inheriting is entry with every attribute it leaves unset taken from base,
-// except the credentials when the entry names a client of its own.
-func (g grantModel) inheriting(base grantModel, baseFrom envOrigin) (grantModel, envOrigin) {
+// inheriting is entry name with every attribute it leaves unset taken from
+// base, except the credentials when the entry names a client of its own,
+// and where each value came from.
+func (g grantModel) inheriting(name string, base grantModel, baseFrom origin) (grantModel, origin) {
 	ownClient := !g.ClientID.IsNull()
-	from := envOrigin{}
+	from := origin{}
 	for _, a := range grantAttributes {
-		if g.field(a.name).IsNull() && (!a.credential || !ownClient) {
+		switch {
+		case !g.field(a.name).IsNull():
+			from[a.name] = a.name + " in grants[" + strconv.Quote(name) + "]"
+		case !a.credential || !ownClient:
 			g.setField(a.name, base.field(a.name))
-			if env, ok := baseFrom[a.name]; ok {
-				from[a.name] = env
+			if src, ok := baseFrom[a.name]; ok {
+				from[a.name] = src
 			}
 		}
 	}

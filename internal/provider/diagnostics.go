@@ -21,10 +21,13 @@ import (
 // only; the sentences that name attributes, environment variables or
 // Workiva's menus are here. None of them ever includes a secret or a token.
 
-// tokenErrorDiagnostic turns a failed token request into an error
-// diagnostic: summary is "Authentication failed" (Configure) or "Token
-// request failed" (a workiva_token whose scopes differ).
-func tokenErrorDiagnostic(summary string, err error, clientID string) diag.Diagnostic {
+// tokenErrorDiagnostic turns a failed token request of grant g into an
+// error diagnostic: summary is "Authentication failed" (Configure) or
+// "Token request failed" (a workiva_token whose scopes differ). Its hint
+// fits the grant: how it authenticates, where its values came from, and
+// whether its endpoint is Workiva's.
+func tokenErrorDiagnostic(summary string, err error, g *grant) diag.Diagnostic {
+	clientID := g.clientID
 	var te *tokenclient.Error
 	if !errors.As(err, &te) {
 		return diag.NewErrorDiagnostic(summary, err.Error())
@@ -76,15 +79,15 @@ func tokenErrorDiagnostic(summary string, err error, clientID string) diag.Diagn
 			fmt.Fprintf(&b, "%s: %s\n", fact[0], fact[1])
 		}
 	}
-	fmt.Fprintf(&b, "\n%s", tokenErrorHint(te))
+	fmt.Fprintf(&b, "\n%s", tokenErrorHint(te, g.hint))
 	return diag.NewErrorDiagnostic(summary+": "+what, b.String())
 }
 
 // tokenErrorHint says what to check next.
-func tokenErrorHint(e *tokenclient.Error) string {
+func tokenErrorHint(e *tokenclient.Error, h grantHint) string {
 	switch e.Kind {
 	case tokenclient.KindServer:
-		return serverErrorHint(e)
+		return serverErrorHint(e, h)
 	case tokenclient.KindResponse:
 		return "The endpoint's answer is not an RFC 6749 token response; check that token_url points at an OAuth2 token endpoint."
 	case tokenclient.KindTimeout:
@@ -101,32 +104,77 @@ func tokenErrorHint(e *tokenclient.Error) string {
 	return "Check that token_url is reachable from this machine and its host name resolves (proxy settings: HTTPS_PROXY, NO_PROXY)."
 }
 
-func serverErrorHint(e *tokenclient.Error) string {
+func serverErrorHint(e *tokenclient.Error, h grantHint) string {
 	switch e.Code {
 	case "invalid_client", "unauthorized_client":
-		return "Check client_id and client_secret (or " + EnvClientID + " and " + EnvClientSecret + "): the secret of a Workiva API grant is shown once and changes when it is regenerated or the grant's username changes. Also check that the grant has not expired and that this machine's address is in the grant's IP restrictions."
+		return clientRefusedHint(h)
 	case "invalid_scope":
-		return "Check the requested scopes against the scopes of the API grant (Organization Admin > Security > Provisioning in Workiva); scopes are case-sensitive."
+		if h.workiva {
+			return "Check the requested scopes against the scopes of the API grant (Organization Admin > Security > Provisioning in Workiva); scopes are case-sensitive."
+		}
+		return "Check the requested scopes against those the server allows this client; scopes are case-sensitive."
 	case "unsupported_grant_type":
 		return "The endpoint does not accept the client_credentials grant; check that token_url is an OAuth2 client-credentials token endpoint."
 	case "invalid_request":
-		return "The endpoint rejected the request's form; check auth_style (header or body) and api_version against what the endpoint expects."
+		if h.workiva {
+			return "The endpoint rejected the request's form; check auth_style (header or body) and api_version against what the endpoint expects."
+		}
+		return "The endpoint rejected the request's form; check auth_style, audience, resources and extra_params against what the server expects."
 	case "access_denied":
-		return "The grant may not use the requested scopes or the request came from an address outside the grant's IP restrictions."
+		if h.workiva {
+			return "The grant may not use the requested scopes or the request came from an address outside the grant's IP restrictions."
+		}
+		return "The server denied the request: the client may not use the requested scopes or audience, or not from this address."
 	}
 	switch {
 	case e.Location != "":
 		return "Token requests never follow redirects, because that would re-send the credentials. Set token_url to the final address."
-	case e.StatusCode == http.StatusNotFound:
+	case e.StatusCode == http.StatusNotFound && h.workiva:
 		return "Check token_url and api_version: Workiva's current endpoint /oauth2/token needs api_version \"" + DefaultAPIVersion + "\"; the legacy /iam/v1/oauth2/token needs api_version = \"\"."
+	case e.StatusCode == http.StatusNotFound:
+		return "Check token_url: the server has no token endpoint at that path."
 	case e.StatusCode == http.StatusTooManyRequests:
 		return "The endpoint is rate limiting; retries were exhausted. Raise max_retries or run fewer Terraform operations at once."
 	case e.StatusCode >= 500:
 		return "The endpoint had a server-side failure and retries were exhausted; try again later or raise max_retries."
 	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
-		return "Check client_id, client_secret and auth_style, and that the grant allows this machine's address."
+		return clientRefusedHint(h)
 	}
-	return "Check token_url, auth_style and api_version against what the endpoint expects."
+	if h.workiva {
+		return "Check token_url, auth_style and api_version against what the endpoint expects."
+	}
+	return "Check token_url and auth_style against what the endpoint expects."
+}
+
+// clientRefusedHint says what to check when the server refused the
+// client: the credential the grant used, where it came from, and, for
+// Workiva, what changes a grant's secret.
+func clientRefusedHint(h grantHint) string {
+	var b strings.Builder
+	switch h.style {
+	case tokenclient.AuthStylePrivateKeyJWT:
+		fmt.Fprintf(&b, "The server refused the assertion signed with the private key (%s). Check that the server holds its public key "+
+			"for the client id (%s), under the key id client_assertion_key_id if it asks for one, that it accepts the algorithm "+
+			"(client_assertion_alg), and that it expects the assertion's audience (client_assertion_audience; the token URL by default).",
+			h.keyFrom, h.idFrom)
+	case tokenclient.AuthStyleClientAssertion:
+		fmt.Fprintf(&b, "The server refused the client assertion (%s). Check that the server trusts the assertion's issuer for the "+
+			"client id (%s) (a federated credential or trust relationship), that the assertion's audience and subject are the ones "+
+			"it expects, and that the assertion has not expired: workload-identity tokens live minutes.", h.assertionFrom, h.idFrom)
+	case tokenclient.AuthStyleTLSClientAuth:
+		fmt.Fprintf(&b, "The server refused the client certificate (%s). Check that it is the certificate registered for the client "+
+			"id (%s) and that the endpoint asks for client certificates.", h.certFrom, h.idFrom)
+	default:
+		fmt.Fprintf(&b, "Check the client id (%s) and the client secret (%s)", h.idFrom, h.secretFrom)
+		if h.workiva {
+			b.WriteString(": the secret of a Workiva API grant is shown once and changes when it is regenerated or the grant's " +
+				"username changes. Also check that the grant has not expired and that this machine's address is in the grant's IP restrictions.")
+		} else {
+			b.WriteString(", that the client may use the client_credentials grant, and auth_style: some servers take the secret only " +
+				"in a Basic header (\"header\"), others only in the body (\"body\"); \"auto\" tries both.")
+		}
+	}
+	return b.String()
 }
 
 func statusText(code int) string {
@@ -190,10 +238,47 @@ func emptyAssertionFileError(path string) error {
 	return fmt.Errorf("the file %s (named by %s) is empty or only white space", path, EnvClientAssertionFile)
 }
 
+// conflictingCredentialsDiagnostic names each credential a grant has, with
+// where it came from (the provider block, a grants entry, a variable).
 func conflictingCredentialsDiagnostic(grant string, present []string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "auth_style"), grantSummary("Conflicting client credentials", grant),
-		fmt.Sprintf("%s sets %s; a grant authenticates in one way. Keep the one auth_style should use and remove the others "+
-			"(a provider-level credential is inherited by grants entries without their own client_id).", inGrant(grant), strings.Join(present, " and ")))
+		fmt.Sprintf("The %s has %s. A grant authenticates in one way: keep the credential auth_style should use and remove "+
+			"or unset the others (a grants entry without its own client_id inherits the provider-level credential, "+
+			"environment variables included).", grantNoun(grant), joinAnd(present)))
+}
+
+// secretWithoutUseDiagnostic: auth_style names a method without a secret,
+// yet a secret is set.
+func secretWithoutUseDiagnostic(grant, style, secretFrom string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "auth_style"), grantSummary("Conflicting client credentials", grant),
+		fmt.Sprintf("The %s uses auth_style = %q, which sends no client secret, yet a client secret is set (%s). Remove or "+
+			"unset the secret, or choose an auth_style that sends it.", grantNoun(grant), style, secretFrom))
+}
+
+// grantNoun names a grant in a sentence.
+func grantNoun(grant string) string {
+	if grant == defaultGrant {
+		return "provider-level grant"
+	}
+	return "grant " + strconv.Quote(grant)
+}
+
+// joinAnd joins items as "a", "a and b", "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// notKnownYet says which attributes are not known until apply, as a
+// reason for credentialsNotKnownDiagnostic: whose ("the provider",
+// `grant "x"'s`), in the singular or the plural.
+func notKnownYet(whose string, names []string) string {
+	if len(names) == 1 {
+		return whose + " attribute " + names[0] + " is not known until apply"
+	}
+	return whose + " attributes " + joinAnd(names) + " are not known until apply"
 }
 
 func styleNeedsDiagnostic(grant, style, need string) diag.Diagnostic {
@@ -271,11 +356,14 @@ func credentialsNotKnownDiagnostic(reason string) diag.Diagnostic {
 // Issued tokens.
 
 // tokenWarnings reports what is unusual about an issued token.
-func tokenWarnings(tok *tokenclient.Token, tokenURL string, requireScopes bool, diags *diag.Diagnostics) {
+func tokenWarnings(tok *tokenclient.Token, tokenURL string, h grantHint, requireScopes bool, diags *diag.Diagnostics) {
 	if missing := tokenclient.MissingScopes(tok.RequestedScopes, tok.GrantedScopes); len(missing) > 0 && tok.ScopeReturned {
+		check := "Check the scopes the server allows this client."
+		if h.workiva {
+			check = "Check the scopes of the API grant (Workiva: Organization Admin > Security > Provisioning)."
+		}
 		detail := fmt.Sprintf("The server at %s granted %q; missing from the requested scopes: %s. API requests that need "+
-			"them will be refused. Check the scopes of the API grant (Workiva: Organization Admin > Security > Provisioning).",
-			tokenURL, tok.Scope, strings.Join(missing, ", "))
+			"them will be refused. %s", tokenURL, tok.Scope, strings.Join(missing, ", "), check)
 		if requireScopes {
 			diags.AddAttributeError(path.Root("scopes"), "Token granted without required scopes", detail+" (require_scopes is true.)")
 		} else {
@@ -320,14 +408,14 @@ func expiryWarning(p tokenPrivate, now time.Time) diag.Diagnostic {
 	if now.Before(p.ExpiresAt) {
 		return diag.NewWarningDiagnostic("Workiva token expires soon",
 			fmt.Sprintf("The access token (scope %q) that this run handed to its consumers expires at %s, in %s. "+
-				"Terraform cannot give them a new token during this run: operations that use it after that time will "+
+				"Terraform cannot give them a new token during this run: operations that use it after that time may "+
 				"be refused with HTTP 401. If this run needs longer, split it into shorter applies (for example with "+
 				"-target) or move the long-running work out of the apply.",
 				p.Scope, at, p.ExpiresAt.Sub(now).Round(time.Second)))
 	}
 	return diag.NewWarningDiagnostic("Workiva token expired during this run",
 		fmt.Sprintf("The access token (scope %q) that this run handed to its consumers expired at %s, %s before "+
-			"Terraform finished with it. Operations that used it after that time were refused (HTTP 401) and may "+
-			"need to run again: run terraform apply again for a fresh token, and split long runs into shorter applies.",
+			"Terraform finished with it. Operations that used it after that time may have been refused (HTTP 401) and "+
+			"may need to run again: run terraform apply again for a fresh token, and split long runs into shorter applies.",
 			p.Scope, at, now.Sub(p.ExpiresAt).Round(time.Second)))
 }

@@ -19,7 +19,7 @@ func TestTokenErrorDiagnostics(t *testing.T) {
 		detail  []string
 	}{
 		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 401, Code: "invalid_client", Description: "bad secret"},
-			"Authentication failed: HTTP 401 invalid_client", []string{"HTTP status: 401 Unauthorized", "Server description: bad secret", "client_secret", EnvClientSecret}},
+			"Authentication failed: HTTP 401 invalid_client", []string{"HTTP status: 401 Unauthorized", "Server description: bad secret", "client secret", EnvClientSecret}},
 		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 400, Code: "invalid_scope"},
 			"Authentication failed: HTTP 400 invalid_scope", []string{"Organization Admin > Security > Provisioning"}},
 		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 404, Code: "not_found"},
@@ -43,23 +43,69 @@ func TestTokenErrorDiagnostics(t *testing.T) {
 		{tokenclient.Error{Kind: tokenclient.KindConnection, UntrustedCertificate: true, Err: errors.New("x509: unknown authority")},
 			"Authentication failed: could not connect", []string{"not trusted", "ca_cert_pem"}},
 	}
+	g := &grant{clientID: "client-1", hint: grantHint{workiva: true, style: tokenclient.AuthStyleHeader, idFrom: EnvClientID, secretFrom: EnvClientSecret}}
 	for _, tc := range cases {
 		t.Run(tc.summary, func(t *testing.T) {
 			tc.err.TokenURL = url
-			d := tokenErrorDiagnostic("Authentication failed", &tc.err, "client-1")
+			d := tokenErrorDiagnostic("Authentication failed", &tc.err, g)
 			if d.Summary() != tc.summary {
 				t.Errorf("summary %q, want %q", d.Summary(), tc.summary)
 			}
 			detail := d.Detail()
-			want := append([]string{url, `client id "client-1"`, tokenErrorHint(&tc.err)}, tc.detail...)
+			want := append([]string{url, `client id "client-1"`, tokenErrorHint(&tc.err, g.hint)}, tc.detail...)
 			for _, w := range want {
 				if !strings.Contains(detail, w) {
 					t.Errorf("detail lacks %q:\n%s", w, detail)
 				}
 			}
-			if tokenErrorHint(&tc.err) == "" {
+			if tokenErrorHint(&tc.err, g.hint) == "" {
 				t.Error("no hint")
 			}
 		})
+	}
+}
+
+// A refused client is told about the credential it used, where that came
+// from, and Workiva's grants only when the endpoint is Workiva's.
+func TestHintsFitTheGrant(t *testing.T) {
+	refused := &tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 401, Code: "invalid_client"}
+	for _, tc := range []struct {
+		name      string
+		hint      grantHint
+		want, not []string
+	}{
+		{"grants entry", grantHint{grant: "publishing", workiva: true, idFrom: `client_id in grants["publishing"]`, secretFrom: `client_secret in grants["publishing"]`},
+			[]string{`client_secret in grants["publishing"]`, "Workiva API grant"}, []string{"WORKIVA_"}},
+		{"environment", grantHint{workiva: true, idFrom: EnvClientID, secretFrom: EnvClientSecret},
+			[]string{EnvClientID, EnvClientSecret, "IP restrictions"}, nil},
+		{"private_key_jwt", grantHint{style: tokenclient.AuthStylePrivateKeyJWT, workiva: true, idFrom: "client_id in the provider block", keyFrom: "client_assertion_key_pem in the provider block"},
+			[]string{"signed with the private key (client_assertion_key_pem in the provider block)", "public key", "client_assertion_alg", "client_assertion_audience"}, []string{"secret"}},
+		{"client assertion", grantHint{style: tokenclient.AuthStyleClientAssertion, idFrom: EnvClientID, assertionFrom: "the file named by " + EnvClientAssertionFile},
+			[]string{"client assertion (the file named by WORKIVA_CLIENT_ASSERTION_FILE)", "issuer", "audience", "expired"}, []string{"secret", "Workiva"}},
+		{"tls_client_auth", grantHint{style: tokenclient.AuthStyleTLSClientAuth, idFrom: "client_id in the provider block", certFrom: "client_certificate_pem in the provider block"},
+			[]string{"client certificate (client_certificate_pem in the provider block)"}, []string{"secret"}},
+		{"another vendor", grantHint{idFrom: "client_id in the provider block", secretFrom: EnvClientSecret},
+			[]string{"client_credentials grant", `"body"`}, []string{"Workiva", "Organization Admin", "IP restrictions"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hint := tokenErrorHint(refused, tc.hint)
+			for _, w := range tc.want {
+				if !strings.Contains(hint, w) {
+					t.Errorf("hint lacks %q: %s", w, hint)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(hint, n) {
+					t.Errorf("hint says %q: %s", n, hint)
+				}
+			}
+		})
+	}
+	generic := grantHint{}
+	for _, e := range []tokenclient.Error{{Kind: tokenclient.KindServer, StatusCode: 400, Code: "invalid_scope"}, {Kind: tokenclient.KindServer, StatusCode: 404},
+		{Kind: tokenclient.KindServer, StatusCode: 403, Code: "access_denied"}, {Kind: tokenclient.KindServer, StatusCode: 400, Code: "invalid_request"}} {
+		if hint := tokenErrorHint(&e, generic); strings.Contains(hint, "Workiva") || strings.Contains(hint, "api_version") || strings.Contains(hint, "grant's IP") {
+			t.Errorf("HTTP %d %s at another vendor's endpoint: %s", e.StatusCode, e.Code, hint)
+		}
 	}
 }

@@ -1,8 +1,8 @@
 package provider
 
 import (
-	"cmp"
 	"errors"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -29,6 +29,41 @@ type grantSettings struct {
 	// scrubber (the secret reaches it with the client id, for its Basic
 	// forms).
 	keys []string
+	hint grantHint
+}
+
+// grantHint is what the diagnostics of a failed token request say of the
+// grant: how it authenticates, where its values came from, and whether
+// its endpoint is Workiva's (whose menus and grants a hint may name).
+type grantHint struct {
+	grant   string
+	style   tokenclient.AuthStyle
+	workiva bool
+	// Where the client id and each credential came from (origin.of).
+	idFrom, secretFrom, keyFrom, assertionFrom, certFrom string
+}
+
+// grantLogName names a grant in log lines.
+func grantLogName(grant string) string {
+	if grant == defaultGrant {
+		return "(provider block)"
+	}
+	return grant
+}
+
+// workivaEndpoint reports whether a grant talks to Workiva's IAM: a region
+// endpoint (no token_url), a Workiva host, or api_version set (which the
+// local IAM server also takes).
+func workivaEndpoint(tokenURL types.String, wide providerWide) bool {
+	if tokenURL.IsNull() || wide.apiVersion != "" {
+		return true
+	}
+	u, err := url.Parse(tokenURL.ValueString())
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	return strings.HasSuffix(host, ".wdesk.com") || strings.HasSuffix(host, ".workiva.com")
 }
 
 // String keeps the secrets out of any formatting of the settings.
@@ -49,12 +84,12 @@ func attrPath(grant, name string) path.Path {
 // resolveGrant turns a grant's attributes (after inheritance and the
 // environment) into a token-client configuration. envAssertionFile is the
 // file named by WORKIVA_CLIENT_ASSERTION_FILE for grants that may use it.
-func resolveGrant(name string, g grantModel, from envOrigin, wide providerWide, envAssertionFile string, diags *diag.Diagnostics) grantSettings {
+func resolveGrant(name string, g grantModel, from origin, wide providerWide, envAssertionFile string, diags *diag.Diagnostics) grantSettings {
 	s := grantSettings{name: name}
 	if unknown := g.unknownNames(); len(unknown) > 0 {
-		s.pending = "the provider attributes " + strings.Join(unknown, ", ") + " are not known until apply"
+		s.pending = notKnownYet("the provider", unknown)
 		if name != defaultGrant {
-			s.pending = "the attributes " + strings.Join(unknown, ", ") + " of grant " + strconv.Quote(name) + " are not known until apply"
+			s.pending = notKnownYet("grant "+strconv.Quote(name)+"'s", unknown)
 		}
 		return s
 	}
@@ -75,10 +110,13 @@ func resolveGrant(name string, g grantModel, from envOrigin, wide providerWide, 
 	}
 	c.TokenURL = resolveTokenURL(name, g.TokenURL, from, wide, diags)
 
-	assertion, assertionFrom := g.ClientAssertion.ValueString(), cmp.Or(from["client_assertion"], "client_assertion")
+	assertion, assertionFrom := g.ClientAssertion.ValueString(), from.of("client_assertion")
 	if assertion == "" && envAssertionFile != "" {
-		assertionFrom = EnvClientAssertionFile
+		assertionFrom = "the file named by " + EnvClientAssertionFile
 	}
+	s.hint = grantHint{grant: name, workiva: workivaEndpoint(g.TokenURL, wide), idFrom: from.of("client_id"),
+		secretFrom: from.of("client_secret"), keyFrom: from.of("client_assertion_key_pem"), assertionFrom: assertionFrom,
+		certFrom: from.of("client_certificate_pem")}
 	switch {
 	case assertion != "" && strings.TrimSpace(assertion) == "":
 		diags.Append(emptyAssertionDiagnostic(name, assertionFrom))
@@ -94,22 +132,22 @@ func resolveGrant(name string, g grantModel, from envOrigin, wide providerWide, 
 			return strings.TrimSpace(string(b)), err
 		}
 	}
-	style, ok := chooseAuthStyle(name, g.AuthStyle, c, assertionFrom, diags)
+	style, ok := chooseAuthStyle(g.AuthStyle, c, s.hint, diags)
 	if ok {
-		c.AuthStyle = style
+		c.AuthStyle, s.hint.style = style, style
 	}
 	return s
 }
 
 // resolveTokenURL is the grant's token_url, the environment's (provider
 // level), or the region's endpoint.
-func resolveTokenURL(name string, v types.String, from envOrigin, wide providerWide, diags *diag.Diagnostics) string {
+func resolveTokenURL(name string, v types.String, from origin, wide providerWide, diags *diag.Diagnostics) string {
 	raw := v.ValueString()
 	if raw == "" {
 		return wide.tokenURL
 	}
 	if _, err := tokenclient.ValidateTokenURL(raw); err != nil {
-		diags.Append(invalidTokenURLDiagnostic(attrPath(name, "token_url"), cmp.Or(from["token_url"], "token_url"), err))
+		diags.Append(invalidTokenURLDiagnostic(attrPath(name, "token_url"), from.of("token_url"), err))
 	}
 	return raw
 }
@@ -117,16 +155,17 @@ func resolveTokenURL(name string, v types.String, from envOrigin, wide providerW
 // chooseAuthStyle is the auth style of a grant: auth_style when set, else
 // the one its only credential implies. More than one credential is an
 // error naming them, and so is a style whose credential is missing.
-func chooseAuthStyle(name string, set types.String, c *tokenclient.Config, assertionFrom string, diags *diag.Diagnostics) (tokenclient.AuthStyle, bool) {
+func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, diags *diag.Diagnostics) (tokenclient.AuthStyle, bool) {
+	name := h.grant
 	var present []string
 	if c.ClientSecret != "" {
-		present = append(present, "client_secret")
+		present = append(present, "a client secret ("+h.secretFrom+")")
 	}
 	if c.AssertionKeyPEM != "" {
-		present = append(present, "client_assertion_key_pem")
+		present = append(present, "a private key ("+h.keyFrom+")")
 	}
 	if c.Assertion != nil {
-		present = append(present, assertionFrom)
+		present = append(present, "a client assertion ("+h.assertionFrom+")")
 	}
 	if len(present) > 1 {
 		diags.Append(conflictingCredentialsDiagnostic(name, present))
@@ -166,7 +205,7 @@ func chooseAuthStyle(name string, set types.String, c *tokenclient.Config, asser
 		diags.Append(styleNeedsDiagnostic(name, string(style), need))
 		return "", false
 	case need != "client_secret" && c.ClientSecret != "":
-		diags.Append(conflictingCredentialsDiagnostic(name, []string{"auth_style = " + string(style), "client_secret"}))
+		diags.Append(secretWithoutUseDiagnostic(name, string(style), h.secretFrom))
 		return "", false
 	}
 	return style, true

@@ -37,6 +37,7 @@ type grant struct {
 	pendingReason string
 	clientID      string
 	defaultScopes []string
+	hint          grantHint
 }
 
 // scrubber is the configuration's scrubber; nil (which removes nothing)
@@ -111,7 +112,7 @@ func (d *providerData) authenticate(ctx context.Context) diag.Diagnostics {
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
-				failures[g.name] = tokenErrorDiagnostic(grantSummary("Authentication failed", g.name), err, g.clientID)
+				failures[g.name] = tokenErrorDiagnostic(grantSummary("Authentication failed", g.name), err, g)
 				return
 			}
 			d.scrub.Add(tok.AccessToken, tok.RefreshToken)

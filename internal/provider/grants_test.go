@@ -130,7 +130,7 @@ func TestGrantErrors(t *testing.T) {
 		{"reserved key in a grant", providerBlock(srv, `grants = { a = { extra_params = { client_secret = "x" } } }`) + "data \"workiva_token\" \"t\" {}\n",
 			`(?s)Reserved key in extra_params.*"client_secret"`},
 		{"secret and key", providerBlock(srv, fmt.Sprintf("client_assertion_key_pem = %q", rsa.PEM)) + "data \"workiva_token\" \"t\" {}\n",
-			`(?s)Conflicting client credentials.*client_secret and\s+client_assertion_key_pem`},
+			`(?s)Conflicting client credentials.*` + words("a client secret (client_secret in the provider block) and a private key (client_assertion_key_pem in the provider block)")},
 		{"alg does not fit the key", fmt.Sprintf("provider \"workiva\" {\n  client_id = \"a\"\n  token_url = %q\n  client_assertion_key_pem = %q\n  client_assertion_alg = \"RS256\"\n}\ndata \"workiva_token\" \"t\" {}\n", srv.TokenURL(), ec.PEM),
 			`(?s)client_assertion_alg.*RS256 needs an\s+RSA key`},
 		{"style without its credential", fmt.Sprintf("provider \"workiva\" {\n  client_id = \"a\"\n  token_url = %q\n  auth_style = \"private_key_jwt\"\n  client_certificate_pem = %q\n  client_key_pem = %q\n}\ndata \"workiva_token\" \"t\" {}\n", srv.TokenURL(), cert, otherKey),

@@ -12,7 +12,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -77,9 +76,9 @@ func providerAttributes() map[string]schema.Attribute {
 	attrs := map[string]schema.Attribute{
 		"region": schema.StringAttribute{
 			MarkdownDescription: "Workiva region whose IAM endpoint to use: " + quoteList(regionNames) + " (" + regionHostList() + "). " +
-				"Defaults to the `" + EnvRegion + "` environment variable, then `" + defaultRegion + "`. Ignored when `token_url` is set.",
+				"Case-insensitive. Defaults to the `" + EnvRegion + "` environment variable, then `" + defaultRegion + "`. Ignored when `token_url` is set.",
 			Optional:   true,
-			Validators: []validator.String{stringvalidator.OneOf(regionNames...)},
+			Validators: []validator.String{stringvalidator.OneOfCaseInsensitive(regionNames...)},
 		},
 		"api_version": schema.StringAttribute{
 			MarkdownDescription: "Workiva API version sent in the `X-Version` header. Defaults to `" + DefaultAPIVersion + "`, the version of " +
@@ -127,7 +126,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 	if unknown := unknownProviderWide(cfg); len(unknown) > 0 {
 		// Values computed during plan: authenticate once they are known.
-		data.pendingReason = "the provider attributes " + strings.Join(unknown, ", ") + " are not known until apply"
+		data.pendingReason = notKnownYet("the provider", unknown)
 		tflogLogger{data.scrub}.Debug(ctx, "provider configuration not yet known; authentication deferred", map[string]any{"unknown": unknown})
 		return
 	}
@@ -136,7 +135,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 	for _, s := range settings {
-		g := &grant{name: s.name, pendingReason: s.pending, clientID: s.client.ClientID, defaultScopes: s.scopes}
+		g := &grant{name: s.name, pendingReason: s.pending, clientID: s.client.ClientID, defaultScopes: s.scopes, hint: s.hint}
 		data.grants[s.name] = g
 		if s.pending != "" {
 			continue
@@ -146,6 +145,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		s.client.Transport, s.client.Clock = p.transport, data.clock
 		s.client.UserAgent = p.userAgent(req.TerraformVersion)
 		s.client.Logger, s.client.Withhold, s.client.Sensitive = tflogLogger{data.scrub}, data.scrub.Carries, data.scrub.Add
+		s.client.LogFields = map[string]any{"grant": grantLogName(s.name), "client_id": s.client.ClientID}
 		client, err := tokenclient.New(s.client)
 		if err != nil {
 			resp.Diagnostics.Append(clientConfigDiagnostic(s.name, err))
@@ -186,7 +186,7 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 		if !entry.ClientID.IsNull() {
 			file = "" // another client: the provider's assertion file is not its own
 		}
-		merged, from := entry.inheriting(base, baseFrom)
+		merged, from := entry.inheriting(name, base, baseFrom)
 		out = append(out, resolveGrant(name, merged, from, wide, file, diags))
 	}
 	return out

@@ -204,7 +204,7 @@ data "workiva_token" "t" {}
 		{
 			name:   "scope with a space inside",
 			config: providerBlock(srv, `scopes = ["file:read graph:read"]`) + ds,
-			want:   `(?s)scopes.*` + words("must be one RFC 6749 scope token"),
+			want:   `(?s)Several scopes in one string.*scopes.*` + words("give each as its own element"),
 		},
 		{
 			name:   "bad request_timeout",

@@ -214,9 +214,10 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 	}
 
 	minValidity := m.minValidity()
-	tok, err := g.client.Token(ctx, requested, tokenclient.MinValidity(minValidity))
+	var reused bool
+	tok, err := g.client.Token(ctx, requested, tokenclient.MinValidity(minValidity), tokenclient.Reused(&reused))
 	if err != nil {
-		diags.Append(tokenErrorDiagnostic(grantSummary("Token request failed", g.name), err, g.clientID))
+		diags.Append(tokenErrorDiagnostic(grantSummary("Token request failed", g.name), err, g))
 		return nil, false
 	}
 	m.ClientID = types.StringValue(g.clientID)
@@ -234,11 +235,15 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 	if !tok.ExpiresAt.IsZero() {
 		m.ExpiresAt = types.StringValue(tok.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	tokenWarnings(tok, g.client.TokenURL(), m.RequireScopes.ValueBool(), diags)
+	tokenWarnings(tok, g.client.TokenURL(), g.hint, m.RequireScopes.ValueBool(), diags)
 	if tok.ShorterThan(minValidity) {
 		diags.Append(shortLifetimeWarning(tok.ExpiresAt.Sub(tok.IssuedAt).Round(time.Second), minValidity))
 	}
-	tflogLogger{data.scrub}.Debug(ctx, "workiva_token issued", map[string]any{
+	msg := "workiva_token: token issued"
+	if reused {
+		msg = "workiva_token: cached token reused"
+	}
+	tflogLogger{data.scrub}.Debug(ctx, msg, map[string]any{"grant": grantLogName(g.name), "client_id": g.clientID,
 		"requested_scopes": strings.Join(tok.RequestedScopes, " "), "granted_scope": tok.Scope, "expires_at": m.ExpiresAt.ValueString(),
 	})
 	return tok, !diags.HasError()

@@ -185,7 +185,7 @@ func TestDataSourceInvalidScope(t *testing.T) {
 			},
 			{
 				Config:      providerBlock(srv) + "data \"workiva_token\" \"t\" {\n  scopes = [\"bad\\\\scope\"]\n}\n",
-				ExpectError: regexp.MustCompile(words("must be one RFC 6749 scope token")),
+				ExpectError: regexp.MustCompile(`(?s)Invalid scope.*` + words(`is not an RFC 6749 scope token`)),
 			},
 		},
 	})

@@ -5,19 +5,84 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
-func scopeValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.RegexMatches(tokenclient.ScopeTokenRE,
-			"must be one RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'; give several scopes as separate elements"),
+func scopeValidators() []validator.String { return []validator.String{scopeValidator{}} }
+
+// scopeValidator checks that each element of scopes is one RFC 6749 scope
+// token, and says what is wrong in the provider's words: an empty scope,
+// several scopes in one string (separated by spaces, or by commas, which a
+// scope token may hold but servers rarely mean).
+type scopeValidator struct{}
+
+var _ validator.String = scopeValidator{}
+
+func (scopeValidator) Description(context.Context) string {
+	return "each scope must be one RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'"
+}
+
+func (v scopeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (scopeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	switch {
+	case s == "":
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty scope",
+			"A scope is an empty string. Remove it, or give the scope's name, such as \"file:read\".")
+	case strings.TrimSpace(s) != "" && len(strings.Fields(s)) > 1:
+		resp.Diagnostics.AddAttributeError(req.Path, "Several scopes in one string",
+			fmt.Sprintf("%q holds several scopes separated by white space; give each as its own element: %s.", s, quotedElements(strings.Fields(s))))
+	case !tokenclient.ScopeTokenRE.MatchString(s):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid scope",
+			fmt.Sprintf("%q is not an RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'.", s))
+	case strings.Contains(s, ","):
+		parts := strings.Split(s, ",")
+		if !slices.Contains(parts, "") {
+			resp.Diagnostics.AddAttributeWarning(req.Path, "Scope looks like a comma-separated list",
+				fmt.Sprintf("%q is sent as one scope, commas included; servers take several scopes as separate elements: %s. "+
+					"If the server's scope really holds commas, ignore this warning.", s, quotedElements(parts)))
+		}
+	}
+}
+
+// quotedElements writes values as the elements of an HCL list.
+func quotedElements(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = strconv.Quote(strings.TrimSpace(v))
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// tokenURLValidator checks a token_url known at validate time with the
+// token client's own rules (https, or http to loopback; no user info, no
+// fragment), so that `terraform validate` reports what plan would.
+type tokenURLValidator struct{}
+
+var _ validator.String = tokenURLValidator{}
+
+func (tokenURLValidator) Description(context.Context) string {
+	return "an absolute https URL, or http to a loopback host"
+}
+
+func (v tokenURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (tokenURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := tokenclient.ValidateTokenURL(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.Append(invalidTokenURLDiagnostic(req.Path, "token_url", err))
 	}
 }
 

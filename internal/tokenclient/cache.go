@@ -41,12 +41,19 @@ type call struct {
 // Option changes one Token call.
 type Option func(*options)
 
-type options struct{ minValidity time.Duration }
+type options struct {
+	minValidity time.Duration
+	reused      *bool
+}
 
 // MinValidity asks for a token with at least d of its lifetime left: a
 // cached token with less is replaced by a new request. ReuseMargin when not
 // given or not positive.
 func MinValidity(d time.Duration) Option { return func(o *options) { o.minValidity = d } }
+
+// Reused makes Token report in *r whether the token it returns was taken
+// from the cache (true) or fetched for this call or one it waited for.
+func Reused(r *bool) Option { return func(o *options) { o.reused = r } }
 
 // Token returns a token for scopes (nil or empty: the grant's default
 // scopes). A cached token for the same normalised scopes is returned while at
@@ -66,6 +73,9 @@ func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*T
 		c.mu.Lock()
 		if prev := c.cache[key]; prev != nil && c.fresh(prev, o.minValidity) {
 			c.mu.Unlock()
+			if o.reused != nil {
+				*o.reused = true
+			}
 			c.debug(ctx, "using cached token", map[string]any{"scopes": key, "expires_at": formatExpiry(prev.ExpiresAt)})
 			return prev, nil
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -109,6 +110,9 @@ type Config struct {
 	// UserAgent is sent with every request when set.
 	UserAgent string
 	Logger    Logger
+	// LogFields are added to every line the client logs (the grant's name
+	// and client id, say).
+	LogFields map[string]any
 	// Withhold reports whether text taken from an answer (a body, an error
 	// description, a header) echoes a credential, in any encoding; such a
 	// text is not kept in an Error at all (see Error.Withheld). Nil keeps
@@ -184,6 +188,9 @@ func New(cfg Config) (*Client, error) {
 		cfg.AuthStyle = AuthStyleHeader
 	}
 	cfg.Clock = clock.OrSystem(cfg.Clock)
+	if cfg.Logger != nil && len(cfg.LogFields) > 0 {
+		cfg.Logger = fieldsLogger{cfg.Logger, cfg.LogFields}
+	}
 	secret := cfg.ClientSecret
 	if !cfg.AuthStyle.usesSecret() {
 		secret = ""
@@ -329,4 +336,24 @@ func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
 	if c.cfg.Logger != nil {
 		c.cfg.Logger.Debug(ctx, msg, fields)
 	}
+}
+
+// fieldsLogger adds fields to every line of a Logger.
+type fieldsLogger struct {
+	Logger
+	extra map[string]any
+}
+
+func (l fieldsLogger) with(fields map[string]any) map[string]any {
+	out := maps.Clone(l.extra)
+	maps.Copy(out, fields)
+	return out
+}
+
+func (l fieldsLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	l.Logger.Debug(ctx, msg, l.with(fields))
+}
+
+func (l fieldsLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	l.Logger.Warn(ctx, msg, l.with(fields))
 }
