@@ -67,7 +67,7 @@ var tokenAttributes = []tokenAttribute{
 			"the server grants the API grant's scopes. Tokens are cached per scope set, so every `workiva_token` " +
 			"asking for the same scopes shares one token request."},
 	{name: "require_scopes", field: func(m *tokenModel) any { return &m.RequireScopes }, input: true,
-		desc: "When `true`, a token granted without any of the requested `scopes` is an error that lists the " +
+		desc: "When `true`, a token granted without one or more of the requested `scopes` is an error that lists the " +
 			"missing ones, so a pipeline stops when an API grant lacks a scope it needs. When `false` (the default), " +
 			"the token is issued with a warning naming them."},
 	{name: "grant", field: func(m *tokenModel) any { return &m.Grant }, input: true,

@@ -1,0 +1,159 @@
+// Package docscheck holds the checks of what docs/ and README.md show: every
+// HCL snippet comes from a file under examples/ (which `make test` formats
+// and validates), and every relative link in docs/ leads to a page there.
+package docscheck
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+const root = "../.."
+
+// fence is a fenced code block of Terraform configuration.
+var fence = regexp.MustCompile("(?ms)^( *)```(terraform|hcl|tf)\\s*\\n(.*?)^ *```")
+
+// pages are the Markdown files a reader sees: docs/ (the Registry's pages)
+// and README.md.
+func pages(t *testing.T) []string {
+	t.Helper()
+	out := []string{filepath.Join(root, "README.md")}
+	err := filepath.WalkDir(filepath.Join(root, "docs"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// examples is the text of every configuration file under examples/.
+func examples(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(filepath.Join(root, "examples"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tftest.hcl")) {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = normalize(string(b))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// normalize drops trailing white space on every line and the block's
+// indentation (a snippet inside a list item is indented).
+func normalize(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Every Terraform snippet shown in docs/ and README.md stands in a file
+// under examples/, so that it is formatted and validated (or, when it
+// needs providers the tests cannot install, formatted) by `make test`.
+func TestSnippetsComeFromExamples(t *testing.T) {
+	files := examples(t)
+	checked := 0
+	for _, page := range pages(t) {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range fence.FindAllStringSubmatch(string(b), -1) {
+			indent, body := m[1], m[3]
+			snippet := normalize(strings.ReplaceAll("\n"+body, "\n"+indent, "\n")[1:])
+			checked++
+			found := false
+			for _, text := range files {
+				if strings.Contains(text, snippet) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Errorf("%s shows a snippet that no file under examples/ holds, so nothing checks it:\n%s", page, snippet)
+			}
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d snippets found; the pattern no longer matches the docs", checked)
+	}
+	t.Logf("%d snippets, each in a file under examples/", checked)
+}
+
+// Links in docs/: a relative one breaks on the Registry (it serves the
+// index at .../latest/docs without a trailing slash and rewrites no links),
+// so pages link to each other by their Registry address, which must name a
+// page of docs/.
+var (
+	relativeLink = regexp.MustCompile(`\]\(([^)#:\s]+)(#[^)]*)?\)`)
+	registryLink = regexp.MustCompile(`\]\(https://registry\.terraform\.io/providers/clientcreds/workiva/latest/docs(/[^)#\s]*)?(#[^)]*)?\)`)
+)
+
+// Every link in docs/ works on the Registry, and guides name each other by
+// link; no page sends readers to files the Registry does not publish.
+func TestDocsLinksResolve(t *testing.T) {
+	docs := filepath.Join(root, "docs")
+	links := 0
+	for _, page := range pages(t) {
+		if !strings.HasPrefix(page, docs) {
+			continue
+		}
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range relativeLink.FindAllStringSubmatch(string(b), -1) {
+			t.Errorf("%s links to %q: a relative link breaks on the Registry; use the page's Registry address", page, m[1])
+		}
+		for _, m := range registryLink.FindAllStringSubmatch(string(b), -1) {
+			links++
+			target := filepath.Join(docs, "index.md")
+			if m[1] != "" {
+				target = filepath.Join(docs, m[1]+".md")
+			}
+			if _, err := os.Stat(target); err != nil {
+				t.Errorf("%s links to %s, which is no page of docs/", page, m[0])
+			}
+		}
+		for _, word := range []string{"README", "BENCHMARKS.md", "CONTRIBUTING"} {
+			if strings.Contains(string(b), word) {
+				t.Errorf("%s mentions %s, which the Registry does not publish", page, word)
+			}
+		}
+		for _, m := range italicGuide.FindAllString(string(b), -1) {
+			t.Errorf("%s names a guide in italics (%s): link to it", page, m)
+		}
+	}
+	if links < 5 {
+		t.Errorf("only %d links between pages of docs/", links)
+	}
+}
+
+// italicGuide is a guide's title in italics, as guides named each other
+// before they linked.
+var italicGuide = func() *regexp.Regexp {
+	var titles []string
+	files, _ := filepath.Glob(filepath.Join(root, "templates", "guides", "*.md.tmpl"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		if m := regexp.MustCompile(`page_title: "([^"]+)"`).FindSubmatch(b); m != nil {
+			titles = append(titles, regexp.QuoteMeta(string(m[1])))
+		}
+	}
+	return regexp.MustCompile(`\*(` + strings.Join(titles, "|") + `)\*`)
+}()
