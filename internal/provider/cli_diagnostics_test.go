@@ -156,3 +156,25 @@ data "workiva_token" "b" {
 		t.Error("the DEBUG log still says \"workiva_token issued\"")
 	}
 }
+
+// A data source read during plan while a credential is computed says which
+// attribute is not known, in the singular.
+func TestCLICredentialsNotKnownYet(t *testing.T) {
+	srv := iam(t, iamserver.Options{})
+	c := newCLIDir(t, fmt.Sprintf(`
+resource "terraform_data" "secret" {
+  input = %q
+}
+provider "workiva" {
+  client_id     = %q
+  client_secret = terraform_data.secret.output
+  token_url     = %q
+}
+data "workiva_token" "t" {}
+`, testSecret, testClientID, srv.TokenURL()))
+	out, err := flatRun(c, nil, "plan", "-input=false")
+	want := "because the provider attribute client_secret is not known until apply"
+	if err == nil || !strings.Contains(out, "Provider credentials not known yet") || !strings.Contains(out, want) {
+		t.Errorf("want %q in:\n%s", want, out)
+	}
+}
