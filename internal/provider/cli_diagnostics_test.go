@@ -161,17 +161,7 @@ data "workiva_token" "b" {
 // attribute is not known, in the singular.
 func TestCLICredentialsNotKnownYet(t *testing.T) {
 	srv := iam(t, iamserver.Options{})
-	c := newCLIDir(t, fmt.Sprintf(`
-resource "terraform_data" "secret" {
-  input = %q
-}
-provider "workiva" {
-  client_id     = %q
-  client_secret = terraform_data.secret.output
-  token_url     = %q
-}
-data "workiva_token" "t" {}
-`, testSecret, testClientID, srv.TokenURL()))
+	c := newCLIDir(t, computedSecretProvider(srv)+"data \"workiva_token\" \"t\" {}\n")
 	out, err := flatRun(c, nil, "plan", "-input=false")
 	want := "because the provider attribute client_secret is not known until apply"
 	if err == nil || !strings.Contains(out, "Provider credentials not known yet") || !strings.Contains(out, want) {

@@ -40,7 +40,7 @@ var grantAttributes = []grantAttribute{
 	{name: "scopes", build: setAttr(setvalidator.ValueStringsAre(scopeValidators()...)),
 		desc: "Scopes to request by default, such as `file:read`. Each `workiva_token` may ask for others. When no scopes are " +
 			"requested the server grants the API grant's scopes. Each scope is one RFC 6749 scope token: printable ASCII without spaces, `\"` or `\\`."},
-	{name: "token_url", env: EnvTokenURL, build: stringAttr(tokenURLValidator{}),
+	{name: "token_url", env: EnvTokenURL, build: stringAttr(tokenURLValidator),
 		desc: "Full URL of the token endpoint; overrides `region`. Any RFC 6749 client-credentials endpoint works. Must be `https://`, " +
 			"except for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`), which may use `http://`. At the provider level it defaults " +
 			"to the `" + EnvTokenURL + "` environment variable, then `<region host>/oauth2/token`."},

@@ -88,7 +88,7 @@ func providerAttributes() map[string]schema.Attribute {
 		"request_timeout": schema.StringAttribute{
 			MarkdownDescription: "Time limit for each HTTP request to the token endpoint, as a Go duration such as `30s` or `1m`; each retry gets its own. Defaults to `30s`.",
 			Optional:            true,
-			Validators:          []validator.String{durationValidator{}},
+			Validators:          []validator.String{durationValidator},
 		},
 		"max_retries": schema.Int64Attribute{
 			MarkdownDescription: fmt.Sprintf("How many times a token request is retried after HTTP 429, 500, 502, 503, 504 or a connection error, "+

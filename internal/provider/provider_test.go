@@ -260,11 +260,10 @@ data "workiva_token" "b" {}
 	}
 }
 
-// Credentials computed during plan are not an error: the ephemeral token is
-// unknown in plan and issued at apply.
-func TestProviderUnknownCredentials(t *testing.T) {
-	srv := iam(t, iamserver.Options{})
-	config := fmt.Sprintf(`
+// computedSecretProvider is a provider block for srv whose client_secret
+// comes from a resource, so that it is known only at apply.
+func computedSecretProvider(srv *iamserver.Server) string {
+	return fmt.Sprintf(`
 resource "terraform_data" "secret" {
   input = %q
 }
@@ -273,6 +272,14 @@ provider "workiva" {
   client_secret = terraform_data.secret.output
   token_url     = %q
 }
+`, testSecret, testClientID, srv.TokenURL())
+}
+
+// Credentials computed during plan are not an error: the ephemeral token is
+// unknown in plan and issued at apply.
+func TestProviderUnknownCredentials(t *testing.T) {
+	srv := iam(t, iamserver.Options{})
+	config := computedSecretProvider(srv) + `
 ephemeral "workiva_token" "t" {
   scopes = ["file:read"]
 }
@@ -280,7 +287,7 @@ provider "echo" {
   data = ephemeral.workiva_token.t.scope
 }
 resource "echo" "t" {}
-`, testSecret, testClientID, srv.TokenURL())
+`
 	step := resource.TestStep{
 		Config: config,
 		Check:  resource.TestCheckResourceAttr("echo.t", "data", "file:read"),

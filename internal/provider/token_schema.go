@@ -75,7 +75,7 @@ var tokenAttributes = []tokenAttribute{
 		desc: "The name of an entry in the provider's `grants` whose credentials to use. Null: the provider-level credentials " +
 			"(the default grant). An unknown name is an error that lists the provider's grants."},
 	{name: "min_validity", field: func(m *tokenModel) any { return &m.MinValidity }, input: true,
-		stringValidators: []validator.String{durationValidator{}},
+		stringValidators: []validator.String{durationValidator},
 		desc: "How long the token handed over must still be valid, as a Go duration such as `60s` or `5m`. A cached token with " +
 			"less left is replaced by a new request, so while the server's tokens live longer than this, every token handed over " +
 			"has at least this much left. Defaults to `" + defaultMinValidity.String() + "`. When the server's tokens live no " +

@@ -9,50 +9,59 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
-func scopeValidators() []validator.String { return []validator.String{scopeValidator{}} }
+// stringCheck is a validator.String made of a description and a check of
+// a known, non-null value.
+type stringCheck struct {
+	desc  string
+	check func(at path.Path, value string, diags *diag.Diagnostics)
+}
+
+var _ validator.String = stringCheck{}
+
+func (v stringCheck) Description(context.Context) string { return v.desc }
+
+func (v stringCheck) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() {
+		v.check(req.Path, req.ConfigValue.ValueString(), &resp.Diagnostics)
+	}
+}
+
+func scopeValidators() []validator.String { return []validator.String{scopeValidator} }
 
 // scopeValidator checks that each element of scopes is one RFC 6749 scope
 // token, and says what is wrong in the provider's words: an empty scope,
 // several scopes in one string (separated by spaces, or by commas, which a
 // scope token may hold but servers rarely mean).
-type scopeValidator struct{}
-
-var _ validator.String = scopeValidator{}
-
-func (scopeValidator) Description(context.Context) string {
-	return "each scope must be one RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'"
-}
-
-func (v scopeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (scopeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	switch {
-	case s == "":
-		resp.Diagnostics.AddAttributeError(req.Path, "Empty scope",
-			"A scope is an empty string. Remove it, or give the scope's name, such as \"file:read\".")
-	case strings.TrimSpace(s) != "" && len(strings.Fields(s)) > 1:
-		resp.Diagnostics.AddAttributeError(req.Path, "Several scopes in one string",
-			fmt.Sprintf("%q holds several scopes separated by white space; give each as its own element: %s.", s, quotedElements(strings.Fields(s))))
-	case !tokenclient.ScopeTokenRE.MatchString(s):
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid scope",
-			fmt.Sprintf("%q is not an RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'.", s))
-	case strings.Contains(s, ","):
-		parts := strings.Split(s, ",")
-		if !slices.Contains(parts, "") {
-			resp.Diagnostics.AddAttributeWarning(req.Path, "Scope looks like a comma-separated list",
-				fmt.Sprintf("%q is sent as one scope, commas included; servers take several scopes as separate elements: %s. "+
-					"If the server's scope really holds commas, ignore this warning.", s, quotedElements(parts)))
+var scopeValidator = stringCheck{
+	desc: "each scope must be one RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'",
+	check: func(at path.Path, s string, diags *diag.Diagnostics) {
+		switch {
+		case s == "":
+			diags.AddAttributeError(at, "Empty scope",
+				"A scope is an empty string. Remove it, or give the scope's name, such as \"file:read\".")
+		case strings.TrimSpace(s) != "" && len(strings.Fields(s)) > 1:
+			diags.AddAttributeError(at, "Several scopes in one string",
+				fmt.Sprintf("%q holds several scopes separated by white space; give each as its own element: %s.", s, quotedElements(strings.Fields(s))))
+		case !tokenclient.ScopeTokenRE.MatchString(s):
+			diags.AddAttributeError(at, "Invalid scope",
+				fmt.Sprintf("%q is not an RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'.", s))
+		case strings.Contains(s, ","):
+			if parts := strings.Split(s, ","); !slices.Contains(parts, "") {
+				diags.AddAttributeWarning(at, "Scope looks like a comma-separated list",
+					fmt.Sprintf("%q is sent as one scope, commas included; servers take several scopes as separate elements: %s. "+
+						"If the server's scope really holds commas, ignore this warning.", s, quotedElements(parts)))
+			}
 		}
-	}
+	},
 }
 
 // quotedElements writes values as the elements of an HCL list.
@@ -67,45 +76,24 @@ func quotedElements(values []string) string {
 // tokenURLValidator checks a token_url known at validate time with the
 // token client's own rules (https, or http to loopback; no user info, no
 // fragment), so that `terraform validate` reports what plan would.
-type tokenURLValidator struct{}
-
-var _ validator.String = tokenURLValidator{}
-
-func (tokenURLValidator) Description(context.Context) string {
-	return "an absolute https URL, or http to a loopback host"
-}
-
-func (v tokenURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (tokenURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := tokenclient.ValidateTokenURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.Append(invalidTokenURLDiagnostic(req.Path, "token_url", err))
-	}
+var tokenURLValidator = stringCheck{
+	desc: "an absolute https URL, or http to a loopback host",
+	check: func(at path.Path, s string, diags *diag.Diagnostics) {
+		if _, err := tokenclient.ValidateTokenURL(s); err != nil {
+			diags.Append(invalidTokenURLDiagnostic(at, "token_url", err))
+		}
+	},
 }
 
 // durationValidator checks that a string is a positive Go duration.
-type durationValidator struct{}
-
-var _ validator.String = durationValidator{}
-
-func (durationValidator) Description(context.Context) string {
-	return "value must be a positive duration such as \"30s\" or \"2m\""
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%q is not a positive duration; use a number with a unit, such as \"30s\", \"90s\" or \"2m\".", req.ConfigValue.ValueString()))
-	}
+var durationValidator = stringCheck{
+	desc: "value must be a positive duration such as \"30s\" or \"2m\"",
+	check: func(at path.Path, s string, diags *diag.Diagnostics) {
+		if d, err := time.ParseDuration(s); err != nil || d <= 0 {
+			diags.AddAttributeError(at, "Invalid duration",
+				fmt.Sprintf("%q is not a positive duration; use a number with a unit, such as \"30s\", \"90s\" or \"2m\".", s))
+		}
+	},
 }
 
 // extraParamsValidator refuses extra_params keys that are protocol fields
