@@ -80,6 +80,9 @@ func (s *Server) verifyAssertion(r *http.Request, form url.Values, bodyID string
 	if err := tok.UnsafeClaimsWithoutVerification(&unverified); err != nil {
 		return Client{}, "the client assertion's claims do not parse"
 	}
+	if c, f, ok := s.federatedClient(bodyID, unverified.Issuer); ok {
+		return s.verifyFederated(tok, c, f)
+	}
 	c, ok := s.clientByID(unverified.Issuer)
 	if !ok || c.PublicKey == nil || (bodyID != "" && bodyID != c.ID) {
 		return Client{}, "client authentication failed"
@@ -108,6 +111,26 @@ func (s *Server) verifyAssertion(r *http.Request, form url.Values, bodyID string
 		if exp.Before(now.Add(-time.Minute)) {
 			delete(s.jtis, jti)
 		}
+	}
+	return c, ""
+}
+
+// verifyFederated checks a CI issuer's token as client c's assertion: the
+// issuer's signature, iss, sub, aud (the credential's audience) and exp.
+// CI tokens are handed out once per job and used for every request of it,
+// so a jti is not refused when seen again.
+func (s *Server) verifyFederated(tok *jwt.JSONWebToken, c Client, f FederatedCredential) (Client, string) {
+	var claims jwt.Claims
+	if err := tok.Claims(f.Issuer.PublicKey(), &claims); err != nil {
+		return Client{}, "the workload-identity token's signature does not verify with its issuer's key"
+	}
+	err := claims.ValidateWithLeeway(jwt.Expected{Issuer: f.Issuer.Issuer, Subject: f.Subject, AnyAudience: jwt.Audience{f.Audience},
+		Time: s.clock.Now()}, 0)
+	switch {
+	case err != nil:
+		return Client{}, "the workload-identity token does not match the client's federated credential: " + err.Error()
+	case claims.Expiry == nil:
+		return Client{}, "the workload-identity token has no exp"
 	}
 	return c, ""
 }

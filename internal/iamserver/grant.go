@@ -47,6 +47,9 @@ type Client struct {
 	// servers do for workload-identity tokens (which a CI system hands out
 	// once per job); otherwise a replayed jti is refused.
 	ReusableAssertions bool
+	// Federated are the CI issuers whose workload-identity tokens the
+	// client takes as its client assertion (see FederatedCredential).
+	Federated []FederatedCredential
 	// CertificateSubject is the common name of the client certificate that
 	// authenticates the client with tls_client_auth (TLS with ClientCAPEM).
 	CertificateSubject string

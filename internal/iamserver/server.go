@@ -83,6 +83,9 @@ type Options struct {
 	// token endpoint accept grant_type=refresh_token (as Blynk.Cloud's
 	// organization API does; Workiva's does not).
 	RefreshTokens bool
+	// CI, when set, serves fakes of CI systems' workload-identity token
+	// endpoints on the server (see CIFakes).
+	CI *CIFakes
 	// Latency is added before every token response.
 	Latency time.Duration
 	// Clock is the server's clock (token expiry); the system clock when nil.
@@ -115,6 +118,8 @@ type Server struct {
 	jtis     map[string]time.Time // client assertion IDs seen, until they expire
 	window   time.Time            // the second RateLimit counts in
 	inWindow int
+	ciFaults []Fault
+	ciIssued []string
 }
 
 // Start starts a server listening on addr, which must be a loopback address
@@ -149,6 +154,11 @@ func Start(addr string, opts Options) (*Server, error) {
 	mux.HandleFunc(LegacyTokenPath, s.handleToken(LegacyVersion))
 	mux.HandleFunc(ProtectedPath, s.handleProtected)
 	mux.HandleFunc(BenchTokenPath, s.handleBenchToken)
+	if opts.CI != nil {
+		mux.HandleFunc(CIGitHubPath, s.handleCI("github_actions"))
+		mux.HandleFunc(CIAzureDevOpsPath, s.handleCI("azure_devops"))
+		mux.HandleFunc(CIGCPMetadataPath, s.handleCI("gcp_metadata"))
+	}
 
 	s.ts = httptest.NewUnstartedServer(mux)
 	_ = s.ts.Listener.Close()
