@@ -1,0 +1,170 @@
+package workload_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock/clocktest"
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
+)
+
+func ciServer(t *testing.T) (*iamserver.Server, *iamserver.CIIssuer) {
+	t.Helper()
+	issuer, err := iamserver.NewCIIssuer("https://ci.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := iamserver.Start("127.0.0.1:0", iamserver.Options{CI: &iamserver.CIFakes{Issuer: issuer, Subject: "job", RequestToken: "request-token-9c2e"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv, issuer
+}
+
+func env(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+
+// Every source, as its system documents it: the token it hands out is the
+// one the CI system issued, and every credential read is reported at once.
+func TestSources(t *testing.T) {
+	srv, issuer := ciServer(t)
+	now := time.Now()
+	fixed, err := issuer.Sign("job", "api://workiva", now, now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(file, []byte(fixed+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{
+		workload.EnvGitHubRequestURL: srv.CIGitHubURL(), workload.EnvGitHubRequestToken: "request-token-9c2e",
+		workload.EnvAzureRequestURI: srv.CIAzureDevOpsURL(), workload.EnvAzureAccessToken: "request-token-9c2e",
+		workload.EnvGCEMetadataHost:       srv.CIGCPMetadataHost(),
+		workload.EnvHCPToken + "_WORKIVA": fixed, "GITLAB_ID_TOKEN": fixed,
+	}
+	for _, tc := range []struct {
+		src      workload.Source
+		fromCI   bool
+		reported []string
+	}{
+		{workload.Source{Kind: workload.GitHubActions, Audience: "api://workiva"}, true, []string{"request-token-9c2e"}},
+		{workload.Source{Kind: workload.AzureDevOps, ServiceConnectionID: "sc-1"}, true, []string{"request-token-9c2e"}},
+		{workload.Source{Kind: workload.GCPMetadata, Audience: "api://workiva"}, true, nil},
+		{workload.Source{Kind: workload.HCPTerraform, Tag: "WORKIVA", Audience: "api://workiva"}, false, nil},
+		{workload.Source{Kind: workload.Env, EnvVar: "GITLAB_ID_TOKEN"}, false, nil},
+		{workload.Source{Kind: workload.File, File: file}, false, nil},
+		{workload.Source{Kind: workload.Value, Value: fixed}, false, nil},
+	} {
+		t.Run(string(tc.src.Kind), func(t *testing.T) {
+			var told []string
+			tc.src.Getenv, tc.src.Sensitive = env(vars), func(v ...string) { told = append(told, v...) }
+			tok, err := tc.src.Token(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fixed
+			if tc.fromCI {
+				issued := srv.CIIssued()
+				want = issued[len(issued)-1]
+			}
+			if tok != want {
+				t.Errorf("got another token than the source's")
+			}
+			if !slices.Contains(told, tok) {
+				t.Error("the token was not reported as sensitive")
+			}
+			for _, r := range tc.reported {
+				if !slices.Contains(told, r) {
+					t.Errorf("%q was not reported as sensitive", r)
+				}
+			}
+		})
+	}
+	// GitHub's URL keeps its own query; the audience is appended.
+	for _, r := range srv.CIRequests() {
+		if r.Path == iamserver.CIGitHubPath && (r.Query.Get("api-version") != "2.0" || r.Query.Get("audience") != "api://workiva") {
+			t.Errorf("GitHub request query %v", r.Query)
+		}
+	}
+}
+
+// What the environment lacks, and tokens that must not be sent, are errors
+// that say which; nothing is requested without the environment.
+func TestSourceErrors(t *testing.T) {
+	srv, issuer := ciServer(t)
+	clk := clocktest.New()
+	expired, _ := issuer.Sign("job", "api://workiva", clk.Now().Add(-time.Hour), clk.Now().Add(-time.Minute))
+	otherAud, _ := issuer.Sign("job", "api://elsewhere", clk.Now(), clk.Now().Add(time.Hour))
+	var missing *workload.MissingError
+	var check *workload.CheckError
+	var fetch *workload.FetchError
+	for _, tc := range []struct {
+		name string
+		src  workload.Source
+		vars map[string]string
+		is   func(error) bool
+	}{
+		{"github without id-token permission", workload.Source{Kind: workload.GitHubActions, Audience: "a"}, nil,
+			func(err error) bool {
+				return errors.As(err, &missing) && missing.Variable == workload.EnvGitHubRequestURL
+			}},
+		{"azure devops without the access token", workload.Source{Kind: workload.AzureDevOps, ServiceConnectionID: "sc"},
+			map[string]string{workload.EnvAzureRequestURI: srv.CIAzureDevOpsURL()},
+			func(err error) bool {
+				return errors.As(err, &missing) && missing.Variable == workload.EnvAzureAccessToken
+			}},
+		{"hcp terraform without the tagged token", workload.Source{Kind: workload.HCPTerraform, Tag: "WORKIVA"}, nil,
+			func(err error) bool {
+				return errors.As(err, &missing) && missing.Variable == "TFC_WORKLOAD_IDENTITY_TOKEN_WORKIVA"
+			}},
+		{"github with a wrong request token", workload.Source{Kind: workload.GitHubActions, Audience: "a"},
+			map[string]string{workload.EnvGitHubRequestURL: srv.CIGitHubURL(), workload.EnvGitHubRequestToken: "wrong"},
+			func(err error) bool { return errors.As(err, &fetch) && fetch.StatusCode == 401 }},
+		{"expired", workload.Source{Kind: workload.Value, Value: expired}, nil,
+			func(err error) bool { return errors.As(err, &check) && check.Problem == workload.ProblemExpired }},
+		{"another audience", workload.Source{Kind: workload.Value, Value: otherAud, Audience: "api://workiva"}, nil,
+			func(err error) bool {
+				return errors.As(err, &check) && check.Problem == workload.ProblemAudience && check.Audiences[0] == "api://elsewhere"
+			}},
+		{"not a JWT", workload.Source{Kind: workload.Value, Value: "opaque-token"}, nil,
+			func(err error) bool { return errors.As(err, &check) && check.Problem == workload.ProblemNotJWT }},
+		{"empty", workload.Source{Kind: workload.Env, EnvVar: "X"}, map[string]string{"X": " \n"},
+			func(err error) bool { return errors.As(err, &check) && check.Problem == workload.ProblemEmpty }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.src.Getenv, tc.src.Clock = env(tc.vars), clk
+			_, err := tc.src.Token(context.Background())
+			if err == nil || !tc.is(err) {
+				t.Errorf("got %v (%T)", err, err)
+			}
+			if strings.Contains(err.Error(), "wrong") {
+				t.Errorf("the error shows the request token: %v", err)
+			}
+		})
+	}
+	if n := len(srv.CIRequests()); n != 1 {
+		t.Errorf("%d requests to the CI endpoints, want 1 (only the wrong request token's)", n)
+	}
+}
+
+// A CI endpoint that fails for a moment is retried like a token endpoint.
+func TestSourceRetries(t *testing.T) {
+	srv, _ := ciServer(t)
+	srv.ScriptCI(iamserver.Fault{Status: 503}, iamserver.Fault{Status: 429})
+	src := workload.Source{Kind: workload.GitHubActions, Audience: "api://workiva", MaxRetries: 2,
+		Getenv: env(map[string]string{workload.EnvGitHubRequestURL: srv.CIGitHubURL(), workload.EnvGitHubRequestToken: "request-token-9c2e"})}
+	if _, err := src.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.CIRequests()); n != 3 {
+		t.Errorf("%d requests, want 3", n)
+	}
+}
