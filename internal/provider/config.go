@@ -61,6 +61,7 @@ type grantModel struct {
 	ClientAssertionKeyID    types.String `tfsdk:"client_assertion_key_id"`
 	ClientAssertionAudience types.String `tfsdk:"client_assertion_audience"`
 	ClientAssertion         types.String `tfsdk:"client_assertion"`
+	WorkloadIdentity        types.Object `tfsdk:"workload_identity"`
 	ClientCertificatePEM    types.String `tfsdk:"client_certificate_pem"`
 	ClientKeyPEM            types.String `tfsdk:"client_key_pem"`
 }
@@ -118,6 +119,10 @@ func fullyKnown(v attr.Value) bool {
 		elems = c.Elements()
 	case types.Map:
 		for _, e := range c.Elements() {
+			elems = append(elems, e)
+		}
+	case types.Object:
+		for _, e := range c.Attributes() {
 			elems = append(elems, e)
 		}
 	}

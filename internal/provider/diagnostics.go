@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // This file words every diagnostic the provider shows: what happened, what
@@ -48,6 +49,9 @@ func tokenErrorDiagnostic(summary string, err error, g *grant) diag.Diagnostic {
 		what, cause = "interrupted", fmt.Sprintf("interrupted: %v", te.Err)
 	case tokenclient.KindAssertion:
 		what, cause = "no client assertion", fmt.Sprintf("the client assertion could not be read, so nothing was sent: %v", te.Err)
+		if w, ok := workloadCause(te.Err); ok {
+			what, cause = "no workload-identity token", w+" Nothing was sent to the token endpoint."
+		}
 	default:
 		what, cause = "could not connect", fmt.Sprint(te.Err)
 	}
@@ -95,6 +99,9 @@ func tokenErrorHint(e *tokenclient.Error, h grantHint) string {
 	case tokenclient.KindCanceled:
 		return "Terraform was interrupted before the token endpoint answered."
 	case tokenclient.KindAssertion:
+		if hint, ok := workloadHint(e.Err); ok {
+			return hint
+		}
 		return "Check that " + EnvClientAssertionFile + " names a file this process can read and that the CI system has written " +
 			"the workload-identity token to it (for GitHub Actions, that the job has permission id-token: write)."
 	}
@@ -213,11 +220,11 @@ func missingClientIDDiagnostic(grant string) diag.Diagnostic {
 
 func missingCredentialDiagnostic(grant string) diag.Diagnostic {
 	detail := "The provider needs a credential of the API grant. Set the " + EnvClientSecret + " environment variable (preferred) " +
-		"or client_secret in the provider block; or authenticate without a secret: client_assertion_key_pem (private_key_jwt), " +
-		"client_assertion, " + EnvClientAssertion + " or " + EnvClientAssertionFile + " (a workload-identity token), or " +
+		"or client_secret in the provider block; or authenticate without a secret: workload_identity (a CI system's OIDC token), " +
+		"client_assertion_key_pem (private_key_jwt), client_assertion, " + EnvClientAssertion + " or " + EnvClientAssertionFile + ", or " +
 		"client_certificate_pem with auth_style = \"tls_client_auth\"."
 	if grant != defaultGrant {
-		detail = "Grant " + strconv.Quote(grant) + " has no credential: set client_secret, client_assertion_key_pem, client_assertion, " +
+		detail = "Grant " + strconv.Quote(grant) + " has no credential: set client_secret, workload_identity, client_assertion_key_pem, client_assertion, " +
 			"or client_certificate_pem with auth_style = \"tls_client_auth\" in its entry. An entry with its own client_id inherits " +
 			"no credential from the provider block."
 	}
@@ -418,4 +425,86 @@ func expiryWarning(p tokenPrivate, now time.Time) diag.Diagnostic {
 			"Terraform finished with it. Operations that used it after that time may have been refused (HTTP 401) and "+
 			"may need to run again: run terraform apply again for a fresh token, and split long runs into shorter applies.",
 			p.Scope, at, now.Sub(p.ExpiresAt).Round(time.Second)))
+}
+
+// Workload identity.
+
+// workloadSources name each source in a sentence.
+var workloadSources = map[workload.Kind]string{
+	workload.GitHubActions: "GitHub Actions", workload.AzureDevOps: "Azure DevOps", workload.HCPTerraform: "HCP Terraform",
+	workload.GCPMetadata: "Google Cloud's metadata server", workload.Env: "the environment variable", workload.File: "the file",
+	workload.Value: "workload_identity.token",
+}
+
+// workloadCause says what went wrong obtaining a workload-identity token;
+// false when err is no workload error.
+func workloadCause(err error) (string, bool) {
+	var missing *workload.MissingError
+	var fetch *workload.FetchError
+	var check *workload.CheckError
+	switch {
+	case errors.As(err, &missing):
+		return fmt.Sprintf("The workload identity (source %q) needs %s, which is not set.", missing.Kind, missing.Variable), true
+	case errors.As(err, &fetch) && fetch.StatusCode != 0:
+		return fmt.Sprintf("%s's token endpoint %s answered HTTP %d %s.", workloadSources[fetch.Kind], fetch.URL, fetch.StatusCode, statusText(fetch.StatusCode)), true
+	case errors.As(err, &fetch):
+		return fmt.Sprintf("Requesting a token from %s at %s failed: %v.", workloadSources[fetch.Kind], fetch.URL, fetch.Err), true
+	case errors.As(err, &check):
+		from := workloadSources[check.Kind]
+		switch check.Problem {
+		case workload.ProblemExpired:
+			return fmt.Sprintf("The token from %s expired at %s.", from, check.Expired.UTC().Format(time.RFC3339)), true
+		case workload.ProblemAudience:
+			return fmt.Sprintf("The token from %s is for the audience %s, not workload_identity.audience.", from, quoteNames(check.Audiences)), true
+		case workload.ProblemNotJWT:
+			return fmt.Sprintf("The token from %s is not a JWT (a signed JSON Web Token).", from), true
+		}
+		return fmt.Sprintf("The token from %s is empty.", from), true
+	}
+	return "", false
+}
+
+// workloadHint says what the CI system needs; false when err is no
+// workload error.
+func workloadHint(err error) (string, bool) {
+	var missing *workload.MissingError
+	var check *workload.CheckError
+	switch {
+	case errors.As(err, &missing):
+		switch missing.Variable {
+		case workload.EnvGitHubRequestURL, workload.EnvGitHubRequestToken:
+			return "GitHub Actions hands a job an OIDC token only with the permission to ask for one: give the job (or the workflow) " +
+				"`permissions: id-token: write`.", true
+		case workload.EnvAzureAccessToken:
+			return "Azure Pipelines does not give a step its access token unless asked: map it into the step's environment with " +
+				"`SYSTEM_ACCESSTOKEN: $(System.AccessToken)`.", true
+		case workload.EnvAzureRequestURI:
+			return "The variable is set by the Azure Pipelines agent; run the step in an Azure Pipelines job.", true
+		}
+		if missing.Kind == workload.HCPTerraform {
+			audience := strings.Replace(missing.Variable, "TOKEN", "AUDIENCE", 1)
+			return "HCP Terraform gives a run a workload-identity token only when the workspace sets " + audience +
+				" (an environment variable of the workspace, the audience the token is for).", true
+		}
+		return "Set the variable to the workload-identity token in the job's environment.", true
+	case errors.As(err, &check) && check.Problem == workload.ProblemExpired:
+		return "CI tokens live minutes: obtain the token in the same job, shortly before Terraform runs.", true
+	case errors.As(err, &check) && check.Problem == workload.ProblemAudience:
+		return "Ask the CI system for the audience the token endpoint expects, or set workload_identity.audience to the one it gives.", true
+	case errors.As(err, &check):
+		return "Check the workload_identity source: it should give the CI system's OIDC token, a JWT.", true
+	}
+	var fetch *workload.FetchError
+	if errors.As(err, &fetch) {
+		return "Check the job's permissions for OIDC tokens and, for Azure DevOps, workload_identity.service_connection_id.", true
+	}
+	return "", false
+}
+
+// workloadNeedsDiagnostic: a workload_identity source lacks the attribute
+// it needs.
+func workloadNeedsDiagnostic(grant, source, field string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "workload_identity").AtName(field),
+		grantSummary("Missing workload_identity."+field, grant),
+		fmt.Sprintf("workload_identity.source = %q needs %s.", source, field))
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // defaultGrant is the name of the provider-level grant among the grants.
@@ -30,6 +32,28 @@ type grantSettings struct {
 	// forms).
 	keys []string
 	hint grantHint
+	// workload is the grant's workload-identity source, if it has one.
+	workload *workload.Source
+}
+
+// workloadSource reads a grant's workload_identity; nil, with a diagnostic,
+// when its source lacks what it needs.
+func workloadSource(name string, obj types.Object, wide providerWide, diags *diag.Diagnostics) *workload.Source {
+	attrs := obj.Attributes()
+	get := func(k string) string {
+		v, _ := attrs[k].(types.String)
+		return v.ValueString()
+	}
+	src := &workload.Source{Kind: workload.Kind(get("source")), Audience: get("audience"), Tag: get("tag"),
+		ServiceConnectionID: get("service_connection_id"), EnvVar: get("env_var"), File: get("file"), Value: get("token"),
+		MaxRetries: wide.maxRetries, Timeout: wide.timeout}
+	needs := map[workload.Kind]string{workload.AzureDevOps: "service_connection_id", workload.Env: "env_var",
+		workload.File: "file", workload.Value: "token", workload.GCPMetadata: "audience"}
+	if field, ok := needs[src.Kind]; ok && get(field) == "" {
+		diags.Append(workloadNeedsDiagnostic(name, string(src.Kind), field))
+		return nil
+	}
+	return src
 }
 
 // grantHint is what the diagnostics of a failed token request say of the
@@ -117,14 +141,29 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 	s.hint = grantHint{grant: name, workiva: workivaEndpoint(g.TokenURL, wide), idFrom: from.of("client_id"),
 		secretFrom: from.of("client_secret"), keyFrom: from.of("client_assertion_key_pem"), assertionFrom: assertionFrom,
 		certFrom: from.of("client_certificate_pem")}
+	if !g.WorkloadIdentity.IsNull() {
+		src := workloadSource(name, g.WorkloadIdentity, wide, diags)
+		if src == nil {
+			return s
+		}
+		if assertion != "" || envAssertionFile != "" {
+			diags.Append(conflictingCredentialsDiagnostic(name, []string{"a workload identity (" + from.of("workload_identity") + ")",
+				"a client assertion (" + assertionFrom + ")"}))
+			return s
+		}
+		s.workload, c.Assertion = src, src.Token
+		s.hint.assertionFrom = "the workload identity, source " + strconv.Quote(string(src.Kind))
+		s.keys = append(s.keys, src.Value, os.Getenv(workload.EnvGitHubRequestToken), os.Getenv(workload.EnvAzureAccessToken))
+	}
 	switch {
+	case s.workload != nil:
 	case assertion != "" && strings.TrimSpace(assertion) == "":
 		diags.Append(emptyAssertionDiagnostic(name, assertionFrom))
 		return s
 	case assertion != "":
-		c.Assertion = func() (string, error) { return assertion, nil }
+		c.Assertion = func(context.Context) (string, error) { return assertion, nil }
 	case envAssertionFile != "":
-		c.Assertion = func() (string, error) {
+		c.Assertion = func(context.Context) (string, error) {
 			b, err := os.ReadFile(envAssertionFile) //nolint:gosec // the file the user names for this purpose
 			if err == nil && strings.TrimSpace(string(b)) == "" {
 				err = emptyAssertionFileError(envAssertionFile)

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // grantAttribute is one attribute of a grant: the provider block's own
@@ -73,11 +74,45 @@ var grantAttributes = []grantAttribute{
 		desc: "A ready-made client assertion (a JWT, such as a CI system's OIDC workload-identity token) for `client_assertion`. At the " +
 			"provider level it may also come from `" + EnvClientAssertion + "`, or from the file named by `" + EnvClientAssertionFile + "`, " +
 			"which is read afresh for every request (CI systems rotate it)."},
+	{name: "workload_identity", credential: true, build: workloadIdentityAttr,
+		desc: "Where to obtain a workload-identity token (the OIDC token a CI system or platform hands a job), sent as the client " +
+			"assertion (RFC 7523 section 2.2: Entra ID federated credentials, Okta and Keycloak client assertions), so that a pipeline " +
+			"needs no stored secret. A fresh token is obtained for every token request (CI tokens live minutes), inside the token " +
+			"cache: many `workiva_token` blocks of one scope set cost one identity fetch per phase. Before anything is sent, a token " +
+			"that is not a JWS, has expired, or (with `audience`) lacks that audience is an error naming the source. `auth_style` " +
+			"defaults to `client_assertion`."},
 	{name: "client_certificate_pem", credential: true, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")),
 		desc: "PEM client certificate presented in the TLS handshake of every token request, with any `auth_style` (endpoints behind " +
 			"mutual TLS; `tls_client_auth`). Give `client_key_pem` with it."},
 	{name: "client_key_pem", credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
 		desc: "PEM private key of `client_certificate_pem`; it must match the certificate."},
+}
+
+// workloadIdentityAttr is the workload_identity attribute: a source and
+// what that source needs.
+func workloadIdentityAttr(desc string, _ bool) schema.Attribute {
+	str := func(d string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: d, Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
+	}
+	token := str("`value`: the token itself, such as an HCP Terraform Stacks `identity_token`. Sensitive.")
+	token.Sensitive = true
+	return schema.SingleNestedAttribute{MarkdownDescription: desc, Optional: true, Attributes: map[string]schema.Attribute{
+		"source": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.OneOf(workload.Kinds...)},
+			MarkdownDescription: "Where the token comes from: " + quoteList(workload.Kinds) + ". `github_actions` (also Forgejo) asks " +
+				"`$" + workload.EnvGitHubRequestURL + "` with `$" + workload.EnvGitHubRequestToken + "` (the job needs `permissions: " +
+				"id-token: write`); `azure_devops` asks `$" + workload.EnvAzureRequestURI + "?api-version=7.1&serviceConnectionId=<id>` " +
+				"with `$" + workload.EnvAzureAccessToken + "`; `hcp_terraform` reads `" + workload.EnvHCPToken + "_<tag>` (or `" +
+				workload.EnvHCPToken + "` without `tag`); `gcp_metadata` asks Google Cloud's metadata server (`" + workload.EnvGCEMetadataHost +
+				"` names another host:port); `env` reads the variable `env_var` names (GitLab's `id_tokens`); `file` reads `file` for every " +
+				"token (Kubernetes projected tokens); `value` takes `token`."},
+		"audience": str("The `aud` to ask the CI system for (`github_actions`, `gcp_metadata`; required for `gcp_metadata`), and, for " +
+			"every source, the audience the token must hold."),
+		"tag":                   str("`hcp_terraform`: the tag of `TFC_WORKLOAD_IDENTITY_TOKEN_<tag>` (the workspace sets `TFC_WORKLOAD_IDENTITY_AUDIENCE_<tag>`)."),
+		"service_connection_id": str("`azure_devops`: the id of the service connection whose federated identity to use. Required there."),
+		"env_var":               str("`env`: the name of the environment variable that holds the token. Required there."),
+		"file":                  str("`file`: the path of the file that holds the token, read for every token request. Required there."),
+		"token":                 token,
+	}}
 }
 
 func alsoRequires(name string) validator.String {

@@ -1,6 +1,7 @@
 package tokenclient
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"encoding/base64"
@@ -47,8 +48,9 @@ var (
 // request, retries included.
 const assertionPlaceholder = "workiva-client-assertion-placeholder"
 
-// assertionSource makes the client_assertion of one request.
-type assertionSource func() (string, error)
+// assertionSource makes the client_assertion of one request; ctx is the
+// request's (a source may fetch the assertion).
+type assertionSource func(ctx context.Context) (string, error)
 
 // signedAssertions returns a source of private_key_jwt assertions (RFC 7523
 // 2.2, OpenID Connect Core 9): iss = sub = the client id, aud, iat, exp =
@@ -63,7 +65,7 @@ func signedAssertions(key crypto.Signer, alg jose.SignatureAlgorithm, keyID, cli
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrAssertionKey, err) //nolint:errorlint // the signer's error is detail
 	}
-	return func() (string, error) {
+	return func(context.Context) (string, error) {
 		jti := make([]byte, 18)
 		if _, err := rand.Read(jti); err != nil {
 			return "", err
@@ -82,11 +84,11 @@ func signedAssertions(key crypto.Signer, alg jose.SignatureAlgorithm, keyID, cli
 
 // withAssertion returns a form body with the placeholder replaced by a
 // fresh assertion, or the body unchanged when it holds none.
-func withAssertion(body string, source assertionSource) (string, string, error) {
+func withAssertion(ctx context.Context, body string, source assertionSource) (string, string, error) {
 	if source == nil || !strings.Contains(body, assertionPlaceholder) {
 		return body, "", nil
 	}
-	a, err := source()
+	a, err := source(ctx)
 	if err != nil {
 		return "", "", err
 	}

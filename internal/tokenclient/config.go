@@ -137,9 +137,10 @@ type Config struct {
 	AssertionAlg      string
 	AssertionKeyID    string
 	AssertionAudience string
-	// Assertion returns the ready-made assertion of AuthStyleClientAssertion;
-	// it is asked for every request.
-	Assertion func() (string, error)
+	// Assertion returns the ready-made assertion of AuthStyleClientAssertion
+	// (read from a file, fetched from a CI system); it is asked for every
+	// request, with the request's context.
+	Assertion func(ctx context.Context) (string, error)
 	// ClientCertificatePEM and ClientKeyPEM are a client certificate
 	// presented in the TLS handshake of every request (default transport).
 	ClientCertificatePEM string

@@ -131,7 +131,7 @@ func TestClientAssertionReadForEveryRequest(t *testing.T) {
 	var told []string
 	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", ClientID: "ci-client",
 		AuthStyle: tokenclient.AuthStyleClientAssertion, Sensitive: func(v ...string) { told = append(told, v...) },
-		Assertion: func() (string, error) {
+		Assertion: func(context.Context) (string, error) {
 			b, err := os.ReadFile(file)
 			return strings.TrimSpace(string(b)), err
 		}})

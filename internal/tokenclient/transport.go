@@ -64,7 +64,7 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		text, assertion, err := withAssertion(string(body), t.assertion)
+		text, assertion, err := withAssertion(req.Context(), string(body), t.assertion)
 		if err != nil {
 			return nil, &assertionError{err}
 		}

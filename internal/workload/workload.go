@@ -99,6 +99,14 @@ type Source struct {
 	Sensitive func(values ...string)
 }
 
+// String keeps a Value token out of any formatting of a Source.
+func (s Source) String() string {
+	return fmt.Sprintf("workload.Source{Kind: %q, Audience: %q}", s.Kind, s.Audience)
+}
+
+// GoString is String, for %#v.
+func (s Source) GoString() string { return s.String() }
+
 // MissingError: the environment lacks what the source needs; nothing was
 // requested.
 type MissingError struct {

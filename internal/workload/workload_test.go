@@ -3,6 +3,7 @@ package workload_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -92,6 +93,16 @@ func TestSources(t *testing.T) {
 	for _, r := range srv.CIRequests() {
 		if r.Path == iamserver.CIGitHubPath && (r.Query.Get("api-version") != "2.0" || r.Query.Get("audience") != "api://workiva") {
 			t.Errorf("GitHub request query %v", r.Query)
+		}
+	}
+}
+
+// Formatting a source never shows its token.
+func TestSourceFormatting(t *testing.T) {
+	src := workload.Source{Kind: workload.Value, Value: "eyJ.secret-token.sig"}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if out := fmt.Sprintf(verb, src); strings.Contains(out, "secret-token") {
+			t.Errorf("%s shows the token: %s", verb, out)
 		}
 	}
 }

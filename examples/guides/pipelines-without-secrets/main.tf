@@ -1,5 +1,4 @@
-# No secret anywhere: the CI system's OIDC workload-identity token is the
-# client assertion. The pipeline sets
+# The pipeline writes the CI system's OIDC token to a file itself and sets
 #   WORKIVA_CLIENT_ID             the client the identity provider trusts
 #   WORKIVA_CLIENT_ASSERTION_FILE the file the CI system writes (and rotates)
 # and the provider reads the file afresh for every token request.

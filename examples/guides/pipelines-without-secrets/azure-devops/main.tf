@@ -1,0 +1,33 @@
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    workiva = {
+      source = "clientcreds/workiva"
+    }
+  }
+}
+
+# Azure DevOps: the step maps SYSTEM_ACCESSTOKEN: $(System.AccessToken);
+# the provider asks the pipeline for the OIDC token of a service connection
+# whose workload identity federation the app registration trusts.
+provider "workiva" {
+  client_id   = "00000000-0000-0000-0000-000000000001"
+  token_url   = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/oauth2/v2.0/token"
+  api_version = ""
+
+  workload_identity = {
+    source                = "azure_devops"
+    service_connection_id = "00000000-0000-0000-0000-000000000002"
+  }
+}
+
+ephemeral "workiva_token" "deploy" {
+  scopes = ["api://example-api/.default"]
+}
+
+resource "terraform_data" "deploy" {
+  provisioner "local-exec" {
+    command     = "./deploy.sh"
+    environment = { API_TOKEN = ephemeral.workiva_token.deploy.access_token }
+  }
+}

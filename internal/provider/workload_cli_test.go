@@ -1,0 +1,154 @@
+package provider_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+)
+
+// workloadFixture is a local IAM server with CI fakes, and clients that
+// trust the fake CI issuer's tokens for subject "job".
+type workloadFixture struct {
+	srv    *iamserver.Server
+	issuer *iamserver.CIIssuer
+}
+
+const ciRequestToken = "ci-request-token-5b1f9e" //nolint:gosec // a token of the CI fakes
+
+func newWorkloadFixture(t *testing.T) workloadFixture {
+	t.Helper()
+	issuer, err := iamserver.NewCIIssuer("https://ci.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	federated := func(id, audience string) iamserver.Client {
+		return iamserver.Client{ID: id, Scopes: []string{"file:read", "graph:read"},
+			Federated: []iamserver.FederatedCredential{{Issuer: issuer, Subject: "job", Audience: audience}}}
+	}
+	srv := iam(t, iamserver.Options{CI: &iamserver.CIFakes{Issuer: issuer, Subject: "job", RequestToken: ciRequestToken},
+		Clients: []iamserver.Client{federated("pipeline", "api://workiva"), federated("azure-pipeline", iamserver.AzureDevOpsAudience)}})
+	return workloadFixture{srv: srv, issuer: issuer}
+}
+
+func (f workloadFixture) sign(t *testing.T, audience string, exp time.Time) string {
+	t.Helper()
+	tok, err := f.issuer.Sign("job", audience, time.Now(), exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func (f workloadFixture) config(clientID, identity string) string {
+	return fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  token_url = %q\n  workload_identity = %s\n}\n"+
+		"data \"workiva_token\" \"a\" {\n  scopes = [\"file:read\"]\n}\ndata \"workiva_token\" \"b\" {\n  scopes = [\"file:read\"]\n  depends_on = [data.workiva_token.a]\n}\n",
+		clientID, f.srv.TokenURL(), identity)
+}
+
+// Every source through the CLI, with no secret anywhere: the token
+// endpoint receives the CI system's token as the client assertion, one
+// identity fetch per token request, and no output or TRACE log shows the
+// identity token or the CI system's request token.
+func TestCLIWorkloadIdentitySources(t *testing.T) {
+	f := newWorkloadFixture(t)
+	file := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(file, []byte(f.sign(t, "api://workiva", time.Now().Add(time.Hour))+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	value := f.sign(t, "api://workiva", time.Now().Add(time.Hour))
+	for _, tc := range []struct {
+		name, client, identity string
+		env                    []string
+		fromCI                 bool
+	}{
+		{"github_actions", "pipeline", `{ source = "github_actions", audience = "api://workiva" }`,
+			[]string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}, true},
+		{"azure_devops", "azure-pipeline", `{ source = "azure_devops", service_connection_id = "sc-workiva" }`,
+			[]string{"SYSTEM_OIDCREQUESTURI=" + f.srv.CIAzureDevOpsURL(), "SYSTEM_ACCESSTOKEN=" + ciRequestToken}, true},
+		{"gcp_metadata", "pipeline", `{ source = "gcp_metadata", audience = "api://workiva" }`,
+			[]string{"GCE_METADATA_HOST=" + f.srv.CIGCPMetadataHost()}, true},
+		{"hcp_terraform", "pipeline", `{ source = "hcp_terraform", tag = "WORKIVA", audience = "api://workiva" }`,
+			[]string{"TFC_WORKLOAD_IDENTITY_TOKEN_WORKIVA=" + value}, false},
+		{"env", "pipeline", `{ source = "env", env_var = "GITLAB_ID_TOKEN" }`, []string{"GITLAB_ID_TOKEN=" + value}, false},
+		{"file", "pipeline", fmt.Sprintf(`{ source = "file", file = %q }`, file), nil, false},
+		{"value", "pipeline", fmt.Sprintf(`{ source = "value", token = %q }`, value), nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f.srv.Reset()
+			c := newCLIDir(t, f.config(tc.client, tc.identity))
+			logFile := filepath.Join(c.dir, "trace.log")
+			out := c.mustRun(append(tc.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile), "plan", "-input=false", "-no-color")
+			reqs := f.srv.TokenRequests()
+			if len(reqs) == 0 {
+				t.Fatal("no token request")
+			}
+			for _, r := range reqs {
+				if r.Status != 200 || r.AuthMethod != iamserver.MethodJWT || r.Form.Get("client_id") != tc.client || r.Form.Has("client_secret") {
+					t.Errorf("token request %+v", r)
+				}
+			}
+			if ci := len(f.srv.CIRequests()); tc.fromCI && ci != len(reqs) {
+				t.Errorf("%d identity fetches for %d token requests, want one each", ci, len(reqs))
+			}
+			forbidden := []string{ciRequestToken, value}
+			forbidden = append(forbidden, f.srv.CIIssued()...)
+			for where, text := range map[string]string{"output": out, "TRACE log": c.read("trace.log")} {
+				for _, s := range forbidden {
+					if strings.Contains(text, s) {
+						t.Errorf("the %s shows a credential", where)
+					}
+				}
+			}
+		})
+	}
+}
+
+// What a CI system lacks, and tokens that must not be sent, are errors that
+// say what the CI system needs; the token endpoint receives nothing.
+func TestCLIWorkloadIdentityErrors(t *testing.T) {
+	f := newWorkloadFixture(t)
+	expired := f.sign(t, "api://workiva", time.Now().Add(-time.Minute))
+	other := f.sign(t, "api://elsewhere", time.Now().Add(time.Hour))
+	for _, tc := range []struct {
+		name, identity string
+		env            []string
+		want           []string
+	}{
+		{"github without id-token permission", `{ source = "github_actions", audience = "api://workiva" }`, nil,
+			[]string{"Authentication failed: no workload-identity token", "needs ACTIONS_ID_TOKEN_REQUEST_URL, which is not set", "permissions: id-token: write"}},
+		{"azure devops without the access token", `{ source = "azure_devops", service_connection_id = "sc" }`,
+			[]string{"SYSTEM_OIDCREQUESTURI=" + f.srv.CIAzureDevOpsURL()},
+			[]string{"needs SYSTEM_ACCESSTOKEN", "SYSTEM_ACCESSTOKEN: $(System.AccessToken)"}},
+		{"hcp terraform without the tagged token", `{ source = "hcp_terraform", tag = "WORKIVA" }`, nil,
+			[]string{"needs TFC_WORKLOAD_IDENTITY_TOKEN_WORKIVA", "TFC_WORKLOAD_IDENTITY_AUDIENCE_WORKIVA"}},
+		{"expired", fmt.Sprintf(`{ source = "value", token = %q }`, expired), nil,
+			[]string{"The token from workload_identity.token expired at", "CI tokens live minutes"}},
+		{"another audience", `{ source = "env", env_var = "CI_TOKEN", audience = "api://workiva" }`, []string{"CI_TOKEN=" + other},
+			[]string{`The token from the environment variable is for the audience "api://elsewhere", not workload_identity.audience`}},
+		{"not a JWT", `{ source = "env", env_var = "CI_TOKEN" }`, []string{"CI_TOKEN=opaque-ci-token"},
+			[]string{"is not a JWT"}},
+		{"gcp without audience", `{ source = "gcp_metadata" }`, nil,
+			[]string{"Missing workload_identity.audience", `workload_identity.source = "gcp_metadata" needs audience`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f.srv.Reset()
+			out, err := flatRun(newCLIDir(t, f.config("pipeline", tc.identity)), tc.env, "plan", "-input=false")
+			if err == nil {
+				t.Fatalf("plan succeeded: %s", out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if n := len(f.srv.TokenRequests()); n != 0 {
+				t.Errorf("the token endpoint received %d requests", n)
+			}
+		})
+	}
+}
