@@ -19,6 +19,7 @@ const (
 	MethodSecretBasic = "client_secret_basic"
 	MethodSecretPost  = "client_secret_post"
 	MethodJWT         = "private_key_jwt" // any JWT client assertion: signed by the client or by a workload-identity issuer
+	MethodSecretJWT   = "client_secret_jwt"
 	MethodTLS         = "tls_client_auth"
 )
 
@@ -40,11 +41,11 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (Client, s
 	failed := &IamError{Error: "invalid_client", ErrorDescription: "client authentication failed"}
 	switch {
 	case hasAssertion:
-		c, desc := s.verifyAssertion(r, form, bodyID)
+		c, method, desc := s.verifyAssertion(r, form, bodyID)
 		if desc != "" {
 			return Client{}, "", http.StatusUnauthorized, &IamError{Error: "invalid_client", ErrorDescription: desc}
 		}
-		return c, MethodJWT, 0, nil
+		return c, method, 0, nil
 	case hasBasic:
 		if c, ok := s.authenticate(headerID, headerSecret, MethodSecretBasic); ok {
 			return c, MethodSecretBasic, 0, nil
@@ -68,43 +69,53 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (Client, s
 // (and client_id when sent), aud = the endpoint's URL, not expired, and a
 // jti not seen before. It returns the client, or why the assertion was
 // refused.
-func (s *Server) verifyAssertion(r *http.Request, form url.Values, bodyID string) (Client, string) {
+func (s *Server) verifyAssertion(r *http.Request, form url.Values, bodyID string) (Client, string, string) {
 	if form.Get("client_assertion_type") != ClientAssertionType {
-		return Client{}, "unsupported client_assertion_type"
+		return Client{}, "", "unsupported client_assertion_type"
 	}
-	tok, err := jwt.ParseSigned(form.Get("client_assertion"), []jose.SignatureAlgorithm{jose.RS256, jose.PS256, jose.ES256})
+	tok, err := jwt.ParseSigned(form.Get("client_assertion"), []jose.SignatureAlgorithm{jose.RS256, jose.PS256, jose.ES256, jose.HS256})
 	if err != nil {
-		return Client{}, "the client assertion is not a signed JWT with RS256, PS256 or ES256"
+		return Client{}, "", "the client assertion is not a signed JWT with RS256, PS256, ES256 or HS256"
 	}
 	var unverified jwt.Claims
 	if err := tok.UnsafeClaimsWithoutVerification(&unverified); err != nil {
-		return Client{}, "the client assertion's claims do not parse"
+		return Client{}, "", "the client assertion's claims do not parse"
 	}
 	if c, f, ok := s.federatedClient(bodyID, unverified.Issuer); ok {
-		return s.verifyFederated(tok, c, f)
+		c, desc := s.verifyFederated(tok, c, f)
+		return c, MethodJWT, desc
 	}
 	c, ok := s.clientByID(unverified.Issuer)
-	if !ok || c.PublicKey == nil || (bodyID != "" && bodyID != c.ID) {
-		return Client{}, "client authentication failed"
+	// client_secret_jwt: HS256 keyed with the client's secret.
+	var key any = c.PublicKey
+	method := MethodJWT
+	if tok.Headers[0].Algorithm == string(jose.HS256) {
+		key, method = []byte(c.Secret), MethodSecretJWT
+		if c.Secret == "" {
+			key = nil
+		}
+	}
+	if !ok || key == nil || (bodyID != "" && bodyID != c.ID) {
+		return Client{}, "", "client authentication failed"
 	}
 	var claims jwt.Claims
-	if err := tok.Claims(c.PublicKey, &claims); err != nil {
-		return Client{}, "the client assertion's signature does not verify with the client's key"
+	if err := tok.Claims(key, &claims); err != nil {
+		return Client{}, "", "the client assertion's signature does not verify with the client's key"
 	}
 	now := s.clock.Now()
 	err = claims.ValidateWithLeeway(jwt.Expected{Issuer: c.ID, Subject: c.ID, AnyAudience: jwt.Audience{s.URL() + r.URL.Path}, Time: now}, 0)
 	switch {
 	case err != nil:
-		return Client{}, "the client assertion is not valid: " + err.Error()
+		return Client{}, "", "the client assertion is not valid: " + err.Error()
 	case claims.Expiry == nil:
-		return Client{}, "the client assertion has no exp"
+		return Client{}, "", "the client assertion has no exp"
 	case claims.ID == "":
-		return Client{}, "the client assertion has no jti"
+		return Client{}, "", "the client assertion has no jti"
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, seen := s.jtis[claims.ID]; seen && !c.ReusableAssertions {
-		return Client{}, "the client assertion was replayed (its jti was seen before)"
+		return Client{}, "", "the client assertion was replayed (its jti was seen before)"
 	}
 	s.jtis[claims.ID] = claims.Expiry.Time()
 	for jti, exp := range s.jtis {
@@ -112,7 +123,7 @@ func (s *Server) verifyAssertion(r *http.Request, form url.Values, bodyID string
 			delete(s.jtis, jti)
 		}
 	}
-	return c, ""
+	return c, method, ""
 }
 
 // verifyFederated checks a CI issuer's token as client c's assertion: the

@@ -168,3 +168,31 @@ func TestCLICredentialsNotKnownYet(t *testing.T) {
 		t.Errorf("want %q in:\n%s", want, out)
 	}
 }
+
+// client_secret_jwt through the CLI: the secret never travels, and one too
+// short for HS256 is refused on client_secret, with nothing sent.
+func TestCLIClientSecretJWT(t *testing.T) {
+	const secret = "a-client-secret-of-at-least-32-bytes"
+	srv := iam(t, iamserver.Options{Clients: []iamserver.Client{{ID: "hs", Secret: secret, Scopes: []string{"file:read"}}}})
+	config := func(s string) string {
+		return fmt.Sprintf("provider \"workiva\" {\n  client_id = \"hs\"\n  client_secret = %q\n  token_url = %q\n  auth_style = \"client_secret_jwt\"\n}\ndata \"workiva_token\" \"t\" {}\n", s, srv.TokenURL())
+	}
+	newCLIDir(t, config(secret)).mustRun(nil, "plan", "-input=false", "-no-color")
+	reqs := srv.TokenRequests()
+	if len(reqs) == 0 {
+		t.Fatal("no token request")
+	}
+	for _, r := range reqs {
+		if r.Status != 200 || r.AuthMethod != iamserver.MethodSecretJWT || r.Form.Has("client_secret") || r.Header.Get("Authorization") != "" {
+			t.Errorf("request %+v", r)
+		}
+	}
+	srv.Reset()
+	out, err := flatRun(newCLIDir(t, config("short-secret")), nil, "plan", "-input=false")
+	if err == nil || !strings.Contains(out, "Invalid provider configuration") || !strings.Contains(out, "The client secret is too short for client_secret_jwt: HS256 needs a key of at least 32 bytes") {
+		t.Errorf("a short secret:\n%s", out)
+	}
+	if n := len(srv.TokenRequests()); n != 0 {
+		t.Errorf("%d requests with a short secret", n)
+	}
+}

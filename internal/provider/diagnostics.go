@@ -168,6 +168,10 @@ func clientRefusedHint(h grantHint) string {
 		fmt.Fprintf(&b, "The server refused the client assertion (%s). Check that the server trusts the assertion's issuer for the "+
 			"client id (%s) (a federated credential or trust relationship), that the assertion's audience and subject are the ones "+
 			"it expects, and that the assertion has not expired: workload-identity tokens live minutes.", h.assertionFrom, h.idFrom)
+	case tokenclient.AuthStyleClientSecretJWT:
+		fmt.Fprintf(&b, "The server refused the assertion signed with the client secret (%s, HS256). Check that the client id (%s) "+
+			"may use client_secret_jwt on the server, that the secret is the current one, and that the server expects the "+
+			"assertion's audience (client_assertion_audience; the token URL by default).", h.secretFrom, h.idFrom)
 	case tokenclient.AuthStyleTLSClientAuth:
 		fmt.Fprintf(&b, "The server refused the client certificate (%s). Check that it is the certificate registered for the client "+
 			"id (%s) and that the endpoint asks for client certificates.", h.certFrom, h.idFrom)

@@ -265,6 +265,8 @@ func clientConfigDiagnostic(name string, err error) diag.Diagnostic {
 		attrName = "client_key_pem"
 	case errors.Is(err, tokenclient.ErrReservedParam):
 		attrName = "extra_params"
+	case errors.Is(err, tokenclient.ErrSecretTooShort):
+		attrName = "client_secret"
 	}
 	return invalidClientConfigDiagnostic(attrPath(name, attrName), name, err)
 }

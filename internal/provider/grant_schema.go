@@ -51,7 +51,9 @@ var grantAttributes = []grantAttribute{
 			"when the server refuses the client (HTTP 401, or 400 `invalid_client`, `unauthorized_client` or `invalid_request`), the " +
 			"body, then keeps the style that worked for later requests (a wrong secret costs two requests); `private_key_jwt` signs a fresh JWT with `client_assertion_key_pem` for " +
 			"every request (RFC 7523); `client_assertion` sends `client_assertion` (a workload-identity token); `tls_client_auth` sends " +
-			"`client_id` only and lets `client_certificate_pem` authenticate (RFC 8705). When unset: `header` with a secret, " +
+			"`client_id` only and lets `client_certificate_pem` authenticate (RFC 8705); `client_secret_jwt` signs a fresh JWT with " +
+			"HS256 keyed by `client_secret` for every request, so the secret never travels (Keycloak, Okta, Salesforce; the secret " +
+			"must be at least 32 bytes, RFC 7518). When unset: `header` with a secret, " +
 			"`private_key_jwt` with a key, `client_assertion` with an assertion, `tls_client_auth` with only a certificate."},
 	{name: "audience", build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Sent as the form field `audience` (Auth0 requires it for client credentials)."},

@@ -2,7 +2,6 @@ package tokenclient
 
 import (
 	"context"
-	"crypto"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -34,8 +33,15 @@ const (
 // AssertionAlgs lists the signing algorithms the client supports.
 var AssertionAlgs = []string{AlgRS256, AlgPS256, AlgES256}
 
+// MinSecretJWTKey is the shortest client secret client_secret_jwt can
+// key HS256 with: RFC 7518 3.2 wants a key of at least the hash's size.
+const MinSecretJWTKey = 32
+
 // Errors of the assertion key, for callers to word.
 var (
+	// ErrSecretTooShort: the client secret is shorter than MinSecretJWTKey
+	// bytes, too short to key client_secret_jwt's HS256.
+	ErrSecretTooShort = errors.New("the client secret is too short for client_secret_jwt")
 	// ErrEmptyAssertion: the assertion source gave only white space; the
 	// request is not sent.
 	ErrEmptyAssertion       = errors.New("the client assertion is empty")
@@ -52,16 +58,17 @@ const assertionPlaceholder = "workiva-client-assertion-placeholder"
 // request's (a source may fetch the assertion).
 type assertionSource func(ctx context.Context) (string, error)
 
-// signedAssertions returns a source of private_key_jwt assertions (RFC 7523
-// 2.2, OpenID Connect Core 9): iss = sub = the client id, aud, iat, exp =
-// iat + AssertionLifetime and a unique jti, signed with key; header alg,
-// typ JWT and kid when set.
-func signedAssertions(key crypto.Signer, alg jose.SignatureAlgorithm, keyID, clientID, audience string, clk clock.Clock) (assertionSource, error) {
+// signedAssertions returns a source of private_key_jwt assertions (signed
+// with the client's private key) or client_secret_jwt ones (HS256 keyed
+// with the client secret) (RFC 7523 2.2, OpenID Connect Core 9): iss = sub
+// = the client id, aud, iat, exp = iat + AssertionLifetime and a unique
+// jti; header alg, typ JWT and kid when set.
+func signedAssertions(key jose.SigningKey, keyID, clientID, audience string, clk clock.Clock) (assertionSource, error) {
 	opts := (&jose.SignerOptions{}).WithType("JWT")
 	if keyID != "" {
 		opts = opts.WithHeader("kid", keyID)
 	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, opts)
+	signer, err := jose.NewSigner(key, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrAssertionKey, err) //nolint:errorlint // the signer's error is detail
 	}

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -46,11 +47,15 @@ const (
 	// AuthStyleTLSClientAuth sends the client id only: the client
 	// certificate authenticates (RFC 8705 2.1).
 	AuthStyleTLSClientAuth AuthStyle = "tls_client_auth"
+	// AuthStyleClientSecretJWT signs a fresh JWT assertion with HS256 keyed
+	// by the client secret for every request (RFC 7523 2.2, OpenID Connect
+	// Core 9), so that the secret itself never travels.
+	AuthStyleClientSecretJWT AuthStyle = "client_secret_jwt"
 )
 
 // AuthStyles lists the valid auth styles, default first.
 var AuthStyles = []string{string(AuthStyleHeader), string(AuthStyleBody), string(AuthStyleAuto),
-	string(AuthStylePrivateKeyJWT), string(AuthStyleClientAssertion), string(AuthStyleTLSClientAuth)}
+	string(AuthStylePrivateKeyJWT), string(AuthStyleClientAssertion), string(AuthStyleTLSClientAuth), string(AuthStyleClientSecretJWT)}
 
 // usesSecret reports whether the style sends the client secret.
 func (s AuthStyle) usesSecret() bool {
@@ -245,7 +250,7 @@ func oauthStyle(s AuthStyle) (oauth2.AuthStyle, error) {
 	switch s {
 	case AuthStyleHeader, "":
 		return oauth2.AuthStyleInHeader, nil
-	case AuthStyleBody, AuthStylePrivateKeyJWT, AuthStyleClientAssertion, AuthStyleTLSClientAuth:
+	case AuthStyleBody, AuthStylePrivateKeyJWT, AuthStyleClientAssertion, AuthStyleTLSClientAuth, AuthStyleClientSecretJWT:
 		// The client id in the body; the secret too for AuthStyleBody only.
 		return oauth2.AuthStyleInParams, nil
 	case AuthStyleAuto:
@@ -267,7 +272,17 @@ func assertionFor(cfg Config, tokenURL string) (assertionSource, error) {
 			return nil, err
 		}
 		aud := cmp.Or(cfg.AssertionAudience, tokenURL)
-		return signedAssertions(key, alg, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
+		return signedAssertions(jose.SigningKey{Algorithm: alg, Key: key}, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
+	case AuthStyleClientSecretJWT:
+		switch {
+		case cfg.ClientSecret == "":
+			return nil, fmt.Errorf("%w: client secret is empty", ErrMissingCredential)
+		case len(cfg.ClientSecret) < MinSecretJWTKey:
+			return nil, fmt.Errorf("%w: HS256 needs a key of at least %d bytes (RFC 7518 section 3.2), and the secret has %d",
+				ErrSecretTooShort, MinSecretJWTKey, len(cfg.ClientSecret))
+		}
+		aud := cmp.Or(cfg.AssertionAudience, tokenURL)
+		return signedAssertions(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(cfg.ClientSecret)}, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
 	case AuthStyleClientAssertion:
 		if cfg.Assertion == nil {
 			return nil, fmt.Errorf("%w: %s needs an assertion", ErrMissingCredential, cfg.AuthStyle)

@@ -239,3 +239,37 @@ func TestClientCertificates(t *testing.T) {
 		}
 	}
 }
+
+// client_secret_jwt: each request carries a fresh HS256 assertion keyed
+// with the secret, and never the secret itself; a secret too short for
+// HS256 is refused before any request.
+func TestClientSecretJWT(t *testing.T) {
+	const secret = "a-client-secret-of-at-least-32-bytes"
+	srv := startServer(t, iamserver.Options{Clients: []iamserver.Client{{ID: "hs", Secret: secret, Scopes: []string{"file:read"}}}})
+	var told []string
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: "2026-01-01", ClientID: "hs", ClientSecret: secret,
+		AuthStyle: tokenclient.AuthStyleClientSecretJWT, Sensitive: func(v ...string) { told = append(told, v...) }})
+	for _, scopes := range [][]string{{"file:read"}, nil} {
+		if _, err := c.Token(context.Background(), scopes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reqs := srv.TokenRequests()
+	if len(reqs) != 2 || reqs[0].Form.Get("client_assertion") == reqs[1].Form.Get("client_assertion") {
+		t.Fatalf("want two requests with fresh assertions: %+v", reqs)
+	}
+	for _, r := range reqs {
+		if r.AuthMethod != iamserver.MethodSecretJWT || r.Form.Has("client_secret") || r.Header.Get("Authorization") != "" ||
+			strings.Contains(r.Form.Encode(), secret) {
+			t.Errorf("request %+v", r)
+		}
+		if !slices.Contains(told, r.Form.Get("client_assertion")) {
+			t.Error("an assertion sent was not reported as sensitive")
+		}
+	}
+	_, err := tokenclient.New(tokenclient.Config{TokenURL: srv.TokenURL(), ClientID: "hs", ClientSecret: "short",
+		AuthStyle: tokenclient.AuthStyleClientSecretJWT})
+	if !errors.Is(err, tokenclient.ErrSecretTooShort) {
+		t.Errorf("a 5-byte secret: %v", err)
+	}
+}
