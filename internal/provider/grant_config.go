@@ -151,7 +151,10 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 				"a client assertion (" + assertionFrom + ")"}))
 			return s
 		}
-		s.workload, c.Assertion = src, src.Token
+		// A closure, not the method value src.Token, which would copy src
+		// before Configure sets its transport, clock and scrubber.
+		s.workload = src
+		c.Assertion = func(ctx context.Context) (string, error) { return src.Token(ctx) }
 		s.hint.assertionFrom = "the workload identity, source " + strconv.Quote(string(src.Kind))
 		s.keys = append(s.keys, src.Value, os.Getenv(workload.EnvGitHubRequestToken), os.Getenv(workload.EnvAzureAccessToken))
 	}
