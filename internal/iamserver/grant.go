@@ -181,21 +181,29 @@ func (s *Server) token(r *http.Request, version string, formErr error, method *s
 	}
 	form := r.PostForm
 
-	client, how, status, errBody := s.authenticateClient(r, form)
-	if errBody != nil {
-		return status, "", *errBody
+	// The federated grants may come without client authentication: the
+	// server trusts the presented token itself (RFC 7523 2.1, RFC 8693).
+	gt := form.Get("grant_type")
+	var client Client
+	if (gt != JWTBearerGrant && gt != TokenExchangeGrant) || sendsClientCredentials(r, form) {
+		c, how, status, errBody := s.authenticateClient(r, form)
+		if errBody != nil {
+			return status, "", *errBody
+		}
+		client, *method = c, how
 	}
 	id := client.ID
-	*method = how
 
-	switch gt := form.Get("grant_type"); gt {
+	switch gt {
 	case "client_credentials":
+	case JWTBearerGrant, TokenExchangeGrant:
+		return s.federatedGrant(r, form, client)
 	case "refresh_token":
 		return s.refreshGrant(id, form.Get("refresh_token"))
 	case "":
 		return http.StatusBadRequest, id, IamError{Error: "invalid_request", ErrorDescription: "grant_type is required"}
 	default:
-		return http.StatusBadRequest, id, IamError{Error: "unsupported_grant_type", ErrorDescription: fmt.Sprintf("grant_type %q is not supported; must be client_credentials", gt)}
+		return http.StatusBadRequest, id, IamError{Error: "unsupported_grant_type", ErrorDescription: fmt.Sprintf("grant_type %q is not supported", gt)}
 	}
 
 	granted, errBody := s.narrow(client, form.Get("scope"))

@@ -83,6 +83,9 @@ type Options struct {
 	// token endpoint accept grant_type=refresh_token (as Blynk.Cloud's
 	// organization API does; Workiva's does not).
 	RefreshTokens bool
+	// TrustedIssuers are the trust relationships of the jwt-bearer and
+	// token-exchange grants.
+	TrustedIssuers []TrustRelationship
 	// CI, when set, serves fakes of CI systems' workload-identity token
 	// endpoints on the server (see CIFakes).
 	CI *CIFakes

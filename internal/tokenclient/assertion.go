@@ -91,8 +91,8 @@ func signedAssertions(key jose.SigningKey, keyID, clientID, audience string, clk
 
 // withAssertion returns a form body with the placeholder replaced by a
 // fresh assertion, or the body unchanged when it holds none.
-func withAssertion(ctx context.Context, body string, source assertionSource) (string, string, error) {
-	if source == nil || !strings.Contains(body, assertionPlaceholder) {
+func withAssertion(ctx context.Context, body, placeholder string, source assertionSource) (string, string, error) {
+	if source == nil || !strings.Contains(body, placeholder) {
 		return body, "", nil
 	}
 	a, err := source(ctx)
@@ -102,5 +102,5 @@ func withAssertion(ctx context.Context, body string, source assertionSource) (st
 	if strings.TrimSpace(a) == "" {
 		return "", "", ErrEmptyAssertion
 	}
-	return strings.Replace(body, assertionPlaceholder, url.QueryEscape(a), 1), a, nil
+	return strings.Replace(body, placeholder, url.QueryEscape(a), 1), a, nil
 }

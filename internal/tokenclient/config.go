@@ -47,6 +47,10 @@ const (
 	// AuthStyleTLSClientAuth sends the client id only: the client
 	// certificate authenticates (RFC 8705 2.1).
 	AuthStyleTLSClientAuth AuthStyle = "tls_client_auth"
+	// AuthStyleNone sends no client credentials (the client id when
+	// set): jwt_bearer and token_exchange grants whose server needs no
+	// client authentication.
+	AuthStyleNone AuthStyle = "none"
 	// AuthStyleClientSecretJWT signs a fresh JWT assertion with HS256 keyed
 	// by the client secret for every request (RFC 7523 2.2, OpenID Connect
 	// Core 9), so that the secret itself never travels.
@@ -55,7 +59,7 @@ const (
 
 // AuthStyles lists the valid auth styles, default first.
 var AuthStyles = []string{string(AuthStyleHeader), string(AuthStyleBody), string(AuthStyleAuto),
-	string(AuthStylePrivateKeyJWT), string(AuthStyleClientAssertion), string(AuthStyleTLSClientAuth), string(AuthStyleClientSecretJWT)}
+	string(AuthStylePrivateKeyJWT), string(AuthStyleClientAssertion), string(AuthStyleTLSClientAuth), string(AuthStyleClientSecretJWT), string(AuthStyleNone)}
 
 // usesSecret reports whether the style sends the client secret.
 func (s AuthStyle) usesSecret() bool {
@@ -65,7 +69,8 @@ func (s AuthStyle) usesSecret() bool {
 // ReservedParams are the form fields the client sets itself, which
 // ExtraParams may not hold.
 var ReservedParams = []string{"grant_type", "scope", "client_id", "client_secret", "client_assertion",
-	"client_assertion_type", "refresh_token", "audience", "resource"}
+	"client_assertion_type", "refresh_token", "audience", "resource", "assertion", "subject_token", "subject_token_type",
+	"requested_token_type", "actor_token", "actor_token_type"}
 
 // Defaults.
 const (
@@ -127,8 +132,19 @@ type Config struct {
 	// system clock when nil.
 	Clock clock.Clock
 
+	// GrantType is the grant (GrantClientCredentials when empty). For
+	// GrantJWTBearer and GrantTokenExchange, Subject returns the token the
+	// grant presents (a CI system's OIDC token), asked for every request;
+	// SubjectTokenType (TokenTypeJWT when empty) and RequestedTokenType
+	// are token_exchange's. The client authenticates only when AuthStyle
+	// is not AuthStyleNone, and ClientID may be empty.
+	GrantType          GrantType
+	Subject            func(ctx context.Context) (string, error)
+	SubjectTokenType   string
+	RequestedTokenType string
+
 	// Audience, Resources and ExtraParams are more form fields of every
-	// client_credentials request: audience, one resource each in order
+	// token request: audience, one resource each in order
 	// (RFC 8707), and others (none of ReservedParams).
 	Audience    string
 	Resources   []string
@@ -183,8 +199,12 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.ClientID == "" {
+	cfg.GrantType = cmp.Or(cfg.GrantType, GrantClientCredentials)
+	if cfg.ClientID == "" && cfg.GrantType == GrantClientCredentials {
 		return nil, errors.New("client id is empty")
+	}
+	if cfg.AuthStyle == AuthStyleNone && cfg.GrantType == GrantClientCredentials {
+		return nil, fmt.Errorf("%w: the client_credentials grant needs client authentication", ErrMissingCredential)
 	}
 	style, err := oauthStyle(cfg.AuthStyle)
 	if err != nil {
@@ -240,7 +260,7 @@ func New(cfg Config) (*Client, error) {
 			EndpointParams: params,
 		},
 		assertion:  assertion,
-		http:       newHTTPClient(cfg, assertion),
+		http:       newHTTPClient(cfg, assertion, cfg.Subject),
 		tokenURL:   u,
 		cacheState: cacheState{cache: map[string]*Token{}, inflight: map[string]*call{}},
 	}, nil
@@ -250,7 +270,7 @@ func oauthStyle(s AuthStyle) (oauth2.AuthStyle, error) {
 	switch s {
 	case AuthStyleHeader, "":
 		return oauth2.AuthStyleInHeader, nil
-	case AuthStyleBody, AuthStylePrivateKeyJWT, AuthStyleClientAssertion, AuthStyleTLSClientAuth, AuthStyleClientSecretJWT:
+	case AuthStyleBody, AuthStylePrivateKeyJWT, AuthStyleClientAssertion, AuthStyleTLSClientAuth, AuthStyleClientSecretJWT, AuthStyleNone:
 		// The client id in the body; the secret too for AuthStyleBody only.
 		return oauth2.AuthStyleInParams, nil
 	case AuthStyleAuto:
@@ -292,6 +312,7 @@ func assertionFor(cfg Config, tokenURL string) (assertionSource, error) {
 		if cfg.ClientCertificatePEM == "" {
 			return nil, fmt.Errorf("%w: %s needs a client certificate", ErrMissingCredential, cfg.AuthStyle)
 		}
+	case AuthStyleNone:
 	default:
 		if cfg.ClientSecret == "" {
 			return nil, fmt.Errorf("%w: client secret is empty", ErrMissingCredential)
@@ -320,7 +341,7 @@ func endpointParams(cfg Config, assertion bool) (url.Values, error) {
 		v.Set("client_assertion_type", ClientAssertionType)
 		v.Set("client_assertion", assertionPlaceholder)
 	}
-	return v, nil
+	return v, grantParams(cfg, v)
 }
 
 // Client fetches and caches tokens. It is safe for concurrent use.

@@ -9,7 +9,7 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// fetch gets a new token for scopes with the client_credentials grant.
+// fetch gets a new token for scopes with the client's grant.
 //
 // A refresh token in a response (RFC 6749 4.4.3 says client-credentials
 // responses SHOULD NOT carry one; Blynk.Cloud's do) is never used: the
@@ -78,7 +78,7 @@ func (c *Client) exchange(ctx context.Context, scopes []string, style oauth2.Aut
 	if c.cfg.AuthStyle == AuthStyleAuto {
 		clientAuth += " (" + styleNames[style] + ")"
 	}
-	fields := map[string]any{"endpoint": c.TokenURL(), "scopes": strings.Join(scopes, " "), "client_auth": clientAuth}
+	fields := map[string]any{"endpoint": c.TokenURL(), "scopes": strings.Join(scopes, " "), "client_auth": clientAuth, "grant_type": string(c.cfg.GrantType)}
 	c.debug(ctx, "requesting token", fields)
 	start := c.cfg.Clock.Now()
 	seen := &exchangeRecord{}

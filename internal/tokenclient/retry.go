@@ -19,10 +19,10 @@ import (
 // newHTTPClient builds the client x/oauth2 uses: retries from
 // go-retryablehttp on top of a transport that adds the version and agent
 // headers, with redirects never followed.
-func newHTTPClient(cfg Config, assertion assertionSource) *http.Client {
+func newHTTPClient(cfg Config, assertion, subject assertionSource) *http.Client {
 	inner := &http.Client{
 		Transport: &headerTransport{base: cfg.Transport, version: cfg.APIVersion, userAgent: cfg.UserAgent,
-			assertion: assertion, sensitive: cfg.Sensitive},
+			assertion: assertion, subject: subject, sensitive: cfg.Sensitive},
 		Timeout:       cfg.Timeout,
 		CheckRedirect: noRedirect,
 	}

@@ -15,8 +15,12 @@ type Token struct {
 	// RefreshToken is set when the server issued one (RFC 6749 5.1); the
 	// cache then renews the token with the refresh_token grant.
 	RefreshToken string
-	// TokenType is the token_type the server returned.
+	// TokenType is the token_type the server returned (N_A for a token
+	// exchange's token that is no access token, RFC 8693 2.2.1).
 	TokenType string
+	// IssuedTokenType is the issued_token_type of a token exchange's
+	// response (RFC 8693 2.2.1); empty otherwise.
+	IssuedTokenType string
 	// Scope is the granted scope exactly as the server returned it, or the
 	// requested scope (space-joined) when the server returned none.
 	Scope string
@@ -106,6 +110,7 @@ func newToken(ot *oauth2.Token, requested []string, start, now time.Time) (*Toke
 		t.Scope = strings.Join(requested, " ")
 	}
 	t.GrantedScopes = SplitScope(t.Scope)
+	t.IssuedTokenType, _ = ot.Extra("issued_token_type").(string)
 	lt, err := lifetimeOf(ot.Extra("expires_in"))
 	if err != nil {
 		return nil, err

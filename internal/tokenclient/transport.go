@@ -53,23 +53,30 @@ type headerTransport struct {
 	version   string
 	userAgent string
 	assertion assertionSource
+	subject   assertionSource
 	sensitive func(...string)
 }
 
 func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
-	if t.assertion != nil && req.Body != nil {
+	if (t.assertion != nil || t.subject != nil) && req.Body != nil {
 		body, err := io.ReadAll(req.Body)
 		_ = req.Body.Close()
 		if err != nil {
 			return nil, err
 		}
-		text, assertion, err := withAssertion(req.Context(), string(body), t.assertion)
-		if err != nil {
-			return nil, &assertionError{err}
-		}
-		if assertion != "" && t.sensitive != nil {
-			t.sensitive(assertion)
+		text := string(body)
+		for _, fill := range []struct {
+			placeholder string
+			source      assertionSource
+		}{{assertionPlaceholder, t.assertion}, {subjectPlaceholder, t.subject}} {
+			var value string
+			if text, value, err = withAssertion(req.Context(), text, fill.placeholder, fill.source); err != nil {
+				return nil, &assertionError{err}
+			}
+			if value != "" && t.sensitive != nil {
+				t.sensitive(value)
+			}
 		}
 		req.Body, req.ContentLength = io.NopCloser(strings.NewReader(text)), int64(len(text))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(text)), nil }
