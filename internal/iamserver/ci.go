@@ -32,12 +32,16 @@ func NewCIIssuer(issuer string) (*CIIssuer, error) {
 	if err != nil {
 		return nil, err
 	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: key}, (&jose.SignerOptions{}).WithType("JWT"))
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", CIKeyID))
 	if err != nil {
 		return nil, err
 	}
 	return &CIIssuer{Issuer: issuer, key: key, signer: signer}, nil
 }
+
+// CIKeyID is the kid of a CI issuer's tokens, as its JWKS would name the
+// key.
+const CIKeyID = "ci-key-1"
 
 // PublicKey verifies the issuer's tokens.
 func (i *CIIssuer) PublicKey() crypto.PublicKey { return i.key.Public() }

@@ -53,6 +53,9 @@ type grantModel struct {
 	Scopes                  types.Set    `tfsdk:"scopes"`
 	TokenURL                types.String `tfsdk:"token_url"`
 	AuthStyle               types.String `tfsdk:"auth_style"`
+	GrantType               types.String `tfsdk:"grant_type"`
+	SubjectTokenType        types.String `tfsdk:"subject_token_type"`
+	RequestedTokenType      types.String `tfsdk:"requested_token_type"`
 	Audience                types.String `tfsdk:"audience"`
 	Resources               types.List   `tfsdk:"resources"`
 	ExtraParams             types.Map    `tfsdk:"extra_params"`

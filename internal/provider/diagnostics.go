@@ -121,7 +121,11 @@ func serverErrorHint(e *tokenclient.Error, h grantHint) string {
 		}
 		return "Check the requested scopes against those the server allows this client; scopes are case-sensitive."
 	case "unsupported_grant_type":
-		return "The endpoint does not accept the client_credentials grant; check that token_url is an OAuth2 client-credentials token endpoint."
+		return "The endpoint does not accept the grant; check grant_type and that token_url is the server's OAuth2 token endpoint."
+	case "invalid_grant", "invalid_target":
+		return "The server refused the presented workload-identity token: check that it trusts the token's issuer and subject " +
+			"(a trust relationship, a federation policy), the token's audience (workload_identity.audience), and audience, " +
+			"resources and requested_token_type against what it may issue."
 	case "invalid_request":
 		if h.workiva {
 			return "The endpoint rejected the request's form; check auth_style (header or body) and api_version against what the endpoint expects."
@@ -397,7 +401,9 @@ func tokenWarnings(tok *tokenclient.Token, tokenURL string, h grantHint, require
 			fmt.Sprintf("The server at %s gave the token expires_in %s seconds, more than a year; the provider takes it to "+
 				"live a year (%d seconds, expires_at %s).", tokenURL, tok.ExpiresInSent, tok.ExpiresIn, tok.ExpiresAt.UTC().Format(time.RFC3339)))
 	}
-	if tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "Bearer") {
+	// N_A is what a token exchange calls a token that is no access token
+	// (RFC 8693 2.2.1).
+	if tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "Bearer") && (tok.IssuedTokenType == "" || tok.TokenType != "N_A") {
 		diags.AddAttributeWarning(path.Root("token_type"), "Token type is not Bearer",
 			fmt.Sprintf("The server returned token_type %q. Consumers that send \"Authorization: Bearer\" may be refused.", tok.TokenType))
 	}
@@ -503,6 +509,14 @@ func workloadHint(err error) (string, bool) {
 		return "Check the job's permissions for OIDC tokens and, for Azure DevOps, workload_identity.service_connection_id.", true
 	}
 	return "", false
+}
+
+// grantNeedsIdentityDiagnostic: jwt_bearer and token_exchange present a
+// workload-identity token, and none is configured.
+func grantNeedsIdentityDiagnostic(grant, grantType string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "workload_identity"), grantSummary("Missing workload_identity", grant),
+		fmt.Sprintf("grant_type = %q presents a workload-identity token as the grant; set workload_identity to say where it comes "+
+			"from (github_actions, azure_devops, hcp_terraform, gcp_metadata, env, file or value).", grantType))
 }
 
 // workloadNeedsDiagnostic: a workload_identity source lacks the attribute

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/url"
@@ -129,7 +130,10 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 	s.scopes = setStrings(g.Scopes)
 	s.keys = []string{c.AssertionKeyPEM, c.ClientKeyPEM, g.ClientAssertion.ValueString()}
 
-	if c.ClientID == "" {
+	c.GrantType = tokenclient.GrantType(cmp.Or(g.GrantType.ValueString(), string(tokenclient.GrantClientCredentials)))
+	c.SubjectTokenType, c.RequestedTokenType = g.SubjectTokenType.ValueString(), g.RequestedTokenType.ValueString()
+	federated := c.GrantType != tokenclient.GrantClientCredentials
+	if c.ClientID == "" && !federated {
 		diags.Append(missingClientIDDiagnostic(name))
 	}
 	c.TokenURL = resolveTokenURL(name, g.TokenURL, from, wide, diags)
@@ -141,25 +145,36 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 	s.hint = grantHint{grant: name, workiva: workivaEndpoint(g.TokenURL, wide), idFrom: from.of("client_id"),
 		secretFrom: from.of("client_secret"), keyFrom: from.of("client_assertion_key_pem"), assertionFrom: assertionFrom,
 		certFrom: from.of("client_certificate_pem")}
+	if federated && g.WorkloadIdentity.IsNull() {
+		diags.Append(grantNeedsIdentityDiagnostic(name, string(c.GrantType)))
+		return s
+	}
 	if !g.WorkloadIdentity.IsNull() {
 		src := workloadSource(name, g.WorkloadIdentity, wide, diags)
 		if src == nil {
 			return s
 		}
-		if assertion != "" || envAssertionFile != "" {
+		// A closure, not the method value src.Token, which would copy src
+		// before Configure sets its transport, clock and scrubber.
+		fetch := func(ctx context.Context) (string, error) { return src.Token(ctx) }
+		s.workload = src
+		s.keys = append(s.keys, src.Value, os.Getenv(workload.EnvGitHubRequestToken), os.Getenv(workload.EnvAzureAccessToken))
+		switch {
+		case federated:
+			// The identity token is the grant; the client authenticates
+			// with its own credential, if any.
+			c.Subject = fetch
+		case assertion != "" || envAssertionFile != "":
 			diags.Append(conflictingCredentialsDiagnostic(name, []string{"a workload identity (" + from.of("workload_identity") + ")",
 				"a client assertion (" + assertionFrom + ")"}))
 			return s
+		default:
+			c.Assertion = fetch
+			s.hint.assertionFrom = "the workload identity, source " + strconv.Quote(string(src.Kind))
 		}
-		// A closure, not the method value src.Token, which would copy src
-		// before Configure sets its transport, clock and scrubber.
-		s.workload = src
-		c.Assertion = func(ctx context.Context) (string, error) { return src.Token(ctx) }
-		s.hint.assertionFrom = "the workload identity, source " + strconv.Quote(string(src.Kind))
-		s.keys = append(s.keys, src.Value, os.Getenv(workload.EnvGitHubRequestToken), os.Getenv(workload.EnvAzureAccessToken))
 	}
 	switch {
-	case s.workload != nil:
+	case s.workload != nil && !federated:
 	case assertion != "" && strings.TrimSpace(assertion) == "":
 		diags.Append(emptyAssertionDiagnostic(name, assertionFrom))
 		return s
@@ -174,7 +189,7 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 			return strings.TrimSpace(string(b)), err
 		}
 	}
-	style, ok := chooseAuthStyle(g.AuthStyle, c, s.hint, diags)
+	style, ok := chooseAuthStyle(g.AuthStyle, c, s.hint, federated, diags)
 	if ok {
 		c.AuthStyle, s.hint.style = style, style
 	}
@@ -197,7 +212,7 @@ func resolveTokenURL(name string, v types.String, from origin, wide providerWide
 // chooseAuthStyle is the auth style of a grant: auth_style when set, else
 // the one its only credential implies. More than one credential is an
 // error naming them, and so is a style whose credential is missing.
-func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, diags *diag.Diagnostics) (tokenclient.AuthStyle, bool) {
+func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, federated bool, diags *diag.Diagnostics) (tokenclient.AuthStyle, bool) {
 	name := h.grant
 	var present []string
 	if c.ClientSecret != "" {
@@ -224,6 +239,8 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, diags
 			style = tokenclient.AuthStyleClientAssertion
 		case c.ClientCertificatePEM != "":
 			style = tokenclient.AuthStyleTLSClientAuth
+		case federated:
+			return tokenclient.AuthStyleNone, true // the grant's token is enough
 		default:
 			diags.Append(missingCredentialDiagnostic(name))
 			return "", false
@@ -238,6 +255,8 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, diags
 		need, have = "client_assertion", c.Assertion != nil
 	case tokenclient.AuthStyleTLSClientAuth:
 		need, have = "client_certificate_pem", c.ClientCertificatePEM != ""
+	case tokenclient.AuthStyleNone:
+		need, have = "", true
 	}
 	switch {
 	case !have && need == "client_secret":
@@ -246,7 +265,7 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, diags
 	case !have:
 		diags.Append(styleNeedsDiagnostic(name, string(style), need))
 		return "", false
-	case need != "client_secret" && c.ClientSecret != "":
+	case need != "client_secret" && need != "" && c.ClientSecret != "":
 		diags.Append(secretWithoutUseDiagnostic(name, string(style), h.secretFrom))
 		return "", false
 	}

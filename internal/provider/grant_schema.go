@@ -55,6 +55,17 @@ var grantAttributes = []grantAttribute{
 			"HS256 keyed by `client_secret` for every request, so the secret never travels (Keycloak, Okta, Salesforce; the secret " +
 			"must be at least 32 bytes, RFC 7518). When unset: `header` with a secret, " +
 			"`private_key_jwt` with a key, `client_assertion` with an assertion, `tls_client_auth` with only a certificate."},
+	{name: "grant_type", build: stringAttr(stringvalidator.OneOf(tokenclient.GrantTypes...)),
+		desc: "The OAuth2 grant: " + quoteList(tokenclient.GrantTypes) + ". `client_credentials` (the default): the client " +
+			"authenticates and the token is its own. `jwt_bearer` (RFC 7523 section 2.1): the `workload_identity` token is the " +
+			"grant, sent as `assertion` (Ory Hydra trust relationships, Anthropic's workload identity federation). `token_exchange` " +
+			"(RFC 8693): the `workload_identity` token is exchanged, sent as `subject_token` (Google STS, Keycloak, Okta, Auth0, " +
+			"OpenAI's workload identity federation). Both send `scope`, `audience` and `resources`, need `workload_identity`, and " +
+			"authenticate the client only when it has a credential (`client_id` is then optional)."},
+	{name: "subject_token_type", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+		desc: "`token_exchange`: the `subject_token_type`. Defaults to `" + tokenclient.TokenTypeJWT + "`."},
+	{name: "requested_token_type", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+		desc: "`token_exchange`: the `requested_token_type`, such as `" + tokenclient.TokenTypeAccessToken + "`. Not sent when unset."},
 	{name: "audience", build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Sent as the form field `audience` (Auth0 requires it for client credentials)."},
 	{name: "resources", build: listAttr(listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),

@@ -20,13 +20,14 @@ import (
 	"github.com/ory/fosite/storage"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver/iamtest"
 )
 
 // fositeServer is a token endpoint built with ory/fosite, an OAuth2 server
 // framework no one here wrote, on loopback; clients are registered with
 // the client authentication method they must use.
-func fositeServer(t *testing.T) (string, *storage.MemoryStore) {
+func fositeServer(t *testing.T, configure ...func(*fosite.Config)) (string, *storage.MemoryStore) {
 	t.Helper()
 	store := storage.NewMemoryStore()
 	mux := http.NewServeMux()
@@ -36,11 +37,15 @@ func fositeServer(t *testing.T) (string, *storage.MemoryStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oauth := compose.ComposeAllEnabled(&fosite.Config{
+	cfg := &fosite.Config{
 		AccessTokenLifespan: 10 * time.Minute,
 		GlobalSecret:        []byte("a-global-secret-of-32-bytes-long"),
 		TokenURL:            srv.URL + "/token",
-	}, store, signing)
+	}
+	for _, f := range configure {
+		f(cfg)
+	}
+	oauth := compose.ComposeAllEnabled(cfg, store, signing)
 	// fosite's Config getters fill in defaults lazily (a data race under
 	// concurrent requests, which the provider makes when it authenticates
 	// grants side by side): the test server handles one request at a time.
@@ -147,3 +152,42 @@ data "workiva_token" "jwt" {
 }
 
 func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+// jwt_bearer interoperates with fosite's RFC 7523 grant handler through the
+// CLI: a GitHub Actions token (from the local fake, for fosite's token URL
+// as audience) is the grant, and no client authenticates, as fosite allows
+// with GrantTypeJWTBearerCanSkipClientAuth; fosite checks issuer, subject,
+// key (by kid), audience, expiry and a single-use jti.
+func TestInteropFositeJWTBearer(t *testing.T) {
+	tokenURL, store := fositeServer(t, func(c *fosite.Config) { c.GrantTypeJWTBearerCanSkipClientAuth = true })
+	issuer, err := iamserver.NewCIIssuer("https://token.actions.githubusercontent.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.IssuerPublicKeys[issuer.Issuer] = storage.IssuerPublicKeys{Issuer: issuer.Issuer, KeysBySub: map[string]storage.SubjectPublicKeys{
+		"repo:acme/infra:ref:refs/heads/main": {Subject: "repo:acme/infra:ref:refs/heads/main", Keys: map[string]storage.PublicKeyScopes{
+			iamserver.CIKeyID: {Key: &josev3.JSONWebKey{Key: issuer.PublicKey(), KeyID: iamserver.CIKeyID, Algorithm: "ES256", Use: "sig"},
+				Scopes: []string{"file:read", "graph:read"}},
+		}},
+	}}
+	ci := iam(t, iamserver.Options{CI: &iamserver.CIFakes{Issuer: issuer, Subject: "repo:acme/infra:ref:refs/heads/main", RequestToken: ciRequestToken}})
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", ci.CIGitHubURL())
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", ciRequestToken)
+	unitTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`
+provider "workiva" {
+  token_url   = %q
+  api_version = ""
+  grant_type  = "jwt_bearer"
+  workload_identity = { source = "github_actions", audience = %q }
+}
+data "workiva_token" "t" {
+  scopes = ["file:read"]
+}
+`, tokenURL, tokenURL),
+		ConfigStateChecks: []statecheck.StateCheck{attr("data.workiva_token.t", "scope", knownvalue.StringExact("file:read"))},
+	})
+	if n := len(ci.CIIssued()); n == 0 {
+		t.Error("no GitHub token was asked for")
+	}
+}

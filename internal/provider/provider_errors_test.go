@@ -30,7 +30,7 @@ func TestProviderServerFailures(t *testing.T) {
 		{
 			name:   "unsupported_grant_type",
 			faults: []iamserver.Fault{{Status: 400, Body: `{"error":"unsupported_grant_type","error_description":"only authorization_code is enabled"}`}},
-			want:   []string{"HTTP 400 unsupported_grant_type", "Server description: only authorization_code is enabled", "does not accept the client_credentials grant"},
+			want:   []string{"HTTP 400 unsupported_grant_type", "Server description: only authorization_code is enabled", "does not accept the grant"},
 		},
 		{
 			name:   "HTML 502 page",

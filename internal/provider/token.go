@@ -23,6 +23,7 @@ type tokenModel struct {
 	RequireScopes                            types.Bool
 	Grant, MinValidity, ClientID             types.String
 	AccessToken, TokenType, Scope, ExpiresAt types.String
+	IssuedTokenType                          types.String
 	ExpiresIn                                types.Int64
 }
 
@@ -225,6 +226,10 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 
 	m.AccessToken = types.StringValue(tok.AccessToken)
 	m.TokenType = types.StringValue(tok.TokenType)
+	m.IssuedTokenType = types.StringNull()
+	if tok.IssuedTokenType != "" {
+		m.IssuedTokenType = types.StringValue(tok.IssuedTokenType)
+	}
 	m.Scope = types.StringValue(tok.Scope)
 	m.GrantedScopes = stringSet(tok.GrantedScopes)
 	m.ExpiresIn = types.Int64Null()

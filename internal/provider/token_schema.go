@@ -85,7 +85,10 @@ var tokenAttributes = []tokenAttribute{
 	{name: "access_token", field: func(m *tokenModel) any { return &m.AccessToken }, sensitive: true,
 		desc: "The bearer token, for an `Authorization: Bearer <token>` header.", dataSourceNote: " Sensitive, and stored in state."},
 	{name: "token_type", field: func(m *tokenModel) any { return &m.TokenType },
-		desc: "The token type the server returned, normally `Bearer`."},
+		desc: "The token type the server returned, normally `Bearer` (`N_A` for a token exchange's token that is no access token)."},
+	{name: "issued_token_type", field: func(m *tokenModel) any { return &m.IssuedTokenType },
+		desc: "The `issued_token_type` of a token exchange's response (RFC 8693), such as " +
+			"`urn:ietf:params:oauth:token-type:access_token`. Null for the other grants."},
 	{name: "scope", field: func(m *tokenModel) any { return &m.Scope },
 		desc: "The granted scope exactly as the server returned it (space-separated). The server may grant fewer " +
 			"scopes than requested; when it returns no scope, this is the requested scope (RFC 6749 section 5.1)."},

@@ -1,9 +1,11 @@
 package provider_test
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +33,8 @@ func newWorkloadFixture(t *testing.T) workloadFixture {
 			Federated: []iamserver.FederatedCredential{{Issuer: issuer, Subject: "job", Audience: audience}}}
 	}
 	srv := iam(t, iamserver.Options{CI: &iamserver.CIFakes{Issuer: issuer, Subject: "job", RequestToken: ciRequestToken},
-		Clients: []iamserver.Client{federated("pipeline", "api://workiva"), federated("azure-pipeline", iamserver.AzureDevOpsAudience)}})
+		TrustedIssuers: []iamserver.TrustRelationship{{Issuer: issuer, Subject: "job", ClientID: "pipeline", Scopes: []string{"file:read", "graph:read"}}},
+		Clients:        []iamserver.Client{federated("pipeline", "api://workiva"), federated("azure-pipeline", iamserver.AzureDevOpsAudience)}})
 	return workloadFixture{srv: srv, issuer: issuer}
 }
 
@@ -151,4 +154,85 @@ func TestCLIWorkloadIdentityErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The federated grants through the CLI: jwt_bearer and token_exchange
+// present the CI token as the grant, with no client credential (client_id
+// is optional) or with one; a token exchange reports issued_token_type,
+// and its N_A token type raises no warning.
+func TestCLIFederatedGrants(t *testing.T) {
+	f := newWorkloadFixture(t)
+	github := []string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}
+	for _, tc := range []struct {
+		name, block, grant, issued, tokenType string
+		basic                                 bool
+	}{
+		{"jwt_bearer", "grant_type = \"jwt_bearer\"", iamserver.JWTBearerGrant, "", "Bearer", false},
+		{"jwt_bearer with a client secret", fmt.Sprintf("grant_type = \"jwt_bearer\"\n  client_id = %q\n  client_secret = %q", testClientID, testSecret),
+			iamserver.JWTBearerGrant, "", "Bearer", true},
+		{"token_exchange", "grant_type = \"token_exchange\"", iamserver.TokenExchangeGrant, iamserver.TokenTypeAccess, "Bearer", false},
+		{"token_exchange for a JWT", "grant_type = \"token_exchange\"\n  requested_token_type = \"urn:ietf:params:oauth:token-type:jwt\"",
+			iamserver.TokenExchangeGrant, iamserver.TokenTypeJWT, "N_A", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f.srv.Reset()
+			c := newCLIDir(t, fmt.Sprintf(`provider "workiva" {
+  token_url = %q
+  %s
+  audience  = "https://api.example"
+  workload_identity = { source = "github_actions", audience = %q }
+}
+data "workiva_token" "t" {
+  scopes = ["file:read"]
+}
+output "issued_token_type" {
+  value = data.workiva_token.t.issued_token_type == null ? "null" : data.workiva_token.t.issued_token_type
+}
+output "token_type" {
+  value = data.workiva_token.t.token_type
+}
+output "client_id" {
+  value = data.workiva_token.t.client_id
+}
+`, f.srv.TokenURL(), tc.block, f.srv.TokenURL()))
+			out := c.mustRun(github, "apply", "-auto-approve", "-input=false", "-no-color")
+			if strings.Contains(out, "Token type is not Bearer") {
+				t.Errorf("N_A warned:\n%s", out)
+			}
+			for name, want := range map[string]string{"issued_token_type": cmp.Or(tc.issued, "null"), "token_type": tc.tokenType} {
+				if got := strings.TrimSpace(c.mustRun(nil, "output", "-raw", name)); got != want {
+					t.Errorf("%s = %q, want %q", name, got, want)
+				}
+			}
+			reqs := f.srv.TokenRequests()
+			if len(reqs) == 0 {
+				t.Fatal("no token request")
+			}
+			issued := f.srv.CIIssued()
+			for _, r := range reqs {
+				presented := r.Form.Get("assertion") + r.Form.Get("subject_token")
+				if r.Status != 200 || r.Form.Get("grant_type") != tc.grant || !slices.Contains(issued, presented) ||
+					r.Form.Get("audience") != "https://api.example" || (r.Header.Get("Authorization") != "") != tc.basic || r.Form.Has("client_secret") {
+					t.Errorf("token request %d %v (Authorization %q)", r.Status, r.Form, r.Header.Get("Authorization"))
+				}
+			}
+		})
+	}
+	t.Run("without workload_identity", func(t *testing.T) {
+		out, err := flatRun(newCLIDir(t, fmt.Sprintf("provider \"workiva\" {\n  token_url = %q\n  grant_type = \"jwt_bearer\"\n}\ndata \"workiva_token\" \"t\" {}\n", f.srv.TokenURL())), nil, "plan", "-input=false")
+		if err == nil || !strings.Contains(out, "Missing workload_identity") || !strings.Contains(out, `grant_type = "jwt_bearer" presents a workload-identity token`) {
+			t.Errorf("plan:\n%s", out)
+		}
+	})
+	t.Run("an untrusted subject", func(t *testing.T) {
+		f.srv.Reset()
+		other, err := f.issuer.Sign("someone-else", f.srv.TokenURL(), time.Now(), time.Now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := flatRun(newCLIDir(t, fmt.Sprintf("provider \"workiva\" {\n  token_url = %q\n  grant_type = \"token_exchange\"\n  workload_identity = { source = \"value\", token = %q }\n}\ndata \"workiva_token\" \"t\" {}\n", f.srv.TokenURL(), other)), nil, "plan", "-input=false")
+		if err == nil || !strings.Contains(out, "HTTP 400 invalid_grant") || !strings.Contains(out, "trusts the token's issuer and subject") || strings.Contains(out, other) {
+			t.Errorf("plan:\n%s", out)
+		}
+	})
 }
