@@ -178,16 +178,7 @@ func (s *Server) ScriptCI(faults ...Fault) {
 	s.ciFaults = append(s.ciFaults, faults...)
 }
 
-func (s *Server) nextCIFault() (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.ciFaults) == 0 {
-		return Fault{}, false
-	}
-	f := s.ciFaults[0]
-	s.ciFaults = s.ciFaults[1:]
-	return f, true
-}
+func (s *Server) nextCIFault() (Fault, bool) { return s.popFault(&s.ciFaults) }
 
 // CIIssued returns the workload-identity tokens the CI fakes handed out.
 func (s *Server) CIIssued() []string {

@@ -66,15 +66,18 @@ func (s *Server) currentLatency() time.Duration {
 	return s.latency
 }
 
-// nextFault takes the next scripted fault, if any.
-func (s *Server) nextFault() (Fault, bool) {
+// nextFault takes the next scripted fault of the token endpoint, if any.
+func (s *Server) nextFault() (Fault, bool) { return s.popFault(&s.faults) }
+
+// popFault takes the first fault of a queue, if any.
+func (s *Server) popFault(queue *[]Fault) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.faults) == 0 {
+	if len(*queue) == 0 {
 		return Fault{}, false
 	}
-	f := s.faults[0]
-	s.faults = s.faults[1:]
+	f := (*queue)[0]
+	*queue = (*queue)[1:]
 	return f, true
 }
 

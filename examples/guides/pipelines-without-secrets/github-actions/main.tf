@@ -25,10 +25,3 @@ provider "workiva" {
 ephemeral "workiva_token" "deploy" {
   scopes = ["api://example-api/.default"]
 }
-
-resource "terraform_data" "deploy" {
-  provisioner "local-exec" {
-    command     = "./deploy.sh"
-    environment = { API_TOKEN = ephemeral.workiva_token.deploy.access_token }
-  }
-}
