@@ -18,6 +18,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
@@ -76,10 +77,8 @@ var ReservedParams = []string{"grant_type", "scope", "client_id", "client_secret
 const (
 	DefaultTimeout      = 30 * time.Second
 	DefaultMaxRetries   = 4
-	DefaultRetryWaitMin = 500 * time.Millisecond
-	DefaultRetryWaitMax = 30 * time.Second
-	// MaxRetryAfter caps how long a server's Retry-After can make us wait.
-	MaxRetryAfter = 60 * time.Second
+	DefaultRetryWaitMin = httpretry.DefaultWaitMin
+	DefaultRetryWaitMax = httpretry.DefaultWaitMax
 	// ReuseMargin is how much lifetime a cached token must have left to be
 	// handed out again.
 	ReuseMargin = 60 * time.Second

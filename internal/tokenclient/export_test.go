@@ -4,8 +4,6 @@ import "fmt"
 
 // Test-only access to unexported parts, for the tokenclient_test package.
 
-var ParseRetryAfter = parseRetryAfter
-
 // ValidateScope is an independent, character-by-character reading of RFC
 // 6749 3.3's scope-token, for FuzzScope to check ScopeTokenRE against.
 func ValidateScope(s string) error {

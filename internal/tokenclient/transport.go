@@ -41,10 +41,6 @@ func defaultTransport(caPEM, certPEM, keyPEM string) (*http.Transport, error) {
 	return t, nil
 }
 
-// noRedirect stops the client at a 3xx answer: following it would re-send
-// the credentials to wherever the Location points.
-func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
 // headerTransport adds the headers every token request carries, puts a
 // fresh client assertion into each request that needs one, and records what
 // each answer was (see exchangeRecord).

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
@@ -86,29 +85,5 @@ func TestScopeHelpers(t *testing.T) {
 	}
 	if got := tokenclient.MissingScopes([]string{"a", "b", "c"}, []string{"b"}); !slices.Equal(got, []string{"a", "c"}) {
 		t.Errorf("MissingScopes = %v", got)
-	}
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	cases := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"3", 3 * time.Second, true},
-		{" 0 ", 0, true},
-		{"Mon, 23 Nov 2026 12:00:10 GMT", 10 * time.Second, true},
-		{"Mon, 23 Nov 2026 11:00:00 GMT", 0, true},
-		{"", 0, false},
-		{"-5", 0, false},
-		{"soon", 0, false},
-		{"1.5", 0, false},
-	}
-	for _, tc := range cases {
-		got, ok := tokenclient.ParseRetryAfter(tc.in, now)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("ParseRetryAfter(%q) = %s, %v; want %s, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
 	}
 }

@@ -21,9 +21,11 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
@@ -85,8 +87,8 @@ type Source struct {
 
 	// Getenv reads the environment; os.Getenv when nil.
 	Getenv func(string) string
-	// Transport carries the requests of the HTTP sources (retried on 429,
-	// 5xx and connection errors, MaxRetries times); a pooled transport
+	// Transport carries the requests of the HTTP sources (retried as token
+	// requests are: httpretry, MaxRetries times); a pooled transport
 	// that honours HTTPS_PROXY and NO_PROXY when nil.
 	Transport  http.RoundTripper
 	MaxRetries int
@@ -214,7 +216,8 @@ func (s Source) obtain(ctx context.Context) (string, error) {
 		var answer struct {
 			Value string `json:"value"`
 		}
-		return answer.Value, s.fetchJSON(ctx, http.MethodGet, u, map[string]string{"Authorization": "Bearer " + v[1]}, &answer)
+		err = s.fetchJSON(ctx, http.MethodGet, u, map[string]string{"Authorization": "Bearer " + v[1]}, &answer)
+		return answer.Value, err
 	case AzureDevOps:
 		v, err := s.need(EnvAzureRequestURI, EnvAzureAccessToken)
 		if err != nil {
@@ -225,8 +228,8 @@ func (s Source) obtain(ctx context.Context) (string, error) {
 		var answer struct {
 			OIDCToken string `json:"oidcToken"`
 		}
-		return answer.OIDCToken, s.fetchJSON(ctx, http.MethodPost, u,
-			map[string]string{"Authorization": "Bearer " + v[1], "Content-Type": "application/json"}, &answer)
+		err = s.fetchJSON(ctx, http.MethodPost, u, map[string]string{"Authorization": "Bearer " + v[1], "Content-Type": "application/json"}, &answer)
+		return answer.OIDCToken, err
 	case HCPTerraform:
 		name := EnvHCPToken
 		if s.Tag != "" {
@@ -277,6 +280,11 @@ func (s Source) fetchJSON(ctx context.Context, method, u string, hdr map[string]
 // maxAnswer bounds what is read of a CI endpoint's answer.
 const maxAnswer = 1 << 20
 
+// defaultTransport carries every source's requests when Source.Transport
+// is nil: one pool of connections for the process, which honours
+// HTTPS_PROXY and NO_PROXY, rather than a new pool for every fetch.
+var defaultTransport http.RoundTripper = cleanhttp.DefaultPooledTransport()
+
 func (s Source) fetch(ctx context.Context, method, u string, hdr map[string]string) ([]byte, error) {
 	shown := redact.URL(u)
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, u, nil)
@@ -286,14 +294,14 @@ func (s Source) fetch(ctx context.Context, method, u string, hdr map[string]stri
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
-	rc := retryablehttp.NewClient()
-	rc.Logger, rc.RetryMax, rc.RetryWaitMin, rc.RetryWaitMax = nil, max(s.MaxRetries, 0), 500*time.Millisecond, 10*time.Second
-	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
-	rc.HTTPClient.Timeout = cmp.Or(s.Timeout, 30*time.Second)
-	if s.Transport != nil {
-		rc.HTTPClient.Transport = s.Transport
+	// Retried as token requests are (internal/httpretry).
+	rc := &retryablehttp.Client{
+		HTTPClient: &http.Client{Transport: cmp.Or(s.Transport, defaultTransport), Timeout: cmp.Or(s.Timeout, 30*time.Second),
+			CheckRedirect: httpretry.NoRedirect},
+		RetryMax: max(s.MaxRetries, 0), RetryWaitMin: httpretry.DefaultWaitMin, RetryWaitMax: httpretry.DefaultWaitMax,
+		CheckRetry: httpretry.Policy, Backoff: httpretry.Backoff(clock.OrSystem(s.Clock)),
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
-	rc.HTTPClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := rc.Do(req)
 	if err != nil {
 		return nil, &FetchError{Kind: s.Kind, URL: shown, Err: err}

@@ -1,4 +1,4 @@
-package tokenclient
+package httpretry_test
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock/clocktest"
+	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
 )
 
 func withRetryAfter(v string) *http.Response {
@@ -17,8 +18,8 @@ func withRetryAfter(v string) *http.Response {
 // backoff, plus 0–50 % jitter, each part capped.
 func TestBackoff(t *testing.T) {
 	clk := clocktest.New()
-	backoff := backoff(clk)
-	const minWait, maxWait = DefaultRetryWaitMin, DefaultRetryWaitMax
+	backoff := httpretry.Backoff(clk)
+	const minWait, maxWait = httpretry.DefaultWaitMin, httpretry.DefaultWaitMax
 	within := func(t *testing.T, what string, d time.Duration, base float64) {
 		t.Helper()
 		if s := d.Seconds(); s < base-1e-9 || s >= base*1.5+1e-9 {
@@ -62,7 +63,7 @@ func TestBackoff(t *testing.T) {
 	// Retry-After above the backoff is the floor, as seconds or as an HTTP
 	// date read on the client's clock, capped at MaxRetryAfter.
 	within(t, "Retry-After 7", backoff(minWait, maxWait, 0, withRetryAfter("7")), 7)
-	within(t, "Retry-After 3600", backoff(minWait, maxWait, 0, withRetryAfter("3600")), MaxRetryAfter.Seconds())
+	within(t, "Retry-After 3600", backoff(minWait, maxWait, 0, withRetryAfter("3600")), httpretry.MaxRetryAfter.Seconds())
 	date := clk.Now().Add(20 * time.Second).UTC().Format(http.TimeFormat)
 	at, _ := http.ParseTime(date)
 	within(t, "Retry-After "+date, backoff(minWait, maxWait, 0, withRetryAfter(date)), at.Sub(clk.Now()).Seconds())
@@ -91,4 +92,28 @@ func minOf(ds []time.Duration) time.Duration {
 		m = min(m, d)
 	}
 	return m
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"3", 3 * time.Second, true},
+		{" 0 ", 0, true},
+		{"Mon, 23 Nov 2026 12:00:10 GMT", 10 * time.Second, true},
+		{"Mon, 23 Nov 2026 11:00:00 GMT", 0, true},
+		{"", 0, false},
+		{"-5", 0, false},
+		{"soon", 0, false},
+		{"1.5", 0, false},
+	}
+	for _, tc := range cases {
+		got, ok := httpretry.ParseRetryAfter(tc.in, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("ParseRetryAfter(%q) = %s, %v; want %s, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
 }

@@ -1,0 +1,101 @@
+// Package httpretry holds the retry rules every request the provider
+// sends follows, token requests and workload-identity fetches alike: which
+// answers are retried (Policy), how long to wait (Backoff, with Retry-After
+// as a floor), and that redirects are never followed (NoRedirect). It has
+// no Terraform types.
+package httpretry
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+)
+
+// The waits of Backoff.
+const (
+	DefaultWaitMin = 500 * time.Millisecond
+	DefaultWaitMax = 30 * time.Second
+	// MaxRetryAfter caps how long a server's Retry-After can make us wait.
+	MaxRetryAfter = 60 * time.Second
+)
+
+// NoRedirect stops a client at a 3xx answer: following it would re-send
+// the credentials to wherever the Location points.
+func NoRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// Policy retries 429, 500, 502, 503 and 504, and connection errors that
+// may pass (not TLS certificate or URL errors); it stops at once when the
+// context ends.
+func Policy(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true, nil
+	}
+	return false, nil
+}
+
+// Backoff is the wait before retry attempt+1: the larger of the server's
+// Retry-After (seconds or HTTP date, capped at MaxRetryAfter) and this
+// attempt's exponential backoff (min×1.5^attempt, capped at max), plus up
+// to 50 % of that as jitter.
+//
+// Retry-After is a floor, not the wait: a fleet of Terraform runs that a
+// gateway limited together, all told "Retry-After: 1", would otherwise
+// come back together every second for as long as the limit lasts, and the
+// retry budget would not grow with MaxRetries (eight retries would be eight
+// seconds). The jitter only lengthens a wait, so the server's floor holds.
+//
+// It is not go-retryablehttp's DefaultBackoff, which doubles the wait
+// without jitter, takes Retry-After (only on 429 and 503) as the wait
+// itself without a cap, and reads dates against the package's own
+// time.Now. The growth (0.5 s, ×1.5, 30 s cap) is the one Workiva's SDK
+// documents; the cap keeps a misconfigured Retry-After from stalling a run;
+// the clock is the client's, so tests can move it.
+func Backoff(clk clock.Clock) retryablehttp.Backoff {
+	return func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+		wait := time.Duration(math.Min(float64(minWait)*math.Pow(1.5, float64(attempt)), float64(maxWait)))
+		if resp != nil {
+			if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), clk.Now()); ok {
+				wait = max(wait, min(d, MaxRetryAfter))
+			}
+		}
+		return wait + time.Duration(rand.Float64()*0.5*float64(wait)) //nolint:gosec // jitter needs no cryptographic randomness
+	}
+}
+
+// ParseRetryAfter parses a Retry-After header value given as delay seconds
+// or as an HTTP date (RFC 9110 10.2.3). A date in the past means zero.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		if n > int64(math.MaxInt64/time.Second) {
+			return math.MaxInt64, true
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
