@@ -158,7 +158,9 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		// before Configure sets its transport, clock and scrubber.
 		fetch := func(ctx context.Context) (string, error) { return src.Token(ctx) }
 		s.workload = src
-		s.keys = append(s.keys, src.Value, os.Getenv(workload.EnvGitHubRequestToken), os.Getenv(workload.EnvAzureAccessToken))
+		// The request tokens of GitHub Actions and Azure DevOps reach the
+		// scrubber when the source reads them (Source.Sensitive).
+		s.keys = append(s.keys, src.Value)
 		switch {
 		case federated:
 			// The identity token is the grant; the client authenticates

@@ -108,16 +108,6 @@ func (s *Scrubber) AddClientCredentials(clientID, secret string) {
 	}
 }
 
-// Known reports whether the scrubber holds any credential.
-func (s *Scrubber) Known() bool {
-	if s == nil {
-		return false
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return len(s.needles) > 0
-}
-
 func (s *Scrubber) snapshot() []string {
 	if s == nil {
 		return nil
