@@ -111,6 +111,44 @@ func TestCLIWorkloadIdentitySources(t *testing.T) {
 	}
 }
 
+// The identity fetch sits inside the token cache's coalescing: 100
+// consumers of one scope set, read by Terraform 10 at a time while the
+// GitHub fake and the token endpoint each take 50 ms, cost one identity
+// fetch and one token request in the plan; a second scope set costs one
+// more of each.
+func TestCLIWorkloadIdentityCoalesces(t *testing.T) {
+	f := newWorkloadFixture(t)
+	f.srv.SetLatency(50 * time.Millisecond)
+	github := []string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}
+	for _, tc := range []struct {
+		scopeSets string
+		want      int
+	}{
+		{`[["file:read"]]`, 1},
+		{`[["file:read"], ["graph:read"]]`, 2},
+	} {
+		f.srv.Reset()
+		c := newCLIDir(t, fmt.Sprintf(`provider "workiva" {
+  client_id = "pipeline"
+  token_url = %q
+  scopes    = ["file:read"]
+  workload_identity = { source = "github_actions", audience = "api://workiva" }
+}
+locals {
+  scope_sets = %s
+}
+data "workiva_token" "t" {
+  count  = 100
+  scopes = local.scope_sets[count.index %% length(local.scope_sets)]
+}
+`, f.srv.TokenURL(), tc.scopeSets))
+		c.mustRun(github, "plan", "-input=false", "-no-color")
+		if fetches, reqs := len(f.srv.CIRequests()), len(f.srv.TokenRequests()); fetches != tc.want || reqs != tc.want {
+			t.Errorf("%s: %d identity fetches and %d token requests for 100 consumers, want %d of each", tc.scopeSets, fetches, reqs, tc.want)
+		}
+	}
+}
+
 // What a CI system lacks, and tokens that must not be sent, are errors that
 // say what the CI system needs; the token endpoint receives nothing.
 func TestCLIWorkloadIdentityErrors(t *testing.T) {
