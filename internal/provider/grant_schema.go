@@ -89,11 +89,11 @@ var grantAttributes = []grantAttribute{
 			"which is read afresh for every request (CI systems rotate it)."},
 	{name: "workload_identity", credential: true, build: workloadIdentityAttr,
 		desc: "Where to obtain a workload-identity token (the OIDC token a CI system or platform hands a job), sent as the client " +
-			"assertion (RFC 7523 section 2.2: Entra ID federated credentials, Okta and Keycloak client assertions), so that a pipeline " +
-			"needs no stored secret. A fresh token is obtained for every token request (CI tokens live minutes), inside the token " +
+			"assertion (RFC 7523 section 2.2: Entra ID federated credentials, Keycloak federated client authentication), or as the " +
+			"grant itself with `grant_type` `jwt_bearer` or `token_exchange`, so that a pipeline needs no stored secret. A fresh token is obtained for every token request (CI tokens live minutes), inside the token " +
 			"cache: many `workiva_token` blocks of one scope set cost one identity fetch per phase. Before anything is sent, a token " +
-			"that is not a JWS, has expired, or (with `audience`) lacks that audience is an error naming the source. `auth_style` " +
-			"defaults to `client_assertion`."},
+			"that is not a JWS, has expired, or (with `audience`) lacks that audience is an error naming the source. With " +
+			"`client_credentials`, `auth_style` defaults to `client_assertion`."},
 	{name: "client_certificate_pem", credential: true, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")),
 		desc: "PEM client certificate presented in the TLS handshake of every token request, with any `auth_style` (endpoints behind " +
 			"mutual TLS; `tls_client_auth`). Give `client_key_pem` with it."},

@@ -5,11 +5,10 @@
 provider "workiva" {
   token_url   = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/oauth2/v2.0/token"
   api_version = ""
+  scopes      = ["api://example-api/.default"]
 }
 
-ephemeral "workiva_token" "deploy" {
-  scopes = ["api://example-api/.default"]
-}
+ephemeral "workiva_token" "deploy" {}
 
 resource "terraform_data" "deploy" {
   provisioner "local-exec" {

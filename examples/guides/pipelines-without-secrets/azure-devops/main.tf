@@ -14,6 +14,7 @@ provider "workiva" {
   client_id   = "00000000-0000-0000-0000-000000000001"
   token_url   = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/oauth2/v2.0/token"
   api_version = ""
+  scopes      = ["api://example-api/.default"] # Entra ID needs a scope in every request
 
   workload_identity = {
     source                = "azure_devops"
@@ -21,6 +22,4 @@ provider "workiva" {
   }
 }
 
-ephemeral "workiva_token" "deploy" {
-  scopes = ["api://example-api/.default"]
-}
+ephemeral "workiva_token" "deploy" {}

@@ -15,6 +15,7 @@ provider "workiva" {
   client_id   = "00000000-0000-0000-0000-000000000001" # the app registration
   token_url   = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/oauth2/v2.0/token"
   api_version = ""
+  scopes      = ["api://example-api/.default"] # Entra ID needs a scope in every request
 
   workload_identity = {
     source   = "github_actions"
@@ -22,6 +23,4 @@ provider "workiva" {
   }
 }
 
-ephemeral "workiva_token" "deploy" {
-  scopes = ["api://example-api/.default"]
-}
+ephemeral "workiva_token" "deploy" {}

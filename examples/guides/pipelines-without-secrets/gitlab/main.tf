@@ -12,7 +12,7 @@ terraform {
 #     WORKIVA_ID_TOKEN:
 #       aud: https://keycloak.example.com/realms/ci
 # and the provider reads the variable for every token request. Keycloak: the
-# client authenticates with "Signed JWT - federated", trusting GitLab.
+# client authenticates with "Signed JWT - Federated", trusting GitLab.
 provider "workiva" {
   client_id   = "terraform"
   token_url   = "https://keycloak.example.com/realms/ci/protocol/openid-connect/token"

@@ -11,18 +11,19 @@ terraform {
 # (the audience the token endpoint expects), and each run receives
 # TFC_WORKLOAD_IDENTITY_TOKEN_WORKIVA. With Stacks, pass an identity_token
 # block's jwt to the provider instead: source = "value", token = ...
+# Entra ID: a federated credential for the issuer https://app.terraform.io
+# and the subject organization:<org>:project:<project>:workspace:<ws>:run_phase:<phase>.
 provider "workiva" {
-  client_id   = "0oa1example2client3id"
-  token_url   = "https://example.okta.com/oauth2/default/v1/token"
+  client_id   = "00000000-0000-0000-0000-000000000001"
+  token_url   = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/oauth2/v2.0/token"
   api_version = ""
+  scopes      = ["api://example-api/.default"] # Entra ID needs a scope in every request
 
   workload_identity = {
     source   = "hcp_terraform"
     tag      = "WORKIVA"
-    audience = "okta"
+    audience = "api://AzureADTokenExchange"
   }
 }
 
-ephemeral "workiva_token" "deploy" {
-  scopes = ["api://example-api/.default"]
-}
+ephemeral "workiva_token" "deploy" {}
