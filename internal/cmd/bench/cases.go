@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ const (
 	kindHTTP      kind = "data http"
 	kindFloor     kind = "floor data workiva_token"
 	kindGrants    kind = "data workiva_token over 6 grants"
+	kindWorkload  kind = "data workiva_token with workload_identity"
 )
 
 // grantCount and grantLatency are the grants case: grantCount grants with
@@ -38,6 +40,20 @@ const (
 const (
 	grantCount   = 6
 	grantLatency = 300 * time.Millisecond
+)
+
+// The workload-identity case: consumers of one scope set whose provider
+// authenticates with a GitHub Actions token from the local server's fake
+// (a federated client: no secret), at a latency on both the identity and
+// the token endpoint, against the same configuration with a client secret.
+const (
+	workloadConsumers = 100
+	workloadLatency   = 50 * time.Millisecond
+	workloadClientID  = "bench-pipeline"
+	workloadSubject   = "repo:bench/infra:ref:refs/heads/main"
+	workloadAudience  = "api://workiva-bench"
+	// ciRequestToken is ACTIONS_ID_TOKEN_REQUEST_TOKEN for the fake.
+	ciRequestToken = "bench-ci-request-token" //nolint:gosec // a credential of the local benchmark server
 )
 
 type benchCase struct {
@@ -82,7 +98,27 @@ func allCases(lats []time.Duration, withHTTP bool) []benchCase {
 			cases = append(cases, benchCase{kind: kindFloor, consumers: n, scopeSets: 1, latency: lat})
 		}
 	}
-	return append(cases, grantsCases()...)
+	cases = append(cases, grantsCases()...)
+	return appendNew(cases, workloadCases()...)
+}
+
+// workloadCases are workloadConsumers consumers with workload_identity and
+// as many with a client secret, at workloadLatency.
+func workloadCases() []benchCase {
+	return []benchCase{
+		{kind: kindWorkload, consumers: workloadConsumers, scopeSets: 1, latency: workloadLatency},
+		{kind: kindData, consumers: workloadConsumers, scopeSets: 1, latency: workloadLatency},
+	}
+}
+
+// appendNew appends the cases that cases lacks.
+func appendNew(cases []benchCase, more ...benchCase) []benchCase {
+	for _, c := range more {
+		if !slices.Contains(cases, c) {
+			cases = append(cases, c)
+		}
+	}
+	return cases
 }
 
 // grantsCases are grantCount grants × 10 consumers and 1 grant × as many.
@@ -94,14 +130,27 @@ func grantsCases() []benchCase {
 	}
 }
 
-// benchClients are the local server's clients: the provider-level one and
-// one per grant of the grants case.
-func benchClients() []iamserver.Client {
+// benchClients are the local server's clients: the provider-level one, one
+// per grant of the grants case, and the workload case's federated client,
+// which trusts ci's tokens for workloadSubject.
+func benchClients(ci *iamserver.CIIssuer) []iamserver.Client {
 	out := []iamserver.Client{{ID: clientID, Secret: secret, Scopes: benchScopes}}
 	for i := range grantCount {
 		out = append(out, iamserver.Client{ID: fmt.Sprintf("%s-%d", clientID, i), Secret: secret, Scopes: benchScopes})
 	}
-	return out
+	return append(out, iamserver.Client{ID: workloadClientID, Scopes: benchScopes,
+		Federated: []iamserver.FederatedCredential{{Issuer: ci, Subject: workloadSubject, Audience: workloadAudience}}})
+}
+
+// env is what a case's runs add to the environment: the client secret, or
+// for the workload case the variables GitHub Actions sets in a job with
+// permissions id-token: write.
+func (c benchCase) env(srv *iamserver.Server) []string {
+	if c.kind == kindWorkload {
+		return []string{"WORKIVA_CLIENT_ID=" + workloadClientID,
+			"ACTIONS_ID_TOKEN_REQUEST_URL=" + srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}
+	}
+	return []string{"WORKIVA_CLIENT_ID=" + clientID, "WORKIVA_CLIENT_SECRET=" + secret}
 }
 
 // parseLatencies reads the -latency flag: comma-separated durations.
@@ -141,6 +190,9 @@ func (c benchCase) config(srv *iamserver.Server) string {
 	switch c.kind {
 	case kindData:
 		b.WriteString(provider + dataSources)
+	case kindWorkload:
+		fmt.Fprintf(&b, "provider \"workiva\" {\n  scopes            = [%q]\n  workload_identity = { source = \"github_actions\", audience = %q }\n}\n\n%s",
+			benchScopes[0], workloadAudience, dataSources)
 	case kindGrants:
 		var grants []string
 		for i := range grantCount {

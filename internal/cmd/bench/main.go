@@ -2,10 +2,11 @@
 // and `terraform plan`/`apply` wall time for N consumers of workiva_token
 // (data source and ephemeral resource), against N `data "http"` reads of the
 // same token JSON (hashicorp/http, the baseline users pick today), against a
-// single consumer (the fixed cost of Terraform and the plugin), and against
-// the floor: a minimal provider whose data source has workiva_token's schema
-// and returns fixed values (./floorprovider), the least any provider can
-// cost per data source.
+// single consumer (the fixed cost of Terraform and the plugin), with a
+// workload identity from the local GitHub Actions fake against a client
+// secret, and against the floor: a minimal provider whose data source has
+// workiva_token's schema and returns fixed values (./floorprovider), the
+// least any provider can cost per data source.
 //
 // It builds the provider and the floor provider, runs the local IAM server
 // in-process on loopback with a per-request latency, wires the providers in
@@ -29,6 +30,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
@@ -82,7 +84,12 @@ func run() error {
 		return err
 	}
 
-	srv, err := iamserver.Start("127.0.0.1:0", iamserver.Options{Clients: benchClients()})
+	ci, err := iamserver.NewCIIssuer("https://token.actions.githubusercontent.com")
+	if err != nil {
+		return err
+	}
+	srv, err := iamserver.Start("127.0.0.1:0", iamserver.Options{Clients: benchClients(ci),
+		CI: &iamserver.CIFakes{Issuer: ci, Subject: workloadSubject, RequestToken: ciRequestToken}})
 	if err != nil {
 		return err
 	}
@@ -101,7 +108,7 @@ func run() error {
 		dirs[c] = d
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"WORKIVA_CLIENT_ID="+clientID, "WORKIVA_CLIENT_SECRET="+secret, "WORKIVA_TOKEN_URL="+srv.TokenURL())
+		"WORKIVA_TOKEN_URL="+srv.TokenURL())
 
 	results := map[benchCase]*result{}
 	for _, c := range cases {
@@ -112,7 +119,7 @@ func run() error {
 		fmt.Printf("==> run %d of %d (%d cases)\n", r, *runs, len(cases))
 		for _, c := range cases {
 			srv.SetLatency(c.latency)
-			measure(tf, env, dirs[c], c, srv, results[c], bins.watched(c.kind))
+			measure(tf, append(slices.Clip(env), c.env(srv)...), dirs[c], c, srv, results[c], bins.watched(c.kind))
 		}
 	}
 	elapsed := time.Since(start)
@@ -124,7 +131,7 @@ func run() error {
 	fmt.Println("==> Go benchmarks (token cache, protocol server)")
 	rep := report{
 		cases: cases, results: results, runs: *runs, latencies: lats, elapsed: elapsed,
-		schemaTime: schemaTime, schemaTypes: schemaTypes, cliSchema: timeCLISchema(tf, env, dirs[cases[0]]),
+		schemaTime: schemaTime, schemaTypes: schemaTypes, cliSchema: timeCLISchema(tf, append(slices.Clip(env), cases[0].env(srv)...), dirs[cases[0]]),
 		withHTTP: bins.http != "", goBench: goBenchmarks(),
 	}
 	table := rep.table()
