@@ -103,8 +103,8 @@ func (r report) table() string {
 		grantLatency, grantCount, fmtDur(r.result(kindGrants, grantCount*10, grantLatency).plan),
 		grantCount*10, fmtDur(r.result(kindData, grantCount*10, grantLatency).plan), delta.Seconds())
 	w, sec := r.result(kindWorkload, workloadConsumers, workloadLatency), r.result(kindData, workloadConsumers, workloadLatency)
-	fmt.Fprintf(&t, "\nWorkload identity (GitHub Actions fake, %s on it and on the token endpoint): %d consumers %s, %g identity fetches and %g token requests per plan; "+
-		"with a client secret %s, %g token requests per plan: **%+.2f s**\n",
+	fmt.Fprintf(&t, "\nWorkload identity (GitHub Actions fake, %s on it and on the token endpoint): %d consumers %s (per plan: identity fetches %g, token requests %g); "+
+		"with a client secret %s (token requests %g): **%+.2f s**\n",
 		workloadLatency, workloadConsumers, fmtDur(w.plan), medianInt(w.planFetches), medianInt(w.planRequests),
 		fmtDur(sec.plan), medianInt(sec.planRequests), (median(w.plan) - median(sec.plan)).Seconds())
 	t.WriteString(r.targets())
@@ -166,7 +166,7 @@ func (r report) targets() string {
 		delta.Seconds(), verdict(ran && delta <= 900*time.Millisecond))
 	w := r.result(kindWorkload, workloadConsumers, workloadLatency)
 	fetches := medianInt(w.planFetches)
-	fmt.Fprintf(&b, "| workload_identity, %d consumers of one scope set: 1 identity fetch and 1 token request per phase (plan) | %g fetches, %g requests | %s |\n",
+	fmt.Fprintf(&b, "| workload_identity, %d consumers of one scope set: 1 identity fetch and 1 token request per phase (plan) | identity fetches %g, token requests %g | %s |\n",
 		workloadConsumers, fetches, medianInt(w.planRequests), verdict(fetches == 1 && medianInt(w.planRequests) == 1))
 	fmt.Fprintf(&b, "| provider peak RSS ≤ 40 MiB (up to 100 consumers) | %.1f MiB | %s |\n", float64(peak)/1024, verdict(peak <= 40*1024))
 	return b.String()
