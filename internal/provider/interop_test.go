@@ -153,6 +153,22 @@ data "workiva_token" "jwt" {
 
 func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 
+// githubActionsJob is the environment of a GitHub Actions job with
+// "permissions: id-token: write" whose tokens name subject: the local
+// server's GitHub fake, signing with the returned issuer (GitHub's iss),
+// and ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN set for the test.
+func githubActionsJob(t *testing.T, subject string) (*iamserver.CIIssuer, *iamserver.Server) {
+	t.Helper()
+	issuer, err := iamserver.NewCIIssuer("https://token.actions.githubusercontent.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci := iam(t, iamserver.Options{CI: &iamserver.CIFakes{Issuer: issuer, Subject: subject, RequestToken: ciRequestToken}})
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", ci.CIGitHubURL())
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", ciRequestToken)
+	return issuer, ci
+}
+
 // jwt_bearer interoperates with fosite's RFC 7523 grant handler through the
 // CLI: a GitHub Actions token (from the local fake, for fosite's token URL
 // as audience) is the grant, and no client authenticates, as fosite allows
@@ -160,19 +176,13 @@ func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 // key (by kid), audience, expiry and a single-use jti.
 func TestInteropFositeJWTBearer(t *testing.T) {
 	tokenURL, store := fositeServer(t, func(c *fosite.Config) { c.GrantTypeJWTBearerCanSkipClientAuth = true })
-	issuer, err := iamserver.NewCIIssuer("https://token.actions.githubusercontent.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	issuer, ci := githubActionsJob(t, "repo:acme/infra:ref:refs/heads/main")
 	store.IssuerPublicKeys[issuer.Issuer] = storage.IssuerPublicKeys{Issuer: issuer.Issuer, KeysBySub: map[string]storage.SubjectPublicKeys{
 		"repo:acme/infra:ref:refs/heads/main": {Subject: "repo:acme/infra:ref:refs/heads/main", Keys: map[string]storage.PublicKeyScopes{
 			iamserver.CIKeyID: {Key: &josev3.JSONWebKey{Key: issuer.PublicKey(), KeyID: iamserver.CIKeyID, Algorithm: "ES256", Use: "sig"},
 				Scopes: []string{"file:read", "graph:read"}},
 		}},
 	}}
-	ci := iam(t, iamserver.Options{CI: &iamserver.CIFakes{Issuer: issuer, Subject: "repo:acme/infra:ref:refs/heads/main", RequestToken: ciRequestToken}})
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", ci.CIGitHubURL())
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", ciRequestToken)
 	unitTest(t, resource.TestStep{
 		Config: fmt.Sprintf(`
 provider "workiva" {

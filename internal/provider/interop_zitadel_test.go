@@ -123,16 +123,10 @@ func zitadelServer(t *testing.T, issuer *iamserver.CIIssuer, subject string) (st
 // audience, expiry) and answers an access token, or an ID token whose
 // token_type is N_A (RFC 8693 2.2.1) when one is asked for.
 func TestInteropZitadelTokenExchange(t *testing.T) {
-	issuer, err := iamserver.NewCIIssuer("https://token.actions.githubusercontent.com")
-	if err != nil {
-		t.Fatal(err)
-	}
 	const subject = "repo:acme/infra:environment:production"
-	ci := iam(t, iamserver.Options{CI: &iamserver.CIFakes{Issuer: issuer, Subject: subject, RequestToken: ciRequestToken}})
+	issuer, ci := githubActionsJob(t, subject)
 	tokenURL, store := zitadelServer(t, issuer, subject)
 	audience := store.verifier.ClientID
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", ci.CIGitHubURL())
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", ciRequestToken)
 	unitTest(t, resource.TestStep{
 		Config: fmt.Sprintf(`
 provider "workiva" {
