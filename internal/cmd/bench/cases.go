@@ -76,7 +76,9 @@ var floorSizes = []int{100, 1000}
 
 // allCases lists the cases of a run, for every latency: each kind at N = 1,
 // 10 and 100 consumers of one scope set and 100 over 4 scope sets, the floor
-// at N = 1, and the data source and the floor at floorSizes.
+// at N = 1, and the data source and the floor at floorSizes; then the grants
+// cases and the workload-identity cases (the client-secret one unless a
+// latency of the run has it already).
 func allCases(lats []time.Duration, withHTTP bool) []benchCase {
 	var cases []benchCase
 	for _, lat := range lats {
