@@ -13,7 +13,7 @@ terraform {
 #   subject  repo:acme/infra:environment:production
 #   audience api://AzureADTokenExchange
 # Entra ID issues a token for one resource per request and needs a scope in
-# every request, the provider's own included: scopes are a resource's
+# every request, the provider's own included; scopes are a resource's
 # "/.default" (the application permissions an administrator granted). A
 # grant per further resource: without a client_id of its own, it shares the
 # provider's client and workload identity.
