@@ -1,11 +1,12 @@
 // Package httpretry holds the retry rules every request the provider
 // sends follows, token requests and workload-identity fetches alike: which
 // answers are retried (Policy), how long to wait (Backoff, with Retry-After
-// as a floor), and that redirects are never followed (NoRedirect). It has
-// no Terraform types.
+// as a floor), and that redirects are never followed (NoRedirect); New
+// builds the client that applies them. It has no Terraform types.
 package httpretry
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"math/rand/v2"
@@ -26,6 +27,40 @@ const (
 	// MaxRetryAfter caps how long a server's Retry-After can make us wait.
 	MaxRetryAfter = 60 * time.Second
 )
+
+// Options are what differs between the requests that follow these rules.
+type Options struct {
+	// Transport carries each attempt; Timeout bounds each attempt.
+	Transport http.RoundTripper
+	Timeout   time.Duration
+	// MaxRetries is the number of retries after the first attempt.
+	MaxRetries int
+	// WaitMin and WaitMax bound Backoff; DefaultWaitMin and DefaultWaitMax
+	// when zero.
+	WaitMin, WaitMax time.Duration
+	// Clock reads Retry-After dates; the system clock when nil.
+	Clock clock.Clock
+	// Policy decides which attempts are retried; Policy when nil.
+	Policy retryablehttp.CheckRetry
+}
+
+// New is a client that follows the rules: it retries by o.Policy, waits by
+// Backoff, never follows a redirect, logs nothing, and hands the last
+// answer to the caller when the retries run out.
+func New(o Options) *retryablehttp.Client {
+	if o.Policy == nil {
+		o.Policy = Policy
+	}
+	return &retryablehttp.Client{
+		HTTPClient:   &http.Client{Transport: o.Transport, Timeout: o.Timeout, CheckRedirect: NoRedirect},
+		RetryMax:     max(o.MaxRetries, 0),
+		RetryWaitMin: cmp.Or(o.WaitMin, DefaultWaitMin),
+		RetryWaitMax: cmp.Or(o.WaitMax, DefaultWaitMax),
+		CheckRetry:   o.Policy,
+		Backoff:      Backoff(clock.OrSystem(o.Clock)),
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
 
 // NoRedirect stops a client at a 3xx answer: following it would re-send
 // the credentials to wherever the Location points.

@@ -71,7 +71,7 @@ func refusedClient(err error) bool {
 // styleNames names x/oauth2's auth styles in the log.
 var styleNames = map[oauth2.AuthStyle]string{oauth2.AuthStyleInHeader: "header", oauth2.AuthStyleInParams: "body"}
 
-// exchange sends one client_credentials token request (with its retries),
+// exchange sends one token request of the client's grant (with its retries),
 // the client's credentials sent in the given style.
 func (c *Client) exchange(ctx context.Context, scopes []string, style oauth2.AuthStyle) (*Token, error) {
 	clientAuth := string(c.cfg.AuthStyle)

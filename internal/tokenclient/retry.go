@@ -15,24 +15,14 @@ import (
 // go-retryablehttp on top of a transport that adds the version and agent
 // headers, with redirects never followed.
 func newHTTPClient(cfg Config, assertion, subject assertionSource) *http.Client {
-	inner := &http.Client{
+	// The last response reaches x/oauth2 when the retries run out, so that
+	// the error it builds carries the server's status and body.
+	rc := httpretry.New(httpretry.Options{
 		Transport: &headerTransport{base: cfg.Transport, version: cfg.APIVersion, userAgent: cfg.UserAgent,
 			assertion: assertion, subject: subject, sensitive: cfg.Sensitive},
-		Timeout:       cfg.Timeout,
-		CheckRedirect: httpretry.NoRedirect,
-	}
-	rc := &retryablehttp.Client{
-		HTTPClient:   inner,
-		Logger:       nil,
-		RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax,
-		RetryMax:     cfg.MaxRetries,
-		CheckRetry:   retryPolicy,
-		Backoff:      httpretry.Backoff(cfg.Clock),
-		// Hand the last response to x/oauth2 so that the error it builds
-		// carries the server's status and body.
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
+		Timeout: cfg.Timeout, MaxRetries: cfg.MaxRetries, WaitMin: cfg.RetryWaitMin, WaitMax: cfg.RetryWaitMax,
+		Clock: cfg.Clock, Policy: retryPolicy,
+	})
 	if cfg.Logger != nil {
 		rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
 			if attempt > 0 {

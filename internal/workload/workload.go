@@ -176,8 +176,8 @@ func (s Source) Token(ctx context.Context) (string, error) {
 		return "", err
 	}
 	tok = strings.TrimSpace(tok)
-	if s.Sensitive != nil && tok != "" {
-		s.Sensitive(tok)
+	if tok != "" {
+		s.tell(tok)
 	}
 	return tok, s.check(tok)
 }
@@ -295,13 +295,8 @@ func (s Source) fetch(ctx context.Context, method, u string, hdr map[string]stri
 		req.Header.Set(k, v)
 	}
 	// Retried as token requests are (internal/httpretry).
-	rc := &retryablehttp.Client{
-		HTTPClient: &http.Client{Transport: cmp.Or(s.Transport, defaultTransport), Timeout: cmp.Or(s.Timeout, 30*time.Second),
-			CheckRedirect: httpretry.NoRedirect},
-		RetryMax: max(s.MaxRetries, 0), RetryWaitMin: httpretry.DefaultWaitMin, RetryWaitMax: httpretry.DefaultWaitMax,
-		CheckRetry: httpretry.Policy, Backoff: httpretry.Backoff(clock.OrSystem(s.Clock)),
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
+	rc := httpretry.New(httpretry.Options{Transport: cmp.Or(s.Transport, defaultTransport), Timeout: cmp.Or(s.Timeout, 30*time.Second),
+		MaxRetries: s.MaxRetries, Clock: s.Clock})
 	resp, err := rc.Do(req)
 	if err != nil {
 		return nil, &FetchError{Kind: s.Kind, URL: shown, Err: err}
