@@ -279,11 +279,14 @@ func grantNoun(grant string) string {
 }
 
 // joinAnd joins items as "a", "a and b", "a, b and c".
-func joinAnd(items []string) string {
+func joinAnd(items []string) string { return joinWords(items, "and") }
+
+// joinWords joins items with commas and conj before the last: "a, b or c".
+func joinWords(items []string, conj string) string {
 	if len(items) < 2 {
 		return strings.Join(items, "")
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }
 
 // notKnownYet says which attributes are not known until apply, as a
@@ -516,7 +519,7 @@ func workloadHint(err error) (string, bool) {
 func grantNeedsIdentityDiagnostic(grant, grantType string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "workload_identity"), grantSummary("Missing workload_identity", grant),
 		fmt.Sprintf("grant_type = %q presents a workload-identity token as the grant; set workload_identity to say where it comes "+
-			"from (github_actions, azure_devops, hcp_terraform, gcp_metadata, env, file or value).", grantType))
+			"from (%s).", grantType, joinWords(workload.Kinds, "or")))
 }
 
 // workloadNeedsDiagnostic: a workload_identity source lacks the attribute

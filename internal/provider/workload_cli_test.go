@@ -258,7 +258,8 @@ output "client_id" {
 	}
 	t.Run("without workload_identity", func(t *testing.T) {
 		out, err := flatRun(newCLIDir(t, fmt.Sprintf("provider \"workiva\" {\n  token_url = %q\n  grant_type = \"jwt_bearer\"\n}\ndata \"workiva_token\" \"t\" {}\n", f.srv.TokenURL())), nil, "plan", "-input=false")
-		if err == nil || !strings.Contains(out, "Missing workload_identity") || !strings.Contains(out, `grant_type = "jwt_bearer" presents a workload-identity token`) {
+		if err == nil || !strings.Contains(out, "Missing workload_identity") || !strings.Contains(out, `grant_type = "jwt_bearer" presents a workload-identity token`) ||
+			!strings.Contains(out, "(github_actions, azure_devops, hcp_terraform, gcp_metadata, env, file or value)") {
 			t.Errorf("plan:\n%s", out)
 		}
 	})
