@@ -66,9 +66,11 @@ type decoder struct {
 }
 
 var decoders = []decoder{
-	{"&", entityUnit},    // HTML: named, decimal and hex entities
-	{`\`, backslashUnit}, // JSON (\/ and \uXXXX with surrogate pairs), JavaScript, Python, Go
+	{"&", entityUnit},    // HTML: named, decimal and hex entities, &amp; nested any number of times
+	{`\`, backslashUnit}, // JSON (\/ and \uXXXX with surrogate pairs), JavaScript (\u{...}), Python, Go, C octal
+	{`\`, cssUnit},       // CSS: \ and one to six hex digits, then an optional space
 	{"%", percentUnit},   // percent- and form-encoding (+ is folded, see fold)
+	{"=", qpUnit},        // quoted-printable (RFC 2045): =XX and soft line breaks
 	{"basic", basicUnit}, // the base64 of an HTTP Basic Authorization value
 }
 
@@ -141,17 +143,34 @@ func (v view) fold() view {
 // fold is view.fold for a credential.
 func fold(s string) string { return identity(s).fold().text }
 
+// entityUnit decodes an entity. An "&" escaped again and again
+// ("&amp;amp;amp;#115;") is one unit, so that no number of layers outlasts
+// the decodings' depth; a numeric reference may have any number of leading
+// zeros.
 func entityUnit(text string, i int) (string, int) {
 	if text[i] != '&' {
 		return "", 0
 	}
 	j := i + 1
+	for len(text)-j >= 4 && strings.EqualFold(text[j:j+4], "amp;") {
+		j += 4
+	}
+	if j > i+1 {
+		if dec, n := entityUnit("&"+text[j:], 0); n > 0 {
+			return dec, j - i + n - 1
+		}
+		return "&", j - i
+	}
 	if j < len(text) && text[j] == '#' {
 		j++
 		digits := isDigit
 		if j < len(text) && (text[j] == 'x' || text[j] == 'X') {
 			j++
 			digits = isHex
+		}
+		prefix := text[i:j]
+		for j < len(text) && text[j] == '0' && j+1 < len(text) && digits(text[j+1]) {
+			j++
 		}
 		k := j
 		for k < len(text) && k-j < 16 && digits(text[k]) {
@@ -160,17 +179,23 @@ func entityUnit(text string, i int) (string, int) {
 		if k == j {
 			return "", 0
 		}
-		j = k
-	} else {
-		k := j
-		for k < len(text) && k-j < 32 && (isAlpha(text[k]) || isDigit(text[k]) && k > j) {
-			k++
+		n := k - i
+		if k < len(text) && text[k] == ';' {
+			n++
 		}
-		if k == j {
-			return "", 0
+		if dec := html.UnescapeString(prefix + text[j:k] + ";"); dec != prefix+text[j:k]+";" {
+			return dec, n
 		}
-		j = k
+		return "", 0
 	}
+	k := j
+	for k < len(text) && k-j < 32 && (isAlpha(text[k]) || isDigit(text[k]) && k > j) {
+		k++
+	}
+	if k == j {
+		return "", 0
+	}
+	j = k
 	if j < len(text) && text[j] == ';' {
 		j++
 	}
@@ -187,6 +212,16 @@ func backslashUnit(text string, i int) (string, int) {
 	}
 	switch c := text[i+1]; c {
 	case 'u':
+		if i+2 < len(text) && text[i+2] == '{' { // JavaScript, Rust, PHP, Swift: \u{73}
+			k := i + 3
+			for k < len(text) && k-i-3 < 8 && isHex(text[k]) {
+				k++
+			}
+			if r, ok := hexRune(text, i+3, k-i-3); ok && k > i+3 && k < len(text) && text[k] == '}' && utf8.ValidRune(r) {
+				return string(r), k + 1 - i
+			}
+			return "", 0
+		}
 		r, ok := hexRune(text, i+2, 4)
 		if !ok {
 			return "", 0
@@ -210,8 +245,59 @@ func backslashUnit(text string, i int) (string, int) {
 		}
 	case '/', '\\', '"', '\'':
 		return string(c), 2
-	case 'n', 't', 'r', 'b', 'f', 'v', 'a', '0':
-		return map[byte]string{'n': "\n", 't': "\t", 'r': "\r", 'b': "\b", 'f': "\f", 'v': "\v", 'a': "\a", '0': "\x00"}[c], 2
+	case 'n', 't', 'r', 'b', 'f', 'v', 'a':
+		return map[byte]string{'n': "\n", 't': "\t", 'r': "\r", 'b': "\b", 'f': "\f", 'v': "\v", 'a': "\a"}[c], 2
+	}
+	if isOctal(text[i+1]) { // C, Python, PHP, Perl: \163, \0
+		k := i + 1
+		for k < len(text) && k-i-1 < 3 && isOctal(text[k]) {
+			k++
+		}
+		v, _ := strconv.ParseUint(text[i+1:k], 8, 16)
+		if v < 0x100 {
+			return string([]byte{byte(v)}), k - i // a byte, as in C: UTF-8 is written byte by byte
+		}
+	}
+	return "", 0
+}
+
+// cssUnit decodes a CSS escape (CSS Syntax 4.3.7): a backslash, one to six
+// hex digits and one optional white space character.
+func cssUnit(text string, i int) (string, int) {
+	if text[i] != '\\' {
+		return "", 0
+	}
+	k := i + 1
+	for k < len(text) && k-i-1 < 6 && isHex(text[k]) {
+		k++
+	}
+	if k == i+1 {
+		return "", 0
+	}
+	r, _ := hexRune(text, i+1, k-i-1)
+	if !utf8.ValidRune(r) || r == 0 {
+		r = unicode.ReplacementChar
+	}
+	if k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n') {
+		k++
+	}
+	return string(r), k - i
+}
+
+// qpUnit decodes quoted-printable (RFC 2045 6.7): =XX, and a soft line
+// break (= at the end of a line), which decodes to nothing.
+func qpUnit(text string, i int) (string, int) {
+	if text[i] != '=' || i+1 >= len(text) {
+		return "", 0
+	}
+	switch {
+	case text[i+1] == '\n':
+		return "", 2
+	case strings.HasPrefix(text[i+1:], "\r\n"):
+		return "", 3
+	case i+2 < len(text) && isHex(text[i+1]) && isHex(text[i+2]):
+		b, _ := strconv.ParseUint(text[i+1:i+3], 16, 8)
+		return string([]byte{byte(b)}), 3
 	}
 	return "", 0
 }
@@ -266,6 +352,7 @@ func hexRune(text string, at, n int) (rune, bool) {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 func isHex(c byte) bool   { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isBase64(c byte) bool {

@@ -3,15 +3,24 @@
 // and applies it to every text it shows or logs.
 //
 // It does not list the forms a credential may take. It normalises, then
-// decides: the text about to be shown is decoded (decode.go: HTML entities,
-// the backslash escapes of JSON, JavaScript, Python and Go, percent- and
-// form-encoding, and the base64 of an HTTP Basic Authorization value),
-// layer by layer in every order, each decoding keeping a map back to the
-// text it came from; whitespace and the form-encoding of spaces are folded
-// in the credentials and the decodings alike; every credential is then
-// looked for in every decoding. Scrub masks what it finds in place;
-// Carries reports it, for callers that withhold a whole text (a server's
-// body snippet) rather than show what is left of it.
+// decides, in two steps that each cover what the other cannot:
+//   - decoding: the text about to be shown is decoded (decode.go: HTML
+//     entities, the backslash escapes of JSON, JavaScript, Python, Go, C
+//     and CSS, percent-, form- and quoted-printable encoding, and the
+//     base64 of an HTTP Basic Authorization value), layer by layer in every
+//     order, each decoding keeping a map back to the text it came from;
+//     every credential is looked for in every decoding, white space folded;
+//   - the skeleton (skeleton.go): of each decoding and each credential,
+//     only the letters and digits are kept, Unicode-normalised and
+//     lower-cased, and a text carries a credential when it holds any 12 of
+//     its letters and digits in a row (the whole skeleton when shorter),
+//     or 12 of its hex or base64; so wraps, zero-width characters, soft
+//     hyphens, NULs, fullwidth letters, separators and partial echoes do
+//     not hide one.
+//
+// Scrub masks what it finds in place; Carries reports it, for callers that
+// withhold a whole text rather than show what is left of it; Output.Show
+// is the one way text from a server (Untrusted) is shown.
 package redact
 
 import (
@@ -28,35 +37,66 @@ const Mask = "***"
 // Scrubber knows credentials and removes them from text. The zero value is
 // ready; a nil *Scrubber removes nothing. It is safe for concurrent use.
 type Scrubber struct {
-	mu      sync.RWMutex
-	needles []string // folded credentials, longest first, no duplicates; never changed once set (Add replaces it)
+	mu sync.RWMutex
+	// needles are the folded credentials, longest first, no duplicates;
+	// skeletons their skeletons and encodings. Neither is changed once set
+	// (Add replaces them), so that readers keep the ones they took.
+	needles   []string
+	skeletons *skeletonIndex
 }
 
-// Add registers credentials (a secret, a token, an assertion).
+// Add registers credentials (a secret, a token, an assertion), each with
+// and without the white space around it (a secret read with file() keeps
+// its newline; a server that echoes it trims it).
 func (s *Scrubber) Add(values ...string) {
+	s.add(values, nil)
+}
+
+// add registers values as credentials, and encoded as credentials whose
+// hex and base64 only are (the Basic form of a client secret).
+func (s *Scrubber) add(values []string, encoded [][]byte) {
 	if s == nil {
 		return
 	}
-	var needles []string
+	var needles, fresh []string
 	for _, v := range values {
-		if f := fold(v); strings.TrimSpace(f) != "" {
-			needles = append(needles, f)
+		for _, w := range []string{v, strings.TrimSpace(v)} {
+			if f := strings.TrimSpace(fold(w)); f != "" && !slices.Contains(needles, f) {
+				needles, fresh = append(needles, f), append(fresh, w)
+			}
 		}
 	}
-	if len(needles) == 0 {
+	if len(needles) == 0 && len(encoded) == 0 {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// A new slice each time: readers keep the one they took (snapshot).
+	// New values each time: readers keep the ones they took (snapshot).
 	all := slices.Clone(s.needles)
+	added := false
 	for _, n := range needles {
 		if !slices.Contains(all, n) {
-			all = append(all, n)
+			all, added = append(all, n), true
 		}
+	}
+	if !added && len(encoded) == 0 {
+		return
 	}
 	slices.SortStableFunc(all, func(a, b string) int { return len(b) - len(a) })
 	s.needles = all
+	var idx *skeletonIndex
+	if s.skeletons == nil {
+		idx = newSkeletonIndex()
+	} else {
+		idx = s.skeletons.clone()
+	}
+	for _, v := range fresh {
+		idx.addCredential(v)
+	}
+	for _, b := range encoded {
+		idx.addEncoded(b)
+	}
+	s.skeletons = idx
 }
 
 // minPEMLine is the shortest line of a PEM body registered on its own: the
@@ -96,25 +136,65 @@ func (s *Scrubber) AddPEM(values ...string) {
 // alphabets (as RFC 6749 2.3.1 sends it, id and secret form-urlencoded
 // first, and as RFC 7617 alone would), for echoes of the header value
 // without its "Basic" label.
+//
+// The skeleton step finds the hex and base64 of the Basic form at every
+// offset too.
 func (s *Scrubber) AddClientCredentials(clientID, secret string) {
 	if secret == "" {
 		return
 	}
-	s.Add(secret)
+	values := []string{secret}
+	var encoded [][]byte
 	for _, pair := range []string{url.QueryEscape(clientID) + ":" + url.QueryEscape(secret), clientID + ":" + secret} {
+		encoded = append(encoded, []byte(pair))
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-			s.Add(enc.EncodeToString([]byte(pair)))
+			values = append(values, enc.EncodeToString([]byte(pair)))
 		}
 	}
+	s.add(values, encoded)
 }
 
-func (s *Scrubber) snapshot() []string {
+// minURLValue is the shortest query value of an endpoint URL taken for a
+// key (an Azure Function's ?code= is 56 characters): shorter ones, such as
+// api-version=7.1, are not secrets, and masking every "7.1" would make text
+// unreadable. URL and ShowURL mask every value anyway.
+const minURLValue = 8
+
+// AddURL registers the credentials an endpoint URL may carry: its user
+// info and the values of its query (those of minURLValue bytes or more).
+func (s *Scrubber) AddURL(raw string) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		s.Add(raw) // cannot say which part is the key: all of it
+		return
+	}
+	var values []string
+	if u.User != nil {
+		values = append(values, u.User.Username())
+		if p, ok := u.User.Password(); ok {
+			values = append(values, p)
+		}
+	}
+	for _, p := range strings.Split(u.RawQuery, "&") {
+		_, v, _ := strings.Cut(p, "=")
+		if len(v) >= minURLValue {
+			dec, err := url.QueryUnescape(v)
+			values = append(values, v)
+			if err == nil {
+				values = append(values, dec)
+			}
+		}
+	}
+	s.Add(values...)
+}
+
+func (s *Scrubber) snapshot() ([]string, *skeletonIndex) {
 	if s == nil {
-		return nil
+		return nil, nil
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.needles
+	return s.needles, s.skeletons
 }
 
 // Scrub returns text with every part that, once decoded, is a credential
@@ -124,7 +204,7 @@ func (s *Scrubber) Scrub(text string) string { return s.Replace(text, Mask) }
 
 // Replace is Scrub with another mask (a cassette's placeholder, say).
 func (s *Scrubber) Replace(text, mask string) string {
-	spans := s.find(text, false)
+	spans := s.find(text, false, true)
 	if len(spans) == 0 {
 		return text
 	}
@@ -140,18 +220,33 @@ func (s *Scrubber) Replace(text, mask string) string {
 }
 
 // Carries reports whether text holds a credential in any encoding the
-// scrubber decodes: a text to withhold rather than show masked.
-func (s *Scrubber) Carries(text string) bool { return len(s.find(text, true)) > 0 }
+// scrubber decodes, or its skeleton holds one's: a text to withhold rather
+// than show masked.
+// The text is looked at as it came and as UTF-8 (ToUTF8), for a server
+// that writes UTF-16 or UTF-32.
+func (s *Scrubber) Carries(text string) bool {
+	if len(s.find(text, true, true)) > 0 {
+		return true
+	}
+	utf := ToUTF8(text)
+	return utf != text && len(s.find(utf, true, true)) > 0
+}
 
-// find returns the spans of text that decode to a credential, sorted and
-// merged; with first, it stops at the first.
-func (s *Scrubber) find(text string, first bool) [][2]int {
-	needles := s.snapshot()
+// find returns the spans of text that decode to a credential, or, with
+// skeletons, whose skeleton holds one's, sorted and merged; with first, it
+// stops at the first.
+func (s *Scrubber) find(text string, first, skeletons bool) [][2]int {
+	needles, idx := s.snapshot()
 	if len(needles) == 0 || text == "" {
 		return nil
 	}
 	var spans [][2]int
 	for _, v := range decodings(text) {
+		if skeletons && idx != nil {
+			if spans = append(spans, idx.find(skeletonOf(v), first)...); first && len(spans) > 0 {
+				return spans
+			}
+		}
 		f := v.fold()
 		for _, n := range needles {
 			for from := 0; ; {
