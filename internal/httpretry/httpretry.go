@@ -1,5 +1,6 @@
-// Package httpretry holds the retry rules every request the provider
-// sends follows, token requests and workload-identity fetches alike: which
+// Package httpretry holds the rules every request the provider sends
+// follows, token requests and workload-identity fetches alike: where a
+// credential may be sent (Secure: https, or http to loopback), which
 // answers are retried (Policy), how long to wait (Backoff, with Retry-After
 // as a floor), and that redirects are never followed (NoRedirect); New
 // builds the client that applies them. It has no Terraform types.
@@ -10,7 +11,9 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +63,28 @@ func New(o Options) *retryablehttp.Client {
 		Backoff:      Backoff(clock.OrSystem(o.Clock)),
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
+}
+
+// Secure reports whether a request to u may carry a credential: https, or
+// http to a loopback host (127.0.0.0/8, ::1, localhost), where nothing
+// travels off the machine.
+func Secure(u *url.URL) bool {
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return true
+	case "http":
+		return IsLoopbackHost(u.Hostname())
+	}
+	return false
+}
+
+// IsLoopbackHost reports whether host is localhost or a loopback IP address.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // NoRedirect stops a client at a 3xx answer: following it would re-send

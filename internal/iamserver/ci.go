@@ -110,6 +110,10 @@ func (s *Server) CIGCPMetadataHost() string { return strings.TrimPrefix(s.URL(),
 func (s *Server) handleCI(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ci := s.opts.CI
+		if kind == "gcp_metadata" {
+			// The metadata server says so on every answer.
+			w.Header().Set("Metadata-Flavor", "Google")
+		}
 		if !sleepCtx(r, s.currentLatency()) {
 			s.record(r, nil, "", 0)
 			return

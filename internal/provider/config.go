@@ -2,6 +2,7 @@ package provider
 
 import (
 	"cmp"
+	"net/url"
 	"os"
 	"reflect"
 	"slices"
@@ -162,10 +163,10 @@ func (g grantModel) withEnvironment() (grantModel, origin) {
 }
 
 // inheriting is entry name with every attribute it leaves unset taken from
-// base, except the credentials when the entry names a client of its own,
-// and where each value came from.
-func (g grantModel) inheriting(name string, base grantModel, baseFrom origin) (grantModel, origin) {
-	ownClient := !g.ClientID.IsNull()
+// base, except the credentials when the entry is not the provider's client
+// at the provider's token endpoint (credentialsBound), and where each value
+// came from.
+func (g grantModel) inheriting(name string, base grantModel, baseFrom origin, ownClient bool) (grantModel, origin) {
 	from := origin{}
 	for _, a := range grantAttributes {
 		switch {
@@ -179,6 +180,39 @@ func (g grantModel) inheriting(name string, base grantModel, baseFrom origin) (g
 		}
 	}
 	return g, from
+}
+
+// credentialsBound reports whether an entry of grants may inherit the
+// provider block's credentials: only the provider's own client at the
+// provider's token endpoint. An entry with a client_id of its own is
+// another client; an entry whose token_url has another origin (scheme,
+// host, port; RFC 6454) than the provider's endpoint is another party (a
+// token exchange at someone else's STS, say), to which the provider's
+// secret, keys, assertions and certificate must never be sent.
+func credentialsBound(entry grantModel, providerEndpoint string) bool {
+	if !entry.ClientID.IsNull() {
+		return false
+	}
+	return entry.TokenURL.IsNull() || sameOrigin(entry.TokenURL.ValueString(), providerEndpoint)
+}
+
+// sameOrigin reports whether two URLs have one origin: scheme, host and
+// port, the default port of the scheme when none is given.
+func sameOrigin(a, b string) bool {
+	origin := func(raw string) (string, bool) {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" {
+			return "", false
+		}
+		scheme, port := strings.ToLower(u.Scheme), u.Port()
+		if port == "" {
+			port = map[string]string{"https": "443", "http": "80"}[scheme]
+		}
+		return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port, true
+	}
+	oa, okA := origin(a)
+	ob, okB := origin(b)
+	return okA && okB && oa == ob
 }
 
 // providerWide are the settings every grant shares.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
@@ -26,58 +26,62 @@ import (
 // error diagnostic: summary is "Authentication failed" (Configure) or
 // "Token request failed" (a workiva_token whose scopes differ). Its hint
 // fits the grant: how it authenticates, where its values came from, and
-// whether its endpoint is Workiva's.
-func tokenErrorDiagnostic(summary string, err error, g *grant) diag.Diagnostic {
+// whether its endpoint is Workiva's. What the server or the transport said
+// is shown through scrub's Output (show.go).
+func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scrubber) diag.Diagnostic {
+	show := newShower(scrub)
 	clientID := g.clientID
 	var te *tokenclient.Error
 	if !errors.As(err, &te) {
-		return diag.NewErrorDiagnostic(summary, err.Error())
+		return diag.NewErrorDiagnostic(summary, show.err(err))
 	}
 	// What happened, in the summary's words and the detail's.
 	what, cause := "", ""
 	switch te.Kind {
 	case tokenclient.KindServer:
 		what = fmt.Sprintf("HTTP %d", te.StatusCode)
-		if te.Code != "" {
-			what += " " + te.Code
+		if code := show.text(te.Code, maxCodeShown); code != "" {
+			what += " " + code
 		}
 	case tokenclient.KindResponse:
-		what, cause = "unusable token response", fmt.Sprintf("the answer is not a usable token response: %v", te.Err)
+		what, cause = "unusable token response", "the answer is not a usable token response: "+show.field(te.Cause)
 	case tokenclient.KindTimeout:
-		what, cause = "no answer in time", fmt.Sprintf("no answer within the request timeout: %v", te.Err)
+		what, cause = "no answer in time", fmt.Sprintf("%s %s got no answer within the request timeout (%s)", transportOp(te.Op), te.TokenURL, show.field(te.Cause))
 	case tokenclient.KindCanceled:
-		what, cause = "interrupted", fmt.Sprintf("interrupted: %v", te.Err)
+		what, cause = "interrupted", "interrupted: "+show.err(te.Err)
 	case tokenclient.KindAssertion:
-		what, cause = "no client assertion", fmt.Sprintf("the client assertion could not be read, so nothing was sent: %v", te.Err)
-		if w, ok := workloadCause(te.Err); ok {
+		what, cause = "no client assertion", "the client assertion could not be read, so nothing was sent: "+show.field(te.Cause)
+		if w, ok := workloadCause(te.Err, show); ok {
 			what, cause = "no workload-identity token", w+" Nothing was sent to the token endpoint."
 		}
 	default:
-		what, cause = "could not connect", fmt.Sprint(te.Err)
+		what, cause = "could not connect", fmt.Sprintf("%s %s got no answer: %s", transportOp(te.Op), te.TokenURL, show.field(te.Cause))
 	}
 	status, contentType := "", ""
 	if te.StatusCode != 0 {
 		status = fmt.Sprintf("%d %s", te.StatusCode, statusText(te.StatusCode))
 	}
-	// A text the server sent that echoes a credential is withheld whole.
-	shown := map[string]string{tokenclient.FieldDescription: te.Description, tokenclient.FieldURI: te.URI,
-		tokenclient.FieldBody: te.BodySnippet, tokenclient.FieldLocation: te.Location, tokenclient.FieldChallenge: te.Challenge}
-	for _, f := range te.Withheld {
-		shown[f] = "(not shown: it echoes a credential)"
+	body := show.text(te.Body, maxBodyShown)
+	switch {
+	case te.BinaryBody:
+		body = fmt.Sprintf("(%d bytes)", te.BodyLen)
+	case body == notShown:
+		body = "(the response body is not shown: it echoes a credential)"
+	case body == "" && !te.Body.IsZero():
+		body = "(empty)"
+	case body == "" && te.BodyLen == 0 && te.Kind == tokenclient.KindServer && te.Code.IsZero() && te.Location.IsZero():
+		body = "(empty)"
 	}
-	if slices.Contains(te.Withheld, tokenclient.FieldBody) {
-		shown[tokenclient.FieldBody] = "(the response body is not shown: it echoes a credential)"
-	}
-	if shown[tokenclient.FieldBody] != "" {
-		contentType = cmp.Or(te.ContentType, "(none)")
+	if body != "" {
+		contentType = cmp.Or(show.field(te.ContentType), "(none)")
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Requesting a token from %s for client id %q failed.\n\n", te.TokenURL, clientID)
 	for _, fact := range [][2]string{
-		{"HTTP status", status}, {"Server error", te.Code}, {"Server description", shown[tokenclient.FieldDescription]},
-		{"Server error URI", shown[tokenclient.FieldURI]}, {"Redirect location (not followed)", shown[tokenclient.FieldLocation]},
-		{"Authentication challenge", shown[tokenclient.FieldChallenge]},
-		{"Error", cause}, {"Content type", contentType}, {"Body begins", shown[tokenclient.FieldBody]},
+		{"HTTP status", status}, {"Server error", show.text(te.Code, maxCodeShown)}, {"Server description", show.field(te.Description)},
+		{"Server error URI", show.field(te.URI)}, {"Redirect location (not followed)", show.field(te.Location)},
+		{"Authentication challenge", show.field(te.Challenge)},
+		{"Error", cause}, {"Content type", contentType}, {"Body begins", body},
 	} {
 		if fact[1] != "" {
 			fmt.Fprintf(&b, "%s: %s\n", fact[0], fact[1])
@@ -86,6 +90,16 @@ func tokenErrorDiagnostic(summary string, err error, g *grant) diag.Diagnostic {
 	fmt.Fprintf(&b, "\n%s", tokenErrorHint(te, g.hint))
 	return diag.NewErrorDiagnostic(summary+": "+what, b.String())
 }
+
+// How much of a server's text a token-request diagnostic shows: an OAuth2
+// error code is a word (RFC 6749 5.2), a body snippet a glance.
+const (
+	maxCodeShown = 64
+	maxBodyShown = 256
+)
+
+// transportOp is the HTTP method of a request in a sentence.
+func transportOp(op string) string { return cmp.Or(strings.ToUpper(op), "POST") }
 
 // tokenErrorHint says what to check next.
 func tokenErrorHint(e *tokenclient.Error, h grantHint) string {
@@ -112,7 +126,7 @@ func tokenErrorHint(e *tokenclient.Error, h grantHint) string {
 }
 
 func serverErrorHint(e *tokenclient.Error, h grantHint) string {
-	switch e.Code {
+	switch code(e) {
 	case "invalid_client", "unauthorized_client":
 		return clientRefusedHint(h)
 	case "invalid_scope":
@@ -138,7 +152,7 @@ func serverErrorHint(e *tokenclient.Error, h grantHint) string {
 		return "The server denied the request: the client may not use the requested scopes or audience, or not from this address."
 	}
 	switch {
-	case e.Location != "":
+	case !e.Location.IsZero():
 		return "Token requests never follow redirects, because that would re-send the credentials. Set token_url to the final address."
 	case e.StatusCode == http.StatusNotFound && h.workiva:
 		return "Check token_url and api_version: Workiva's current endpoint /oauth2/token needs api_version \"" + DefaultAPIVersion + "\"; the legacy /iam/v1/oauth2/token needs api_version = \"\"."
@@ -155,6 +169,18 @@ func serverErrorHint(e *tokenclient.Error, h grantHint) string {
 		return "Check token_url, auth_style and api_version against what the endpoint expects."
 	}
 	return "Check token_url and auth_style against what the endpoint expects."
+}
+
+// code is the server's OAuth2 error code when it is one the hints know,
+// for deciding which hint fits; "" otherwise.
+func code(e *tokenclient.Error) string {
+	for _, c := range []string{"invalid_client", "unauthorized_client", "invalid_scope", "unsupported_grant_type", "invalid_grant",
+		"invalid_target", "invalid_request", "access_denied"} {
+		if e.Code.Is(c) {
+			return c
+		}
+	}
+	return ""
 }
 
 // clientRefusedHint says what to check when the server refused the
@@ -233,8 +259,9 @@ func missingCredentialDiagnostic(grant string) diag.Diagnostic {
 		"client_certificate_pem with auth_style = \"tls_client_auth\"."
 	if grant != defaultGrant {
 		detail = "Grant " + strconv.Quote(grant) + " has no credential: set client_secret, workload_identity, client_assertion_key_pem, client_assertion, " +
-			"or client_certificate_pem with auth_style = \"tls_client_auth\" in its entry. An entry with its own client_id inherits " +
-			"no credential from the provider block."
+			"or client_certificate_pem with auth_style = \"tls_client_auth\" in its entry. An entry with its own client_id, or with a " +
+			"token_url of another origin (scheme, host, port) than the provider block's endpoint, inherits no credential from the " +
+			"provider block or the environment: the provider's credentials are sent only to the provider's token endpoint."
 	}
 	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "client_secret"), grantSummary("Missing client_secret", grant), detail)
 }
@@ -331,9 +358,16 @@ func unknownRegionDiagnostic(from, region string) diag.Diagnostic {
 		fmt.Sprintf("%s is %q; it must be one of %s.", from, region, quoteList(regionNames)))
 }
 
+// invalidTokenURLDiagnostic says why a token_url is not usable. When the
+// value may hold a credential (user info, or a value that does not parse),
+// the diagnostic is not attached to the attribute: Terraform would print
+// the configuration line under it, key and all.
 func invalidTokenURLDiagnostic(at path.Path, from string, err error) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(at, "Invalid token_url",
-		fmt.Sprintf("The token endpoint (from %s) is not usable: %s.", from, err))
+	detail := fmt.Sprintf("The token endpoint (from %s) is not usable: %s.", from, newShower(nil).err(err))
+	if errors.Is(err, tokenclient.ErrURLMayHoldCredential) {
+		return diag.NewErrorDiagnostic("Invalid token_url", detail+" (The configuration line is not shown, since it may hold a credential.)")
+	}
+	return diag.NewAttributeErrorDiagnostic(at, "Invalid token_url", detail)
 }
 
 func invalidRequestTimeoutDiagnostic() diag.Diagnostic {
@@ -342,7 +376,7 @@ func invalidRequestTimeoutDiagnostic() diag.Diagnostic {
 }
 
 func invalidClientConfigDiagnostic(at path.Path, grant string, err error) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(at, grantSummary("Invalid provider configuration", grant), capitalize(err.Error())+".")
+	return diag.NewAttributeErrorDiagnostic(at, grantSummary("Invalid provider configuration", grant), capitalize(newShower(nil).err(err))+".")
 }
 
 func capitalize(s string) string {
@@ -350,6 +384,21 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// envProtoDataDir makes terraform-plugin-go write every protocol message
+// to files, whatever TF_LOG says.
+const envProtoDataDir = "TF_LOG_SDK_PROTO_DATA_DIR"
+
+// protoDataDirWarning says what TF_LOG_SDK_PROTO_DATA_DIR makes the plugin
+// SDK write, which the provider cannot mask: the protocol messages hold
+// values, not log lines.
+func protoDataDirWarning(dir string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic(envProtoDataDir+" is set: credentials and tokens are written to disk",
+		fmt.Sprintf("%s is set to %q, so the plugin SDK (terraform-plugin-go) writes every protocol message between Terraform "+
+			"and this provider to files there, unmasked: the access tokens that workiva_token hands over (ephemeral ones "+
+			"included) and the credentials the provider block is given in the configuration. The provider cannot keep them out. "+
+			"Unset %s unless you are debugging the plugin protocol, and delete the files it wrote.", envProtoDataDir, dir, envProtoDataDir))
 }
 
 // Consumers of the provider's data.
@@ -374,14 +423,15 @@ func credentialsNotKnownDiagnostic(reason string) diag.Diagnostic {
 // Issued tokens.
 
 // tokenWarnings reports what is unusual about an issued token.
-func tokenWarnings(tok *tokenclient.Token, tokenURL string, h grantHint, requireScopes bool, diags *diag.Diagnostics) {
+func tokenWarnings(tok *tokenclient.Token, tokenURL string, h grantHint, requireScopes bool, scrub *redact.Scrubber, diags *diag.Diagnostics) {
+	show := newShower(scrub)
 	if missing := tokenclient.MissingScopes(tok.RequestedScopes, tok.GrantedScopes); len(missing) > 0 && tok.ScopeReturned {
 		check := "Check the scopes the server allows this client."
 		if h.workiva {
 			check = "Check the scopes of the API grant (Workiva: Organization Admin > Security > Provisioning)."
 		}
 		detail := fmt.Sprintf("The server at %s granted %q; missing from the requested scopes: %s. API requests that need "+
-			"them will be refused. %s", tokenURL, tok.Scope, strings.Join(missing, ", "), check)
+			"them will be refused. %s", tokenURL, show.str(tok.Scope), strings.Join(missing, ", "), check)
 		if requireScopes {
 			diags.AddAttributeError(path.Root("scopes"), "Token granted without required scopes", detail+" (require_scopes is true.)")
 		} else {
@@ -402,13 +452,13 @@ func tokenWarnings(tok *tokenclient.Token, tokenURL string, h grantHint, require
 	case tokenclient.LifetimeClamped:
 		diags.AddAttributeWarning(path.Root("expires_at"), "Token lifetime capped",
 			fmt.Sprintf("The server at %s gave the token expires_in %s seconds, more than a year; the provider takes it to "+
-				"live a year (%d seconds, expires_at %s).", tokenURL, tok.ExpiresInSent, tok.ExpiresIn, tok.ExpiresAt.UTC().Format(time.RFC3339)))
+				"live a year (%d seconds, expires_at %s).", tokenURL, show.text(redact.UntrustedText(tok.ExpiresInSent), maxCodeShown), tok.ExpiresIn, tok.ExpiresAt.UTC().Format(time.RFC3339)))
 	}
 	// N_A is what a token exchange calls a token that is no access token
 	// (RFC 8693 2.2.1).
 	if tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "Bearer") && (tok.IssuedTokenType == "" || tok.TokenType != "N_A") {
 		diags.AddAttributeWarning(path.Root("token_type"), "Token type is not Bearer",
-			fmt.Sprintf("The server returned token_type %q. Consumers that send \"Authorization: Bearer\" may be refused.", tok.TokenType))
+			fmt.Sprintf("The server returned token_type %q. Consumers that send \"Authorization: Bearer\" may be refused.", show.text(redact.UntrustedText(tok.TokenType), maxCodeShown)))
 	}
 }
 
@@ -449,26 +499,55 @@ var workloadSources = map[workload.Kind]string{
 	workload.Value: "workload_identity.token",
 }
 
+// tokenFrom names where a checked token came from: the variable or the
+// file it was read from when there is one.
+func tokenFrom(check *workload.CheckError) string {
+	switch {
+	case check.Variable != "":
+		return "the environment variable " + check.Variable
+	case check.File != "":
+		return "the file " + check.File
+	}
+	return workloadSources[check.Kind]
+}
+
 // workloadCause says what went wrong obtaining a workload-identity token;
 // false when err is no workload error.
-func workloadCause(err error) (string, bool) {
+func workloadCause(err error, show shower) (string, bool) {
 	var missing *workload.MissingError
 	var fetch *workload.FetchError
 	var check *workload.CheckError
+	var invalid *workload.InvalidError
+	var read *workload.ReadError
 	switch {
 	case errors.As(err, &missing):
 		return fmt.Sprintf("The workload identity (source %q) needs %s, which is not set.", missing.Kind, missing.Variable), true
-	case errors.As(err, &fetch) && fetch.StatusCode != 0:
-		return fmt.Sprintf("%s's token endpoint %s answered HTTP %d %s.", workloadSources[fetch.Kind], fetch.URL, fetch.StatusCode, statusText(fetch.StatusCode)), true
+	case errors.As(err, &invalid):
+		return fmt.Sprintf("The workload identity (source %q) reads %s, which is not %s.", invalid.Kind, invalid.Variable, invalid.Rule), true
+	case errors.As(err, &read):
+		return fmt.Sprintf("Reading the workload-identity token from the file %s failed: %s.", read.File, show.err(errors.Unwrap(read.Err))), true
 	case errors.As(err, &fetch):
-		return fmt.Sprintf("Requesting a token from %s at %s failed: %v.", workloadSources[fetch.Kind], fetch.URL, fetch.Err), true
+		from := workloadSources[fetch.Kind]
+		switch fetch.Problem {
+		case workload.ProblemInsecure:
+			return fmt.Sprintf("%s names %s, plain http to a host that is not loopback, so the request, which carries a credential, was not sent.",
+				fetch.Variable, fetch.URL), true
+		case workload.ProblemNotMetadata:
+			return fmt.Sprintf("The answer from %s lacks the header Metadata-Flavor: Google, so it did not come from %s and was not used.", fetch.URL, from), true
+		case workload.ProblemTransport:
+			return fmt.Sprintf("Requesting a token from %s (%s %s) got no answer: %s.", from, transportOp(fetch.Op), fetch.URL, show.field(fetch.Cause)), true
+		}
+		if fetch.StatusCode == 0 {
+			return fmt.Sprintf("%s's token endpoint %s answered with something other than the JSON document it documents.", from, fetch.URL), true
+		}
+		return fmt.Sprintf("%s's token endpoint %s answered HTTP %d %s.", from, fetch.URL, fetch.StatusCode, statusText(fetch.StatusCode)), true
 	case errors.As(err, &check):
-		from := workloadSources[check.Kind]
+		from := tokenFrom(check)
 		switch check.Problem {
 		case workload.ProblemExpired:
 			return fmt.Sprintf("The token from %s expired at %s.", from, check.Expired.UTC().Format(time.RFC3339)), true
 		case workload.ProblemAudience:
-			return fmt.Sprintf("The token from %s is for the audience %s, not workload_identity.audience.", from, quoteNames(check.Audiences)), true
+			return fmt.Sprintf("The token from %s is for the audience %s, not workload_identity.audience.", from, show.str(quoteNames(check.Audiences))), true
 		case workload.ProblemNotJWT:
 			return fmt.Sprintf("The token from %s is not a JWT (a signed JSON Web Token).", from), true
 		}
@@ -508,8 +587,22 @@ func workloadHint(err error) (string, bool) {
 		return "Check the workload_identity source: it should give the CI system's OIDC token, a JWT.", true
 	}
 	var fetch *workload.FetchError
-	if errors.As(err, &fetch) {
+	var invalid *workload.InvalidError
+	var read *workload.ReadError
+	switch {
+	case errors.As(err, &fetch) && fetch.Problem == workload.ProblemInsecure:
+		return "Identity requests carry the CI system's request token and follow the token endpoint's rule: https, or http only to " +
+			"127.0.0.0/8, ::1 and localhost. Check where " + fetch.Variable + " is set.", true
+	case errors.As(err, &fetch) && fetch.Problem == workload.ProblemNotMetadata:
+		return "Check " + workload.EnvGCEMetadataHost + " (unset, the metadata server is metadata.google.internal) and that Terraform " +
+			"runs on Google Cloud.", true
+	case errors.As(err, &fetch):
 		return "Check the job's permissions for OIDC tokens and, for Azure DevOps, workload_identity.service_connection_id.", true
+	case errors.As(err, &invalid):
+		return "Unset " + invalid.Variable + " or give it as host or host:port, such as 169.254.169.254:80.", true
+	case errors.As(err, &read):
+		return "Check that workload_identity.file names a file this process can read and that the platform has written the token to it " +
+			"(for Kubernetes, the projected service account token volume).", true
 	}
 	return "", false
 }

@@ -5,8 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
+
+var u = redact.UntrustedText
 
 // Every kind of failed token request gets a summary that names it, a
 // detail with the endpoint and the facts, and a hint; the hints that name
@@ -18,36 +21,36 @@ func TestTokenErrorDiagnostics(t *testing.T) {
 		summary string
 		detail  []string
 	}{
-		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 401, Code: "invalid_client", Description: "bad secret"},
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 401, Code: u("invalid_client"), Description: u("bad secret")},
 			"Authentication failed: HTTP 401 invalid_client", []string{"HTTP status: 401 Unauthorized", "Server description: bad secret", "client secret", EnvClientSecret}},
-		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 400, Code: "invalid_scope"},
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 400, Code: u("invalid_scope")},
 			"Authentication failed: HTTP 400 invalid_scope", []string{"Organization Admin > Security > Provisioning"}},
-		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 404, Code: "not_found"},
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 404, Code: u("not_found")},
 			"Authentication failed: HTTP 404 not_found", []string{`api_version "2026-01-01"`}},
-		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 302, Location: "https://elsewhere.test/"},
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 302, Location: u("https://elsewhere.test/")},
 			"Authentication failed: HTTP 302", []string{"Redirect location (not followed): https://elsewhere.test/", "never follow redirects"}},
-		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 502, ContentType: "text/html", BodySnippet: "<h1>down</h1>"},
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 502, ContentType: u("text/html"), Body: u("<h1>down</h1>")},
 			"Authentication failed: HTTP 502", []string{"Content type: text/html", "Body begins: <h1>down</h1>", "raise max_retries"}},
-		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 429, Code: "temporarily_unavailable"},
+		{tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 429, Code: u("temporarily_unavailable")},
 			"Authentication failed: HTTP 429 temporarily_unavailable", []string{"rate limiting"}},
-		{tokenclient.Error{Kind: tokenclient.KindResponse, StatusCode: 200, Err: errors.New("missing access_token")},
+		{tokenclient.Error{Kind: tokenclient.KindResponse, StatusCode: 200, Cause: u("oauth2: server response missing access_token")},
 			"Authentication failed: unusable token response", []string{"HTTP status: 200 OK", "missing access_token", "not an RFC 6749 token response"}},
-		{tokenclient.Error{Kind: tokenclient.KindTimeout, Err: errors.New("deadline exceeded")},
-			"Authentication failed: no answer in time", []string{"no answer within the request timeout", "request_timeout"}},
+		{tokenclient.Error{Kind: tokenclient.KindTimeout, Op: "Post", Cause: u("context deadline exceeded (Client.Timeout exceeded while awaiting headers)")},
+			"Authentication failed: no answer in time", []string{"POST " + url + " got no answer within the request timeout", "request_timeout"}},
 		{tokenclient.Error{Kind: tokenclient.KindCanceled, Err: errors.New("context canceled")},
 			"Authentication failed: interrupted", []string{"interrupted"}},
-		{tokenclient.Error{Kind: tokenclient.KindAssertion, Err: errors.New("open /run/oidc-token: no such file or directory")},
+		{tokenclient.Error{Kind: tokenclient.KindAssertion, Err: errors.New("open /run/oidc-token: no such file or directory"), Cause: u("open /run/oidc-token: no such file or directory")},
 			"Authentication failed: no client assertion", []string{"nothing was sent", "/run/oidc-token", EnvClientAssertionFile}},
-		{tokenclient.Error{Kind: tokenclient.KindConnection, Err: errors.New("connection refused")},
+		{tokenclient.Error{Kind: tokenclient.KindConnection, Op: "Post", Cause: u("dial tcp 127.0.0.1:9: connect: connection refused")},
 			"Authentication failed: could not connect", []string{"connection refused", "reachable from this machine"}},
-		{tokenclient.Error{Kind: tokenclient.KindConnection, UntrustedCertificate: true, Err: errors.New("x509: unknown authority")},
+		{tokenclient.Error{Kind: tokenclient.KindConnection, UntrustedCertificate: true, Op: "Post", Cause: u("tls: failed to verify certificate: x509: certificate signed by unknown authority")},
 			"Authentication failed: could not connect", []string{"not trusted", "ca_cert_pem"}},
 	}
 	g := &grant{clientID: "client-1", hint: grantHint{workiva: true, style: tokenclient.AuthStyleHeader, idFrom: EnvClientID, secretFrom: EnvClientSecret}}
 	for _, tc := range cases {
 		t.Run(tc.summary, func(t *testing.T) {
 			tc.err.TokenURL = url
-			d := tokenErrorDiagnostic("Authentication failed", &tc.err, g)
+			d := tokenErrorDiagnostic("Authentication failed", &tc.err, g, nil)
 			if d.Summary() != tc.summary {
 				t.Errorf("summary %q, want %q", d.Summary(), tc.summary)
 			}
@@ -68,7 +71,7 @@ func TestTokenErrorDiagnostics(t *testing.T) {
 // A refused client is told about the credential it used, where that came
 // from, and Workiva's grants only when the endpoint is Workiva's.
 func TestHintsFitTheGrant(t *testing.T) {
-	refused := &tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 401, Code: "invalid_client"}
+	refused := &tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 401, Code: u("invalid_client")}
 	for _, tc := range []struct {
 		name      string
 		hint      grantHint
@@ -102,10 +105,10 @@ func TestHintsFitTheGrant(t *testing.T) {
 		})
 	}
 	generic := grantHint{}
-	for _, e := range []tokenclient.Error{{Kind: tokenclient.KindServer, StatusCode: 400, Code: "invalid_scope"}, {Kind: tokenclient.KindServer, StatusCode: 404},
-		{Kind: tokenclient.KindServer, StatusCode: 403, Code: "access_denied"}, {Kind: tokenclient.KindServer, StatusCode: 400, Code: "invalid_request"}} {
+	for _, e := range []tokenclient.Error{{Kind: tokenclient.KindServer, StatusCode: 400, Code: u("invalid_scope")}, {Kind: tokenclient.KindServer, StatusCode: 404},
+		{Kind: tokenclient.KindServer, StatusCode: 403, Code: u("access_denied")}, {Kind: tokenclient.KindServer, StatusCode: 400, Code: u("invalid_request")}} {
 		if hint := tokenErrorHint(&e, generic); strings.Contains(hint, "Workiva") || strings.Contains(hint, "api_version") || strings.Contains(hint, "grant's IP") {
-			t.Errorf("HTTP %d %s at another vendor's endpoint: %s", e.StatusCode, e.Code, hint)
+			t.Errorf("HTTP %d %s at another vendor's endpoint: %s", e.StatusCode, code(&e), hint)
 		}
 	}
 }

@@ -8,11 +8,17 @@ import (
 	"html"
 	"html/template"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf16"
 
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/echoes"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 )
 
@@ -186,4 +192,91 @@ func TestNoCredentialInAnyEcho(t *testing.T) {
 func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b[1 : len(b)-1])
+}
+
+// The property of issue 21, with producers the scrubber has never heard of
+// (internal/echoes: other languages' escapes, text encodings, wraps,
+// interleavings, fragments, hex and base64): however a token endpoint
+// writes the echo, in an error body, an error_description, a
+// WWW-Authenticate challenge or a 2xx page, no diagnostic and no TRACE log
+// line of Configure or of a data source's Read shows it. What "shows"
+// means is decided here, independently of internal/redact: the echo as
+// written, or any 12 letters and digits in a row of the secret, once the
+// output is Unicode-normalised and stripped of everything else.
+func TestNoCredentialInAnyProducedEcho(t *testing.T) {
+	secrets := []string{"sk_live_51Hc8ZtL2eZvKYlo2C0QmRk7n\n", `Zm9v+YmFy/c2VjcmV0ZXh0cmE=`, `päss wörd "quoted" <b>&amp;</b> 0123456789`}
+	secrets = append(secrets, randomSecrets(`abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_.~+/=!&%"<>\ éü`, rand.NewPCG(17, 4), 3, 28, 16)...)
+	clients, srv := secretClients(t, secrets)
+	shapes := []func(echo string) iamserver.Fault{
+		func(echo string) iamserver.Fault {
+			return iamserver.Fault{Status: 400, ContentType: "text/plain", Body: echo}
+		},
+		func(echo string) iamserver.Fault {
+			b, _ := json.Marshal(map[string]string{"error": "invalid_client", "error_description": echo})
+			return iamserver.Fault{Status: 401, ContentType: "application/json", Body: string(b)}
+		},
+		func(echo string) iamserver.Fault {
+			return iamserver.Fault{Status: 401, ContentType: "text/plain", Body: "unauthorized",
+				Header: http.Header{"Www-Authenticate": {`Basic realm="` + strings.ToValidUTF8(strings.Map(headerSafe, echo), "?") + `"`}}}
+		},
+		func(echo string) iamserver.Fault {
+			return iamserver.Fault{Status: 200, ContentType: "text/html", Body: "<html><body><pre>" + echo + "</pre></body></html>"}
+		},
+	}
+	var outputs, withheld int
+	for i, c := range clients {
+		diags, _, data := configure(t, c.ID, c.Secret, srv.TokenURL(), "body")
+		if diags.HasError() || data == nil {
+			t.Fatalf("configure %q: %s", c.ID, diagText(diags))
+		}
+		for j, p := range echoes.Producers {
+			message := p.Message(c.Secret)
+			fault := shapes[(i+j)%len(shapes)](message)
+			for where, text := range echoOutputs(t, srv, data, c, "body", fault) {
+				outputs++
+				if how := shownEcho(text, message, c.Secret); how != "" {
+					t.Fatalf("secret %q echoed as %s (HTTP %d): the %s show %s:\n%s", c.Secret, p.Name, fault.Status, where, how, text)
+				}
+				if strings.Contains(text, "not shown: it echoes a credential") {
+					withheld++
+				}
+			}
+		}
+	}
+	if withheld < outputs*3/4 {
+		t.Errorf("only %d of %d outputs withhold the echo: it did not reach them", withheld, outputs)
+	}
+	t.Logf("%d secrets × %d producers: %d outputs checked, %d withhold the echo", len(secrets), len(echoes.Producers), outputs, withheld)
+}
+
+// headerSafe keeps a header value sendable: no line breaks or NULs.
+func headerSafe(r rune) rune {
+	if r < 0x20 || r == 0x7f {
+		return ' '
+	}
+	return r
+}
+
+// shownEcho says how text shows the echo of secret, or "" when it does
+// not: the echo's text, or 12 letters and digits in a row of the secret.
+func shownEcho(text, echo, secret string) string {
+	if len(echo) >= 8 && strings.Contains(text, strings.TrimSpace(echo)) {
+		return "the echo as written"
+	}
+	letters := func(s string) []rune {
+		var out []rune
+		for _, r := range norm.NFKD.String(s) {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				out = append(out, unicode.ToLower(r))
+			}
+		}
+		return out
+	}
+	sk, out := letters(secret), string(letters(text))
+	for i := 0; i+12 <= len(sk); i++ {
+		if strings.Contains(out, string(sk[i:i+12])) {
+			return "the secret's letters and digits " + strconv.Quote(string(sk[i:i+12]))
+		}
+	}
+	return ""
 }

@@ -177,7 +177,8 @@ func grantsAttribute() schema.Attribute {
 	for _, a := range grantAttributes {
 		inherit := " Defaults to the provider-level `" + a.name + "`."
 		if a.credential {
-			inherit = " Defaults to the provider-level `" + a.name + "` when this entry has no `client_id` of its own."
+			inherit = " Defaults to the provider-level `" + a.name + "` when this entry has no `client_id` of its own and no `token_url` " +
+				"of another origin (scheme, host, port) than the provider's endpoint: the provider's credentials go only to its own token endpoint."
 		}
 		if a.name == "client_id" {
 			inherit = " Defaults to the provider-level `client_id`: an entry without one is the provider's client with other settings."

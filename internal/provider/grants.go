@@ -112,7 +112,7 @@ func (d *providerData) authenticate(ctx context.Context) diag.Diagnostics {
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
-				failures[g.name] = tokenErrorDiagnostic(grantSummary("Authentication failed", g.name), err, g)
+				failures[g.name] = tokenErrorDiagnostic(grantSummary("Authentication failed", g.name), err, g, d.scrub)
 				return
 			}
 			d.scrub.Add(tok.AccessToken, tok.RefreshToken)

@@ -30,14 +30,24 @@ func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any
 	}
 }
 
+// fields are the line's fields as they may be written: what a server or
+// the transport said (redact.Untrusted) and the text of errors through one
+// shower for the line (show.go), the provider's own strings cleaned.
 func (l tflogLogger) fields(in map[string]any) map[string]any {
 	out := make(map[string]any, len(in))
+	show := newShower(l.scrub)
 	for k, v := range in {
-		switch s, ok := v.(string); {
-		case slices.Contains(secretFieldKeys, k):
+		switch x := v.(type) {
+		case nil:
+		case redact.Untrusted:
+			v = show.field(x)
+		case error:
+			v = show.err(x)
+		case string:
+			v = clean(x, l.scrub)
+		}
+		if slices.Contains(secretFieldKeys, k) {
 			v = redact.Mask
-		case ok:
-			v = clean(s, l.scrub)
 		}
 		out[k] = v
 	}

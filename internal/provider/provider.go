@@ -5,6 +5,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -123,6 +124,9 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	if dir := os.Getenv(envProtoDataDir); dir != "" {
+		resp.Diagnostics.Append(protoDataDirWarning(dir))
+	}
 
 	if unknown := unknownProviderWide(cfg); len(unknown) > 0 {
 		// Values computed during plan: authenticate once they are known.
@@ -142,9 +146,10 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		}
 		data.scrub.AddClientCredentials(s.client.ClientID, s.client.ClientSecret)
 		data.scrub.AddPEM(s.keys...)
+		data.scrub.AddURL(s.client.TokenURL)
 		s.client.Transport, s.client.Clock = p.transport, data.clock
 		s.client.UserAgent = p.userAgent(req.TerraformVersion)
-		s.client.Logger, s.client.Withhold, s.client.Sensitive = tflogLogger{data.scrub}, data.scrub.Carries, data.scrub.Add
+		s.client.Logger, s.client.Sensitive = tflogLogger{data.scrub}, data.scrub.Add
 		s.client.LogFields = map[string]any{"grant": grantLogName(s.name), "client_id": s.client.ClientID}
 		if s.workload != nil {
 			s.workload.Transport, s.workload.Clock, s.workload.Sensitive = p.transport, data.clock, data.scrub.Add
@@ -185,11 +190,12 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 		}
 		var entry grantModel
 		diags.Append(obj.As(ctx, &entry, basetypes.ObjectAsOptions{})...)
+		bound := credentialsBound(entry, cmp.Or(base.TokenURL.ValueString(), wide.tokenURL))
 		file := envFile
-		if !entry.ClientID.IsNull() {
-			file = "" // another client: the provider's assertion file is not its own
+		if !bound {
+			file = "" // another client or another party: the provider's assertion file is not its own
 		}
-		merged, from := entry.inheriting(name, base, baseFrom)
+		merged, from := entry.inheriting(name, base, baseFrom, !bound)
 		out = append(out, resolveGrant(name, merged, from, wide, file, diags))
 	}
 	return out

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
@@ -91,7 +92,7 @@ func readTokenConfig(raw tftypes.Value, diags *diag.Diagnostics) tokenModel {
 	var m tokenModel
 	var attrs map[string]tftypes.Value
 	if err := raw.As(&attrs); err != nil {
-		diags.AddError("Internal error", "Reading the workiva_token configuration: "+err.Error())
+		diags.AddError("Internal error", "Reading the workiva_token configuration: "+newShower(nil).err(err))
 		return m
 	}
 	for _, a := range tokenAttributes {
@@ -99,7 +100,7 @@ func readTokenConfig(raw tftypes.Value, diags *diag.Diagnostics) tokenModel {
 			continue
 		}
 		if err := readInput(attrs[a.name], a.field(&m)); err != nil {
-			diags.AddAttributeError(path.Root(a.name), "Internal error", "Reading "+a.name+": "+err.Error())
+			diags.AddAttributeError(path.Root(a.name), "Internal error", "Reading "+a.name+": "+newShower(nil).err(err))
 			return m
 		}
 	}
@@ -218,7 +219,7 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 	var reused bool
 	tok, err := g.client.Token(ctx, requested, tokenclient.MinValidity(minValidity), tokenclient.Reused(&reused))
 	if err != nil {
-		diags.Append(tokenErrorDiagnostic(grantSummary("Token request failed", g.name), err, g))
+		diags.Append(tokenErrorDiagnostic(grantSummary("Token request failed", g.name), err, g, data.scrub))
 		return nil, false
 	}
 	m.ClientID = types.StringValue(g.clientID)
@@ -240,7 +241,7 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 	if !tok.ExpiresAt.IsZero() {
 		m.ExpiresAt = types.StringValue(tok.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	tokenWarnings(tok, g.client.TokenURL(), g.hint, m.RequireScopes.ValueBool(), diags)
+	tokenWarnings(tok, g.client.TokenURL(), g.hint, m.RequireScopes.ValueBool(), data.scrub, diags)
 	if tok.ShorterThan(minValidity) {
 		diags.Append(shortLifetimeWarning(tok.ExpiresAt.Sub(tok.IssuedAt).Round(time.Second), minValidity))
 	}
@@ -249,7 +250,7 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 		msg = "workiva_token: cached token reused"
 	}
 	tflogLogger{data.scrub}.Debug(ctx, msg, map[string]any{"grant": grantLogName(g.name), "client_id": g.clientID,
-		"requested_scopes": strings.Join(tok.RequestedScopes, " "), "granted_scope": tok.Scope, "expires_at": m.ExpiresAt.ValueString(),
+		"requested_scopes": strings.Join(tok.RequestedScopes, " "), "granted_scope": redact.UntrustedText(tok.Scope), "expires_at": m.ExpiresAt.ValueString(),
 	})
 	return tok, !diags.HasError()
 }

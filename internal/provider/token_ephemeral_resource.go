@@ -89,7 +89,7 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	resp.RenewAt = tok.StaleAt(m.minValidity())
 	priv, err := json.Marshal(tokenPrivate{ExpiresAt: tok.ExpiresAt, RenewAt: resp.RenewAt, Scope: tok.Scope})
 	if err != nil {
-		resp.Diagnostics.AddError("Internal error", "Encoding private data: "+err.Error())
+		resp.Diagnostics.AddError("Internal error", "Encoding private data: "+newShower(nil).err(err))
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, priv)...)
@@ -153,7 +153,7 @@ func readPrivate(ctx context.Context, priv privateGetter, diags *diag.Diagnostic
 		return p, false
 	}
 	if err := json.Unmarshal(raw, &p); err != nil {
-		diags.AddError("Internal error", "Decoding the ephemeral resource's private data: "+err.Error())
+		diags.AddError("Internal error", "Decoding the ephemeral resource's private data: "+newShower(nil).err(err))
 		return p, false
 	}
 	return p, true

@@ -43,7 +43,7 @@ func TestEveryEchoIsFound(t *testing.T) {
 			if !s.Carries(text) {
 				t.Errorf("%s of %q is not found: %q", p.Name, secret, text)
 			}
-			if len(s.find(text, true, false)) == 0 {
+			if len(s.find(text, true, skeletonOff)) == 0 {
 				missedWithout[p.Name] = true
 			}
 		}

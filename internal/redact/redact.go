@@ -29,6 +29,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 // Mask replaces every byte of a credential.
@@ -197,14 +198,17 @@ func (s *Scrubber) snapshot() ([]string, *skeletonIndex) {
 	return s.needles, s.skeletons
 }
 
-// Scrub returns text with every part that, once decoded, is a credential
+// Scrub returns text with every part that, once decoded, is a credential,
+// or holds 12 of one's letters and digits in a row without white space,
 // replaced by Mask. Overlapping and adjacent occurrences are masked as one,
-// so no part of a credential survives between two matches.
+// so no part of a credential survives between two matches. It is for text
+// the provider wrote; a server's text that carries a credential is
+// withheld whole (Carries, Output.Show).
 func (s *Scrubber) Scrub(text string) string { return s.Replace(text, Mask) }
 
 // Replace is Scrub with another mask (a cassette's placeholder, say).
 func (s *Scrubber) Replace(text, mask string) string {
-	spans := s.find(text, false, true)
+	spans := s.find(text, false, skeletonUnbroken)
 	if len(spans) == 0 {
 		return text
 	}
@@ -225,25 +229,44 @@ func (s *Scrubber) Replace(text, mask string) string {
 // The text is looked at as it came and as UTF-8 (ToUTF8), for a server
 // that writes UTF-16 or UTF-32.
 func (s *Scrubber) Carries(text string) bool {
-	if len(s.find(text, true, true)) > 0 {
+	if len(s.find(text, true, skeletonAll)) > 0 {
 		return true
 	}
 	utf := ToUTF8(text)
-	return utf != text && len(s.find(utf, true, true)) > 0
+	return utf != text && len(s.find(utf, true, skeletonAll)) > 0
 }
+
+// How find uses the skeleton step.
+type skeletonMode int
+
+const (
+	skeletonOff skeletonMode = iota
+	// skeletonAll: any match, for deciding whether a server's text
+	// carries a credential.
+	skeletonAll
+	// skeletonUnbroken: only matches without white space in the original
+	// text, for masking in place in text the provider wrote, whose words a
+	// credential made of words ("request-token-…") would otherwise mask.
+	skeletonUnbroken
+)
 
 // find returns the spans of text that decode to a credential, or, with
 // skeletons, whose skeleton holds one's, sorted and merged; with first, it
 // stops at the first.
-func (s *Scrubber) find(text string, first, skeletons bool) [][2]int {
+func (s *Scrubber) find(text string, first bool, mode skeletonMode) [][2]int {
 	needles, idx := s.snapshot()
 	if len(needles) == 0 || text == "" {
 		return nil
 	}
 	var spans [][2]int
 	for _, v := range decodings(text) {
-		if skeletons && idx != nil {
-			if spans = append(spans, idx.find(skeletonOf(v), first)...); first && len(spans) > 0 {
+		if mode != skeletonOff && idx != nil {
+			for _, sp := range idx.find(skeletonOf(v), first) {
+				if mode == skeletonAll || !strings.ContainsFunc(text[sp[0]:sp[1]], unicode.IsSpace) {
+					spans = append(spans, sp)
+				}
+			}
+			if first && len(spans) > 0 {
 				return spans
 			}
 		}

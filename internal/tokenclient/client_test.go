@@ -14,6 +14,7 @@ import (
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock/clocktest"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
@@ -210,13 +211,13 @@ func TestTokenErrors(t *testing.T) {
 			kind:   tokenclient.KindServer, status: 503, code: "temporarily_unavailable", requests: 3},
 		{name: "HTML 502 page", cfg: tokenclient.Config{APIVersion: "2026-01-01", MaxRetries: -1},
 			faults: []iamserver.Fault{{Status: 502, ContentType: "text/html", Body: "<html><body><h1>502 Bad Gateway</h1></body></html>"}},
-			kind:   tokenclient.KindServer, status: 502, requests: 1, inSummary: "text/html body: <html><body><h1>502 Bad Gateway"},
+			kind:   tokenclient.KindServer, status: 502, requests: 1, inSummary: "content type: text/html; body: <html><body><h1>502 Bad Gateway"},
 		{name: "400 is not retried", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
 			faults: []iamserver.Fault{{Status: 400, Body: `{"error":"invalid_request","error_description":"bad form"}`}},
 			kind:   tokenclient.KindServer, status: 400, code: "invalid_request", requests: 1, inSummary: "bad form"},
 		{name: "redirect is not followed", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
 			faults: []iamserver.Fault{{Status: 302, Body: " ", ContentType: "text/plain", Header: http.Header{"Location": {"https://elsewhere.example/token"}}}},
-			kind:   tokenclient.KindServer, status: 302, requests: 1, inSummary: "redirect to https://elsewhere.example/token not followed"},
+			kind:   tokenclient.KindServer, status: 302, requests: 1, inSummary: "redirect to: https://elsewhere.example/token"},
 		{name: "200 without access_token", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
 			faults: []iamserver.Fault{{Status: 200, Body: `{"token_type":"Bearer","expires_in":599}`}},
 			kind:   tokenclient.KindResponse, status: 200, requests: 1, inSummary: "missing access_token"},
@@ -231,7 +232,7 @@ func TestTokenErrors(t *testing.T) {
 			kind:   tokenclient.KindResponse, status: 200, requests: 1, inSummary: "expires_in -30"},
 		{name: "200 with an HTML page", cfg: tokenclient.Config{APIVersion: "2026-01-01"},
 			faults: []iamserver.Fault{{Status: 200, ContentType: "text/html; charset=utf-8", Body: "<!DOCTYPE html><html><title>Sign in</title></html>"}},
-			kind:   tokenclient.KindResponse, status: 200, requests: 1, inSummary: "text/html; charset=utf-8), body: <!DOCTYPE html><html><title>Sign in"},
+			kind:   tokenclient.KindResponse, status: 200, requests: 1, inSummary: "content type: text/html; charset=utf-8; body: <!DOCTYPE html><html><title>Sign in"},
 		{name: "timeout", cfg: tokenclient.Config{APIVersion: "2026-01-01", Timeout: 100 * time.Millisecond, MaxRetries: -1},
 			faults: []iamserver.Fault{{Delay: 2 * time.Second}},
 			kind:   tokenclient.KindTimeout, requests: 1},
@@ -253,11 +254,11 @@ func TestTokenErrors(t *testing.T) {
 			if !errors.As(err, &te) {
 				t.Fatalf("error %T %v is not a *tokenclient.Error", err, err)
 			}
-			if te.Kind != tc.kind || te.StatusCode != tc.status || te.Code != tc.code {
-				t.Errorf("got kind %q status %d code %q, want %q %d %q (%v)", te.Kind, te.StatusCode, te.Code, tc.kind, tc.status, tc.code, err)
+			if te.Kind != tc.kind || te.StatusCode != tc.status || !te.Code.Is(tc.code) {
+				t.Errorf("got kind %q status %d code %s, want %q %d %q (%v)", te.Kind, te.StatusCode, shown(te.Code), tc.kind, tc.status, tc.code, err)
 			}
-			if !strings.Contains(te.Error(), tc.inSummary) {
-				t.Errorf("summary %q lacks %q", te.Error(), tc.inSummary)
+			if !strings.Contains(describe(te), tc.inSummary) {
+				t.Errorf("summary %q lacks %q", describe(te), tc.inSummary)
 			}
 			for _, s := range []string{testSecret, "wrong-secret", "tok-abc", "tok-frac", "tok-neg"} {
 				if strings.Contains(err.Error(), s) {
@@ -337,8 +338,8 @@ func TestConnectionRefused(t *testing.T) {
 	if !errors.As(err, &te) || te.Kind != tokenclient.KindConnection {
 		t.Fatalf("got %v, want a connection error", err)
 	}
-	if !strings.Contains(te.Error(), "refused") {
-		t.Errorf("summary %q does not say the connection was refused", te.Error())
+	if !strings.Contains(describe(te), "refused") {
+		t.Errorf("summary %q does not say the connection was refused", describe(te))
 	}
 	if attempts.count() != 2 {
 		t.Errorf("%d attempts, want 2 (one retry)", attempts.count())
@@ -559,4 +560,30 @@ func TestMinValidity(t *testing.T) {
 	if n := len(srv.TokenRequests()); n != 2 {
 		t.Errorf("%d requests, want 2", n)
 	}
+}
+
+// shown is an untrusted text as a person reads it (no credential known).
+func shown(u redact.Untrusted) string {
+	text, _ := new(redact.Scrubber).Output().Show(u, redact.FieldLimit)
+	return text
+}
+
+// describe is the facts of a failed request as a person reads them: its
+// one-line summary and every text the server or the transport supplied,
+// shown through redact.Output.
+func describe(e *tokenclient.Error) string {
+	o := new(redact.Scrubber).Output()
+	parts := []string{e.Error()}
+	for _, f := range []struct {
+		name string
+		text redact.Untrusted
+	}{{"error", e.Code}, {"description", e.Description}, {"uri", e.URI}, {"content type", e.ContentType},
+		{"body", e.Body}, {"redirect to", e.Location}, {"challenge", e.Challenge}, {"cause", e.Cause}} {
+		if text, withheld := o.Show(f.text, redact.FieldLimit); withheld {
+			parts = append(parts, f.name+": (withheld)")
+		} else if text != "" {
+			parts = append(parts, f.name+": "+text)
+		}
+	}
+	return strings.Join(parts, "; ")
 }

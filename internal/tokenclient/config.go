@@ -122,11 +122,6 @@ type Config struct {
 	// LogFields are added to every line the client logs (the grant's name
 	// and client id, say).
 	LogFields map[string]any
-	// Withhold reports whether text taken from an answer (a body, an error
-	// description, a header) echoes a credential, in any encoding; such a
-	// text is not kept in an Error at all (see Error.Withheld). Nil keeps
-	// every text.
-	Withhold func(string) bool
 	// Clock tells the time (token lifetimes, Retry-After dates); the
 	// system clock when nil.
 	Clock clock.Clock
@@ -227,9 +222,6 @@ func New(cfg Config) (*Client, error) {
 	params, err := endpointParams(cfg, assertion != nil)
 	if err != nil {
 		return nil, err
-	}
-	if cfg.Withhold == nil {
-		cfg.Withhold = func(string) bool { return false }
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout

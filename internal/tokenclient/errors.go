@@ -1,7 +1,6 @@
 package tokenclient
 
 import (
-	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -10,8 +9,8 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 
@@ -41,143 +40,78 @@ const (
 	KindAssertion ErrorKind = "assertion"
 )
 
-// How much of a server's text an Error keeps: maxBodySnippet bytes of a
-// body that carries no OAuth2 error, maxFieldShown of a description, URI
-// or header. echoScan is how far past that a text is searched for an echo
-// of a credential, so that one that begins in the part shown is found
-// whole however it is encoded (an entity per byte is six times as long);
-// maxBodyKept is how much of a 2xx body the transport keeps for both.
-const (
-	maxBodySnippet = 256
-	maxFieldShown  = 1024
-	echoScan       = 32 << 10
-	maxBodyKept    = maxBodySnippet + echoScan
-)
-
 // Error is a failed token request: the facts of what happened, for callers
-// to word. Its fields never hold the client secret or a token; the text in
-// them that came from the server is as the server sent it (callers escape
-// control characters where they show it).
+// to word. Its fields never hold the client secret or a token. What the
+// server or the transport supplied is redact.Untrusted: it cannot be
+// formatted raw, and callers show it through redact.Output.Show, which
+// bounds it, makes it UTF-8 and withholds it whole when it echoes a
+// credential. A string field tagged shown:"ours" holds text the client
+// wrote (the provider's tests check that no other string field is shown).
 type Error struct {
-	Kind     ErrorKind
-	TokenURL string
+	Kind ErrorKind
+	// TokenURL is the endpoint as it may be shown (redact.ShowURL: query
+	// values masked).
+	TokenURL string `shown:"ours"`
 	// StatusCode is the HTTP status; zero when there was no answer.
 	StatusCode int
 	// Code, Description and URI are the server's OAuth2 error fields
 	// (RFC 6749 5.2), when it sent them.
-	Code        string
-	Description string
-	URI         string
-	// ContentType and BodySnippet describe a body that carried no OAuth2
-	// error (an HTML error page, say).
-	ContentType string
-	BodySnippet string
-	// Location is the redirect target of a 3xx answer, as it may be shown
-	// (redact.URL: query values masked).
-	Location string
+	Code        redact.Untrusted
+	Description redact.Untrusted
+	URI         redact.Untrusted
+	// ContentType and Body describe an answer that carried no OAuth2 error
+	// (an HTML error page, say; a 2xx answer's body only when it is a
+	// page, since a JSON or form body of a 2xx answer may hold a token).
+	// BinaryBody reports a body of an image or octet-stream type, of
+	// BodyLen bytes, which is not worth showing.
+	ContentType redact.Untrusted
+	Body        redact.Untrusted
+	BinaryBody  bool
+	BodyLen     int
+	// Location is the redirect target of a 3xx answer, its query values
+	// masked (redact.URL).
+	Location redact.Untrusted
 	// Challenge is the WWW-Authenticate header of a 401 answer: how the
 	// server wants the client to authenticate.
-	Challenge string
-	// Withheld names the fields above (FieldDescription, ...) whose text the
-	// server sent but which are empty here because the text echoed a
-	// credential (Config.Withhold).
-	Withheld []string
+	Challenge redact.Untrusted
+	// Op is the HTTP method of a request that got no answer (a connection
+	// or a timeout), and Cause the transport's or the parser's own words
+	// for what went wrong, without the request URL (net/http's *url.Error
+	// quotes it raw, query and all).
+	Op    string `shown:"ours"`
+	Cause redact.Untrusted
 	// UntrustedCertificate reports that the TLS handshake failed because
 	// the endpoint's certificate was not trusted: unknown authority, another
 	// host name, or invalid.
 	UntrustedCertificate bool
-	// Err is the underlying error.
+	// Err is the underlying error, for errors.Is and errors.As. Its text is
+	// Cause's: not to be shown any other way.
 	Err error
 }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// The fields of an Error that hold text from the server, as Withheld names
-// them.
-const (
-	FieldDescription = "description"
-	FieldURI         = "uri"
-	FieldBody        = "body"
-	FieldLocation    = "location"
-	FieldChallenge   = "challenge"
-)
-
-// keep sets each field to the part of its text that is shown, or empties
-// it and records it in Withheld when that part, or what follows it within
-// echoScan bytes, echoes a credential: no cut, mask or format can then
-// leave part of one. body is the raw body to show a snippet of in
-// BodySnippet, nil when none is shown.
-func (e *Error) keep(carries func(string) bool, body *string) {
-	echoes := func(text string, shown int) bool { return carries(text[:min(len(text), shown+echoScan)]) }
-	for _, f := range []struct {
-		name string
-		text *string
-	}{{FieldDescription, &e.Description}, {FieldURI, &e.URI}, {FieldLocation, &e.Location}, {FieldChallenge, &e.Challenge}} {
-		switch {
-		case *f.text == "":
-		case echoes(*f.text, maxFieldShown):
-			*f.text = ""
-			e.Withheld = append(e.Withheld, f.name)
-		default:
-			*f.text = cut(*f.text, maxFieldShown)
-		}
-	}
-	switch {
-	case body == nil:
-	case echoes(*body, maxBodySnippet):
-		e.Withheld = append(e.Withheld, FieldBody)
-	default:
-		e.BodySnippet = snippet(*body, e.ContentType)
-	}
-}
-
-// Error implements error with the facts on one line.
+// Error implements error with the facts on one line; what the server or
+// the transport said is left out (redact.Placeholder).
 func (e *Error) Error() string {
-	contentType := cmp.Or(e.ContentType, "no content type")
 	var b strings.Builder
 	fmt.Fprintf(&b, "token request to %s failed: ", e.TokenURL)
 	switch e.Kind {
 	case KindServer:
 		fmt.Fprintf(&b, "HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-		if e.Code != "" {
-			fmt.Fprintf(&b, ", error %q", e.Code)
-		}
-		if e.Description != "" {
-			fmt.Fprintf(&b, ": %s", e.Description)
-		}
-		if e.URI != "" {
-			fmt.Fprintf(&b, " (see %s)", e.URI)
-		}
-		if e.Location != "" {
-			fmt.Fprintf(&b, ", redirect to %s not followed", e.Location)
-		}
-		if e.BodySnippet != "" {
-			fmt.Fprintf(&b, ", %s body: %s", contentType, e.BodySnippet)
-		}
-		if len(e.Withheld) > 0 {
-			fmt.Fprintf(&b, " (%s not shown: it echoes a credential)", strings.Join(e.Withheld, ", "))
+		if !e.Code.IsZero() {
+			fmt.Fprintf(&b, ", error %v", e.Code)
 		}
 	case KindResponse:
-		b.WriteString("unusable token response")
-		if e.StatusCode != 0 {
-			fmt.Fprintf(&b, " (HTTP %d, %s)", e.StatusCode, contentType)
-		}
-		switch {
-		case e.BodySnippet != "":
-			fmt.Fprintf(&b, ", body: %s", e.BodySnippet)
-		case len(e.Withheld) > 0:
-			b.WriteString(", body not shown: it echoes a credential")
-		default:
-			fmt.Fprintf(&b, ": %v", e.Err)
-		}
+		fmt.Fprintf(&b, "unusable token response (HTTP %d): %v", e.StatusCode, e.Cause)
 	case KindTimeout:
-		fmt.Fprintf(&b, "no answer within the request timeout: %v", e.Err)
+		fmt.Fprintf(&b, "%s: no answer within the request timeout", e.Op)
 	case KindCanceled:
-		fmt.Fprintf(&b, "interrupted: %v", e.Err)
+		b.WriteString("interrupted")
 	case KindAssertion:
-		fmt.Fprintf(&b, "no client assertion: %v", e.Err)
+		fmt.Fprintf(&b, "no client assertion: %v", e.Cause)
 	default:
-		fmt.Fprintf(&b, "%v", e.Err)
+		fmt.Fprintf(&b, "%s: could not connect: %v", e.Op, e.Cause)
 	}
 	return b.String()
 }
@@ -196,53 +130,73 @@ func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *
 		// nothing; the transport kept the error itself.
 		cause = readErr
 	}
-	var body *string // the body to show a snippet of, if any
 	var re *oauth2.RetrieveError
 	var netErr net.Error
 	var ae *assertionError
 	switch {
 	case errors.As(err, &ae):
-		e.Kind, e.Err = KindAssertion, ae.err
+		e.Kind, e.Err, e.Cause = KindAssertion, ae.err, redact.UntrustedError(ae.err)
 	case errors.As(err, &re):
 		e.Kind = KindServer
-		e.Code, e.Description, e.URI = re.ErrorCode, re.ErrorDescription, re.ErrorURI
+		e.Code, e.Description, e.URI = redact.UntrustedText(re.ErrorCode), redact.UntrustedText(re.ErrorDescription), redact.UntrustedText(re.ErrorURI)
 		if re.Response != nil {
 			e.StatusCode = re.Response.StatusCode
-			e.ContentType = re.Response.Header.Get("Content-Type")
+			contentType = re.Response.Header.Get("Content-Type")
+			e.ContentType = redact.UntrustedText(contentType)
 			if loc := re.Response.Header.Get("Location"); loc != "" && e.StatusCode >= 300 && e.StatusCode < 400 {
-				e.Location = redact.URL(loc)
+				e.Location = redact.UntrustedText(redact.URL(loc))
 			}
 			if e.StatusCode == http.StatusUnauthorized {
-				e.Challenge = re.Response.Header.Get("WWW-Authenticate")
+				e.Challenge = redact.UntrustedText(re.Response.Header.Get("WWW-Authenticate"))
 			}
 		}
-		if e.Code == "" && e.Location == "" {
-			shown := string(re.Body)
-			body = &shown
+		if re.ErrorCode == "" && e.Location.IsZero() {
+			e.setBody(re.Body, contentType)
 		}
-		// The oauth2 error text embeds the whole body; keep ours short.
+		// The oauth2 error's text embeds the whole body; it is not kept.
 		e.Err = errors.New("oauth2: token endpoint returned an error")
 	case ctx.Err() != nil:
 		e.Kind, e.Err = KindCanceled, ctx.Err()
 	case rec.answered2xx():
 		e.Kind = KindResponse
-		e.StatusCode, e.ContentType = status, contentType
+		e.StatusCode, e.ContentType = status, redact.UntrustedText(contentType)
+		e.Cause = redact.UntrustedError(err)
 		if looksLikeMarkup(contentType, head) {
 			// Only markup is shown: a JSON or form body of a 2xx answer
 			// may hold a token. A page is no token response; what the JSON
 			// parser made of it is noise.
-			e.Err = errMarkup
-			shown := string(head)
-			body = &shown
+			e.Err, e.Cause = errMarkup, redact.UntrustedError(errMarkup)
+			e.setBody(head, contentType)
 		}
 	case errors.As(cause, &netErr) && netErr.Timeout():
 		e.Kind = KindTimeout
+		e.Op, e.Cause = transportCause(cause)
 	default:
 		e.Kind = KindConnection
+		e.Op, e.Cause = transportCause(cause)
 		e.UntrustedCertificate = untrustedCertificate(cause)
 	}
-	e.keep(c.cfg.Withhold, body)
 	return e
+}
+
+// transportCause is what a request that got no answer was (its method)
+// and why, in the transport's words without the request URL: the error
+// inside the innermost *url.Error, which alone quotes the URL.
+func transportCause(err error) (op string, cause redact.Untrusted) {
+	var ue *url.Error
+	for errors.As(err, &ue) {
+		op, err = ue.Op, ue.Err
+	}
+	return op, redact.UntrustedError(err)
+}
+
+// setBody keeps the body of an answer that carried no OAuth2 error.
+func (e *Error) setBody(body []byte, contentType string) {
+	if mt, _, _ := mime.ParseMediaType(contentType); strings.HasPrefix(mt, "image/") || mt == "application/octet-stream" {
+		e.BinaryBody, e.BodyLen = true, len(body)
+		return
+	}
+	e.Body, e.BodyLen = redact.UntrustedBytes(body), len(body)
 }
 
 // errMarkup is the cause of a 2xx answer that is an HTML or XML page.
@@ -264,29 +218,4 @@ func looksLikeMarkup(contentType string, head []byte) bool {
 		return true
 	}
 	return strings.HasPrefix(strings.TrimSpace(string(head)), "<")
-}
-
-// snippet returns the first maxBodySnippet bytes of a body, its white
-// space folded.
-func snippet(text, contentType string) string {
-	if text == "" {
-		return "(empty)"
-	}
-	if mt, _, _ := mime.ParseMediaType(contentType); strings.HasPrefix(mt, "image/") || mt == "application/octet-stream" {
-		return fmt.Sprintf("(%d bytes of %s)", len(text), mt)
-	}
-	return strings.Join(strings.Fields(cut(text, maxBodySnippet)), " ")
-}
-
-// cut returns text cut to at most n bytes at a character boundary, with an
-// ellipsis when it was cut.
-func cut(text string, n int) string {
-	if len(text) <= n {
-		return text
-	}
-	b := []byte(text[:n])
-	for len(b) > 0 && !utf8.Valid(b) {
-		b = b[:len(b)-1]
-	}
-	return string(b) + " …"
 }

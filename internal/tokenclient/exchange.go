@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
 // fetch gets a new token for scopes with the client's grant.
@@ -60,10 +62,7 @@ func refusedClient(err error) bool {
 	case http.StatusUnauthorized:
 		return true
 	case http.StatusBadRequest:
-		switch e.Code {
-		case "", "invalid_client", "unauthorized_client", "invalid_request":
-			return true
-		}
+		return e.Code.IsZero() || e.Code.Is("invalid_client") || e.Code.Is("unauthorized_client") || e.Code.Is("invalid_request")
 	}
 	return false
 }
@@ -94,11 +93,20 @@ func (c *Client) exchange(ctx context.Context, scopes []string, style oauth2.Aut
 	}
 	if err != nil {
 		e := c.classify(ctx, err, seen)
-		fields["error"] = e.Error()
+		// The facts, each as a field; the logger shows what the server or
+		// the transport said through redact.Output.
+		fields["error_kind"], fields["status"] = string(e.Kind), e.StatusCode
+		for k, v := range map[string]redact.Untrusted{"error": e.Code, "error_description": e.Description,
+			"error_uri": e.URI, "content_type": e.ContentType, "body": e.Body, "location": e.Location,
+			"challenge": e.Challenge, "cause": e.Cause} {
+			if !v.IsZero() {
+				fields[k] = v
+			}
+		}
 		c.debug(ctx, "token request failed", fields)
 		return nil, e
 	}
-	fields["granted_scope"] = t.Scope
+	fields["granted_scope"] = redact.UntrustedText(t.Scope)
 	fields["expires_at"] = formatExpiry(t.ExpiresAt)
 	fields["lifetime"] = string(t.Lifetime)
 	fields["duration_ms"] = c.cfg.Clock.Now().Sub(start).Milliseconds()

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
@@ -180,29 +181,31 @@ func TestKindFromWhatTheTransportSaw(t *testing.T) {
 	}
 }
 
-// A text from the server that echoes a credential (Config.Withhold says
-// so, however it is encoded) is not kept at all: the whole body is checked
-// before it is cut to a snippet, so a credential that straddles the cut is
-// caught too, and a description or challenge that echoes one is dropped.
+// A text from the server that echoes a credential is withheld whole when it
+// is shown (redact.Output.Show): the whole text the error keeps is checked
+// before it is cut, so a credential that straddles the cut is caught too,
+// and a description or challenge that echoes one is dropped; and nothing
+// the error formats to holds it.
 func TestWithheldWhenItEchoesACredential(t *testing.T) {
 	const secret = "SECRETVALUE-0123456789-SECRETVALUE"
-	carries := func(s string) bool { return strings.Contains(s, secret) }
+	var scrub redact.Scrubber
+	scrub.Add(secret)
 	for _, tc := range []struct {
 		status   int
 		ct, body string
 		header   http.Header
 		withheld []string
 	}{
-		{400, "text/plain", "<p>" + strings.Repeat("x", 240) + secret + "</p>", nil, []string{tokenclient.FieldBody}},
-		{200, "text/html", "<p>" + strings.Repeat("x", 240) + secret + "</p>", nil, []string{tokenclient.FieldBody}},
+		{400, "text/plain", "<p>" + strings.Repeat("x", 240) + secret + "</p>", nil, []string{"body"}},
+		{200, "text/html", "<p>" + strings.Repeat("x", 240) + secret + "</p>", nil, []string{"body"}},
 		{401, "application/json", `{"error":"invalid_client","error_description":"bad ` + secret + `"}`,
-			http.Header{"Www-Authenticate": {`Basic realm="` + secret + `"`}}, []string{tokenclient.FieldDescription, tokenclient.FieldChallenge}},
-		// Far beyond what is shown, an echo is not looked for (nor shown).
+			http.Header{"Www-Authenticate": {`Basic realm="` + secret + `"`}}, []string{"description", "challenge"}},
+		// Far beyond what is kept, an echo is not looked for (nor shown).
 		{502, "text/plain", strings.Repeat("z", 100<<10) + secret, nil, nil},
 		{400, "application/json", `{"error":"invalid_request","error_description":"` + strings.Repeat("d", 100<<10) + secret + `"}`, nil, nil},
 	} {
 		c, err := tokenclient.New(tokenclient.Config{
-			TokenURL: "https://iam.test/oauth2/token", ClientID: "id", ClientSecret: "s", MaxRetries: 0, Withhold: carries,
+			TokenURL: "https://iam.test/oauth2/token", ClientID: "id", ClientSecret: "s", MaxRetries: 0,
 			Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 				h := http.Header{"Content-Type": {tc.ct}}
 				for k, v := range tc.header {
@@ -219,14 +222,28 @@ func TestWithheldWhenItEchoesACredential(t *testing.T) {
 		if !errors.As(err, &te) {
 			t.Fatalf("HTTP %d: got %v", tc.status, err)
 		}
-		if len(te.BodySnippet) > 300 || len(te.Description) > 1100 {
-			t.Errorf("HTTP %d: a server text is shown whole (%d and %d bytes)", tc.status, len(te.BodySnippet), len(te.Description))
+		o := scrub.Output()
+		var withheld []string
+		for _, f := range []struct {
+			name string
+			text redact.Untrusted
+			limit, most int
+		}{{"description", te.Description, redact.FieldLimit, 1100}, {"body", te.Body, 256, 300}, {"challenge", te.Challenge, redact.FieldLimit, 1100}} {
+			text, w := o.Show(f.text, f.limit)
+			if w {
+				withheld = append(withheld, f.name)
+			}
+			if len(text) > f.most {
+				t.Errorf("HTTP %d: the %s is shown whole (%d bytes)", tc.status, f.name, len(text))
+			}
 		}
-		if !slices.Equal(te.Withheld, tc.withheld) {
-			t.Errorf("HTTP %d: withheld %v, want %v", tc.status, te.Withheld, tc.withheld)
+		slices.Sort(withheld)
+		slices.Sort(tc.withheld)
+		if !slices.Equal(withheld, tc.withheld) {
+			t.Errorf("HTTP %d: withheld %v, want %v", tc.status, withheld, tc.withheld)
 		}
 		if text := fmt.Sprintf("%+v %s", *te, te.Error()); strings.Contains(text, "SECRET") {
-			t.Errorf("HTTP %d: the error keeps the echo: %s", tc.status, text)
+			t.Errorf("HTTP %d: the error formats to the echo: %s", tc.status, text)
 		}
 	}
 }

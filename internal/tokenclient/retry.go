@@ -32,7 +32,7 @@ func newHTTPClient(cfg Config, assertion, subject assertionSource) *http.Client 
 		rc.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
 			cfg.Logger.Debug(resp.Request.Context(), "token endpoint answered", map[string]any{
 				"endpoint": redact.ShowURL(resp.Request.URL), "status": resp.StatusCode,
-				"content_type": resp.Header.Get("Content-Type"), "retry_after": resp.Header.Get("Retry-After"),
+				"content_type": redact.UntrustedText(resp.Header.Get("Content-Type")), "retry_after": redact.UntrustedText(resp.Header.Get("Retry-After")),
 			})
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/hashicorp/go-cleanhttp"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
 // defaultTransport is a pooled transport that honours HTTPS_PROXY and
@@ -157,7 +159,7 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	b.rec.mu.Lock()
 	defer b.rec.mu.Unlock()
-	if room := maxBodyKept - len(b.rec.head); room > 0 {
+	if room := redact.Kept - len(b.rec.head); room > 0 {
 		b.rec.head = append(b.rec.head, p[:min(n, room)]...)
 	}
 	if err != nil && !errors.Is(err, io.EOF) {

@@ -3,10 +3,10 @@ package tokenclient
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
@@ -25,10 +25,10 @@ func ValidateTokenURL(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("the token URL does not parse as a URL: %s", urlRule(err))
+		return nil, credentialURLError("the token URL does not parse as a URL: " + urlRule(err))
 	}
 	if u.User != nil || strings.Contains(u.Host, "@") {
-		return nil, fmt.Errorf("the token URL carries user info (a name or password before @); client credentials do not belong in the URL: set client_id and the secret instead")
+		return nil, credentialURLError("the token URL carries user info (a name or password before @); client credentials do not belong in the URL: set client_id and the secret instead")
 	}
 	if u.Scheme == "" || u.Host == "" {
 		return nil, fmt.Errorf("the token URL is not an absolute URL; give scheme and host, e.g. https://api.app.wdesk.com/oauth2/token")
@@ -39,7 +39,7 @@ func ValidateTokenURL(raw string) (*url.URL, error) {
 	switch strings.ToLower(u.Scheme) {
 	case "https":
 	case "http":
-		if !isLoopbackHost(u.Hostname()) {
+		if !httpretry.Secure(u) {
 			return nil, fmt.Errorf("the token URL %s uses plain http to a host that is not loopback; client credentials and tokens must travel over https (http is allowed only for 127.0.0.0/8, ::1 and localhost)", redact.ShowURL(u))
 		}
 	default:
@@ -47,6 +47,18 @@ func ValidateTokenURL(raw string) (*url.URL, error) {
 	}
 	return u, nil
 }
+
+// ErrURLMayHoldCredential marks a token URL refused for a reason that may
+// mean it holds a credential (user info, or a value that does not parse):
+// callers do not show it, nor point at where it is written.
+var ErrURLMayHoldCredential = errors.New("the token URL may hold a credential")
+
+// credentialURLError is an error of ValidateTokenURL that is
+// ErrURLMayHoldCredential.
+type credentialURLError string
+
+func (e credentialURLError) Error() string        { return string(e) }
+func (e credentialURLError) Is(target error) bool { return target == ErrURLMayHoldCredential }
 
 // urlRule says which rule of URL syntax a parse error reports, without the
 // text it quotes.
@@ -60,13 +72,4 @@ func urlRule(err error) string {
 		return "the host holds a character a host name may not have"
 	}
 	return "it breaks URL syntax (RFC 3986)"
-}
-
-// isLoopbackHost reports whether host is localhost or a loopback IP address.
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -2,7 +2,9 @@
 // systems and platforms hand a job) so that a pipeline needs no stored
 // secret, each source exactly as its system documents it, and checks a
 // token before anything is sent with it. It has no Terraform types: it
-// reports facts (typed errors) and internal/provider words them.
+// reports facts (typed errors) and internal/provider words them. What a CI
+// endpoint or the transport said is redact.Untrusted; a string field
+// tagged shown:"ours" holds text the package or the user wrote.
 package workload
 
 import (
@@ -12,10 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -113,35 +117,89 @@ func (s Source) GoString() string { return s.String() }
 // requested.
 type MissingError struct {
 	Kind     Kind
-	Variable string
+	Variable string `shown:"ours"`
 }
 
 func (e *MissingError) Error() string { return fmt.Sprintf("%s: %s is not set", e.Kind, e.Variable) }
 
-// FetchError: the CI system's endpoint did not hand out a token.
+// FetchError: the CI system's endpoint did not hand out a token, or was not
+// asked because the request would break a transport rule.
 type FetchError struct {
 	Kind Kind
 	// URL is the endpoint as it may be shown (query values masked).
-	URL string
-	// StatusCode is the HTTP status; zero without an answer.
+	URL string `shown:"ours"`
+	// Problem says what went wrong: ProblemAnswer (an answer without a
+	// token: StatusCode says which, zero for one that is not the document
+	// the CI system documents), ProblemTransport (no answer: Op and Cause),
+	// ProblemInsecure (plain http to a host that is not loopback: nothing
+	// was sent), ProblemNotMetadata (the answer lacks Metadata-Flavor:
+	// Google, so it did not come from the metadata server).
+	Problem    string `shown:"ours"`
 	StatusCode int
-	Err        error
+	// Variable is the environment variable that named the endpoint, if one
+	// did.
+	Variable string `shown:"ours"`
+	// Op is the HTTP method of a request that got no answer, and Cause the
+	// transport's words for why, without the request URL.
+	Op    string `shown:"ours"`
+	Cause redact.Untrusted
+	Err   error
 }
 
+// The problems of a FetchError.
+const (
+	ProblemAnswer      = "answer"
+	ProblemTransport   = "transport"
+	ProblemInsecure    = "insecure"
+	ProblemNotMetadata = "not the metadata server"
+)
+
+// Error gives the facts; what the transport said is left out
+// (redact.Placeholder).
 func (e *FetchError) Error() string {
-	if e.StatusCode != 0 {
+	switch e.Problem {
+	case ProblemAnswer:
 		return fmt.Sprintf("%s: %s answered HTTP %d %s", e.Kind, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+	case ProblemTransport:
+		return fmt.Sprintf("%s: %s %s: %v", e.Kind, e.Op, e.URL, e.Cause)
 	}
-	return fmt.Sprintf("%s: requesting %s: %v", e.Kind, e.URL, e.Err)
+	return fmt.Sprintf("%s: %s: %s", e.Kind, e.URL, e.Problem)
 }
 
 func (e *FetchError) Unwrap() error { return e.Err }
+
+// InvalidError: a variable the source reads holds no usable value
+// (GCE_METADATA_HOST that is not a host[:port], say); nothing was sent.
+type InvalidError struct {
+	Kind     Kind
+	Variable string `shown:"ours"`
+	// Rule says what the value should be.
+	Rule string `shown:"ours"`
+}
+
+func (e *InvalidError) Error() string {
+	return fmt.Sprintf("%s: %s is not usable: %s", e.Kind, e.Variable, e.Rule)
+}
+
+// ReadError: the file of the File source could not be read.
+type ReadError struct {
+	Kind Kind
+	File string `shown:"ours"`
+	Err  error
+}
+
+func (e *ReadError) Error() string { return fmt.Sprintf("%s: reading %s failed", e.Kind, e.File) }
+func (e *ReadError) Unwrap() error { return e.Err }
 
 // CheckError: the token obtained is not one to send: empty, not a JWS, its
 // exp passed, or its aud lacks the audience. The checks decode only; the
 // server verifies the signature.
 type CheckError struct {
 	Kind Kind
+	// Variable or File is where the token was read, when it was read from
+	// an environment variable or a file.
+	Variable string `shown:"ours"`
+	File     string `shown:"ours"`
 	// Problem is ProblemEmpty, ProblemNotJWT, ProblemExpired or
 	// ProblemAudience.
 	Problem string
@@ -179,7 +237,31 @@ func (s Source) Token(ctx context.Context) (string, error) {
 	if tok != "" {
 		s.tell(tok)
 	}
-	return tok, s.check(tok)
+	if err := s.check(tok); err != nil {
+		err.Variable, err.File = s.readFrom()
+		return "", err
+	}
+	return tok, nil
+}
+
+// readFrom is the variable or the file the source reads its token from.
+func (s Source) readFrom() (variable, file string) {
+	switch s.Kind {
+	case HCPTerraform:
+		return s.hcpVariable(), ""
+	case Env:
+		return s.EnvVar, ""
+	case File:
+		return "", s.File
+	}
+	return "", ""
+}
+
+func (s Source) hcpVariable() string {
+	if s.Tag != "" {
+		return EnvHCPToken + "_" + s.Tag
+	}
+	return EnvHCPToken
 }
 
 func (s Source) getenv(name string) string {
@@ -216,7 +298,8 @@ func (s Source) obtain(ctx context.Context) (string, error) {
 		var answer struct {
 			Value string `json:"value"`
 		}
-		err = s.fetchJSON(ctx, http.MethodGet, u, map[string]string{"Authorization": "Bearer " + v[1]}, &answer)
+		err = s.fetchJSON(ctx, request{method: http.MethodGet, url: u, variable: EnvGitHubRequestURL,
+			header: map[string]string{"Authorization": "Bearer " + v[1]}}, &answer)
 		return answer.Value, err
 	case AzureDevOps:
 		v, err := s.need(EnvAzureRequestURI, EnvAzureAccessToken)
@@ -228,22 +311,22 @@ func (s Source) obtain(ctx context.Context) (string, error) {
 		var answer struct {
 			OIDCToken string `json:"oidcToken"`
 		}
-		err = s.fetchJSON(ctx, http.MethodPost, u, map[string]string{"Authorization": "Bearer " + v[1], "Content-Type": "application/json"}, &answer)
+		err = s.fetchJSON(ctx, request{method: http.MethodPost, url: u, variable: EnvAzureRequestURI,
+			header: map[string]string{"Authorization": "Bearer " + v[1], "Content-Type": "application/json"}}, &answer)
 		return answer.OIDCToken, err
 	case HCPTerraform:
-		name := EnvHCPToken
-		if s.Tag != "" {
-			name += "_" + s.Tag
-		}
-		v, err := s.need(name)
+		v, err := s.need(s.hcpVariable())
 		if err != nil {
 			return "", err
 		}
 		return v[0], nil
 	case GCPMetadata:
 		host := cmp.Or(s.getenv(EnvGCEMetadataHost), gcpMetadataHost)
+		if !validHostPort(host) {
+			return "", &InvalidError{Kind: s.Kind, Variable: EnvGCEMetadataHost, Rule: "a host name or IP address with an optional :port, nothing else"}
+		}
 		u := "http://" + host + gcpIdentityPath + "?audience=" + url.QueryEscape(s.Audience) + "&format=full"
-		body, err := s.fetch(ctx, http.MethodGet, u, map[string]string{"Metadata-Flavor": "Google"})
+		body, err := s.fetch(ctx, request{method: http.MethodGet, url: u, metadata: true, header: map[string]string{"Metadata-Flavor": "Google"}})
 		return string(body), err
 	case Env:
 		v, err := s.need(s.EnvVar)
@@ -253,7 +336,10 @@ func (s Source) obtain(ctx context.Context) (string, error) {
 		return v[0], nil
 	case File:
 		b, err := os.ReadFile(s.File)
-		return string(b), err
+		if err != nil {
+			return "", &ReadError{Kind: s.Kind, File: s.File, Err: err}
+		}
+		return string(b), nil
 	case Value:
 		return s.Value, nil
 	}
@@ -266,13 +352,28 @@ func (s Source) tell(values ...string) {
 	}
 }
 
-func (s Source) fetchJSON(ctx context.Context, method, u string, hdr map[string]string, into any) error {
-	body, err := s.fetch(ctx, method, u, hdr)
+// request is one request to a CI system's endpoint. A metadata request
+// (Google Cloud's) goes over plain http to the link-local metadata server,
+// as Google's own clients send it: never through a proxy, and its answer
+// must say it came from the metadata server. Every other request carries
+// a credential, and follows the token requests' rule: https, or http to
+// loopback (httpretry.Secure).
+type request struct {
+	method, url string
+	header      map[string]string
+	// variable is the environment variable that named url.
+	variable string
+	metadata bool
+}
+
+func (s Source) fetchJSON(ctx context.Context, r request, into any) error {
+	body, err := s.fetch(ctx, r)
 	if err != nil {
 		return err
 	}
 	if err := json.Unmarshal(body, into); err != nil {
-		return &FetchError{Kind: s.Kind, URL: redact.URL(u), StatusCode: 0, Err: errors.New("the answer is not the JSON document the CI system documents")}
+		return &FetchError{Kind: s.Kind, URL: redact.URL(r.url), Problem: ProblemAnswer, Variable: r.variable,
+			Err: errors.New("the answer is not the JSON document the CI system documents")}
 	}
 	return nil
 }
@@ -283,33 +384,111 @@ const maxAnswer = 1 << 20
 // defaultTransport carries every source's requests when Source.Transport
 // is nil: one pool of connections for the process, which honours
 // HTTPS_PROXY and NO_PROXY, rather than a new pool for every fetch.
-var defaultTransport http.RoundTripper = cleanhttp.DefaultPooledTransport()
+// metadataTransport is the one of metadata requests: without a proxy.
+var (
+	defaultTransport  http.RoundTripper = cleanhttp.DefaultPooledTransport()
+	metadataTransport                   = func() *http.Transport {
+		t := cleanhttp.DefaultPooledTransport()
+		t.Proxy = nil
+		return t
+	}()
+)
 
-func (s Source) fetch(ctx context.Context, method, u string, hdr map[string]string) ([]byte, error) {
-	shown := redact.URL(u)
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, u, nil)
-	if err != nil {
-		return nil, &FetchError{Kind: s.Kind, URL: shown, Err: errors.New("the URL is not valid")}
+func (s Source) fetch(ctx context.Context, r request) ([]byte, error) {
+	shown := redact.URL(r.url)
+	fail := func(problem string) *FetchError {
+		return &FetchError{Kind: s.Kind, URL: shown, Problem: problem, Variable: r.variable}
 	}
-	for k, v := range hdr {
+	u, err := url.Parse(r.url)
+	if err != nil || u.Host == "" {
+		e := fail(ProblemAnswer)
+		e.Err = errors.New("the URL is not valid")
+		return nil, e
+	}
+	if !r.metadata && !httpretry.Secure(u) {
+		return nil, fail(ProblemInsecure)
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, r.url, nil)
+	if err != nil {
+		e := fail(ProblemAnswer)
+		e.Err = errors.New("the URL is not valid")
+		return nil, e
+	}
+	for k, v := range r.header {
 		req.Header.Set(k, v)
 	}
-	// Retried as token requests are (internal/httpretry).
-	rc := httpretry.New(httpretry.Options{Transport: cmp.Or(s.Transport, defaultTransport), Timeout: cmp.Or(s.Timeout, 30*time.Second),
+	transport := cmp.Or(s.Transport, defaultTransport)
+	if r.metadata && s.Transport == nil {
+		transport = metadataTransport
+	}
+	// Retried as token requests are (internal/httpretry), and never
+	// redirected.
+	rc := httpretry.New(httpretry.Options{Transport: transport, Timeout: cmp.Or(s.Timeout, 30*time.Second),
 		MaxRetries: s.MaxRetries, Clock: s.Clock})
 	resp, err := rc.Do(req)
 	if err != nil {
-		return nil, &FetchError{Kind: s.Kind, URL: shown, Err: err}
+		e := fail(ProblemTransport)
+		e.Op, e.Cause, e.Err = transportCause(err)
+		return nil, e
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	switch {
 	case err != nil:
-		return nil, &FetchError{Kind: s.Kind, URL: shown, Err: err}
+		e := fail(ProblemTransport)
+		e.Op, e.Cause, e.Err = transportCause(err)
+		e.Op = r.method
+		return nil, e
+	case r.metadata && resp.Header.Get("Metadata-Flavor") != "Google":
+		return nil, fail(ProblemNotMetadata)
 	case resp.StatusCode != http.StatusOK:
-		return nil, &FetchError{Kind: s.Kind, URL: shown, StatusCode: resp.StatusCode}
+		e := fail(ProblemAnswer)
+		e.StatusCode = resp.StatusCode
+		return nil, e
 	}
 	return body, nil
+}
+
+// transportCause is what a request that got no answer was (its method)
+// and why, in the transport's words without the request URL: the error
+// inside the innermost *url.Error, which alone quotes the URL.
+func transportCause(err error) (op string, cause redact.Untrusted, inner error) {
+	var ue *url.Error
+	for errors.As(err, &ue) {
+		op, err = ue.Op, ue.Err
+	}
+	return op, redact.UntrustedError(err), err
+}
+
+// validHostPort reports whether s is a host name or IP address with an
+// optional port, and nothing else (no scheme, user info, path or query).
+func validHostPort(s string) bool {
+	host, port := s, ""
+	if h, p, err := net.SplitHostPort(s); err == nil {
+		host, port = h, p
+	}
+	if port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return false
+		}
+	}
+	if net.ParseIP(host) != nil {
+		return true
+	}
+	if host == "" || len(host) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, c := range label {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // jwsAlgorithms are the signature algorithms a workload-identity token may
@@ -320,7 +499,7 @@ var jwsAlgorithms = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512
 // check decodes tok (without verifying its signature, which the server
 // does) and refuses one that is empty, not a JWS, expired, or without the
 // audience.
-func (s Source) check(tok string) error {
+func (s Source) check(tok string) *CheckError {
 	if tok == "" {
 		return &CheckError{Kind: s.Kind, Problem: ProblemEmpty}
 	}

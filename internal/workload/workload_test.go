@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -149,6 +152,26 @@ func TestSourceErrors(t *testing.T) {
 			func(err error) bool { return errors.As(err, &check) && check.Problem == workload.ProblemNotJWT }},
 		{"empty", workload.Source{Kind: workload.Env, EnvVar: "X"}, map[string]string{"X": " \n"},
 			func(err error) bool { return errors.As(err, &check) && check.Problem == workload.ProblemEmpty }},
+		{"an expired token names its variable", workload.Source{Kind: workload.Env, EnvVar: "CI_TOKEN"}, map[string]string{"CI_TOKEN": expired},
+			func(err error) bool {
+				return errors.As(err, &check) && check.Problem == workload.ProblemExpired && check.Variable == "CI_TOKEN"
+			}},
+		{"an expired HCP Terraform token names its variable", workload.Source{Kind: workload.HCPTerraform, Tag: "API"},
+			map[string]string{"TFC_WORKLOAD_IDENTITY_TOKEN_API": expired},
+			func(err error) bool { return errors.As(err, &check) && check.Variable == "TFC_WORKLOAD_IDENTITY_TOKEN_API" }},
+		{"a missing file is a ReadError naming it", workload.Source{Kind: workload.File, File: "/nonexistent/token"}, nil,
+			func(err error) bool {
+				var re *workload.ReadError
+				return errors.As(err, &re) && re.File == "/nonexistent/token" && errors.Is(err, fs.ErrNotExist)
+			}},
+		{"github over plain http to another host is not asked", workload.Source{Kind: workload.GitHubActions, Audience: "a"},
+			map[string]string{workload.EnvGitHubRequestURL: "http://ci.example.test/token?api-version=2.0", workload.EnvGitHubRequestToken: "wrong"},
+			func(err error) bool {
+				return errors.As(err, &fetch) && fetch.Problem == workload.ProblemInsecure && fetch.Variable == workload.EnvGitHubRequestURL
+			}},
+		{"azure devops over plain http to another host is not asked", workload.Source{Kind: workload.AzureDevOps, ServiceConnectionID: "sc"},
+			map[string]string{workload.EnvAzureRequestURI: "http://dev.azure.example.test/oidc", workload.EnvAzureAccessToken: "wrong"},
+			func(err error) bool { return errors.As(err, &fetch) && fetch.Problem == workload.ProblemInsecure }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.src.Getenv, tc.src.Clock = env(tc.vars), clk
@@ -179,3 +202,39 @@ func TestSourceRetries(t *testing.T) {
 		t.Errorf("%d requests, want 3", n)
 	}
 }
+
+// The metadata server's rules: GCE_METADATA_HOST must be a host[:port],
+// and an answer without "Metadata-Flavor: Google" did not come from the
+// metadata server, whatever it holds; nothing is asked of a host the
+// variable does not name.
+func TestMetadataRules(t *testing.T) {
+	srv, issuer := ciServer(t)
+	var invalid *workload.InvalidError
+	for _, host := range []string{"http://evil.example", "user@evil.example", "evil.example/path", "evil.example:99999", "evil.example?x", "-bad.example"} {
+		src := workload.Source{Kind: workload.GCPMetadata, Audience: "a", Getenv: env(map[string]string{workload.EnvGCEMetadataHost: host}),
+			Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { t.Fatalf("%q: a request was sent", host); return nil, nil })}
+		if _, err := src.Token(context.Background()); !errors.As(err, &invalid) || invalid.Variable != workload.EnvGCEMetadataHost {
+			t.Errorf("GCE_METADATA_HOST=%q: got %v", host, err)
+		}
+	}
+	now := time.Now()
+	tok, _ := issuer.Sign("job", "a", now, now.Add(time.Hour))
+	fake := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(tok)), Request: r}, nil
+	})
+	src := workload.Source{Kind: workload.GCPMetadata, Audience: "a", Transport: fake,
+		Getenv: env(map[string]string{workload.EnvGCEMetadataHost: srv.CIGCPMetadataHost()})}
+	var fetch *workload.FetchError
+	if _, err := src.Token(context.Background()); !errors.As(err, &fetch) || fetch.Problem != workload.ProblemNotMetadata {
+		t.Errorf("an answer without Metadata-Flavor: got %v", err)
+	}
+	// The fake says Metadata-Flavor: Google, as the metadata server does.
+	src.Transport = nil
+	if _, err := src.Token(context.Background()); err != nil {
+		t.Errorf("the metadata fake: %v", err)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
