@@ -225,8 +225,8 @@ func TestWithheldWhenItEchoesACredential(t *testing.T) {
 		o := scrub.Output()
 		var withheld []string
 		for _, f := range []struct {
-			name string
-			text redact.Untrusted
+			name        string
+			text        redact.Untrusted
 			limit, most int
 		}{{"description", te.Description, redact.FieldLimit, 1100}, {"body", te.Body, 256, 300}, {"challenge", te.Challenge, redact.FieldLimit, 1100}} {
 			text, w := o.Show(f.text, f.limit)

@@ -158,7 +158,9 @@ func TestSourceErrors(t *testing.T) {
 			}},
 		{"an expired HCP Terraform token names its variable", workload.Source{Kind: workload.HCPTerraform, Tag: "API"},
 			map[string]string{"TFC_WORKLOAD_IDENTITY_TOKEN_API": expired},
-			func(err error) bool { return errors.As(err, &check) && check.Variable == "TFC_WORKLOAD_IDENTITY_TOKEN_API" }},
+			func(err error) bool {
+				return errors.As(err, &check) && check.Variable == "TFC_WORKLOAD_IDENTITY_TOKEN_API"
+			}},
 		{"a missing file is a ReadError naming it", workload.Source{Kind: workload.File, File: "/nonexistent/token"}, nil,
 			func(err error) bool {
 				var re *workload.ReadError
