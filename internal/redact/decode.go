@@ -155,20 +155,25 @@ func entityUnit(text string, i int) (string, int) {
 	for len(text)-j >= 4 && strings.EqualFold(text[j:j+4], "amp;") {
 		j += 4
 	}
+	if dec, end, ok := entityAfter(text, j); ok {
+		return dec, end - i
+	}
 	if j > i+1 {
-		if dec, n := entityUnit("&"+text[j:], 0); n > 0 {
-			return dec, j - i + n - 1
-		}
 		return "&", j - i
 	}
+	return "", 0
+}
+
+// entityAfter decodes the entity whose "&" stands just before j: what it
+// decodes to and where it ends.
+func entityAfter(text string, j int) (string, int, bool) {
 	if j < len(text) && text[j] == '#' {
 		j++
-		digits := isDigit
+		digits, prefix := isDigit, "&#"
 		if j < len(text) && (text[j] == 'x' || text[j] == 'X') {
 			j++
-			digits = isHex
+			digits, prefix = isHex, "&#x"
 		}
-		prefix := text[i:j]
 		for j < len(text) && text[j] == '0' && j+1 < len(text) && digits(text[j+1]) {
 			j++
 		}
@@ -177,33 +182,32 @@ func entityUnit(text string, i int) (string, int) {
 			k++
 		}
 		if k == j {
-			return "", 0
+			return "", 0, false
 		}
-		n := k - i
+		ref := prefix + text[j:k] + ";"
 		if k < len(text) && text[k] == ';' {
-			n++
+			k++
 		}
-		if dec := html.UnescapeString(prefix + text[j:k] + ";"); dec != prefix+text[j:k]+";" {
-			return dec, n
+		if dec := html.UnescapeString(ref); dec != ref {
+			return dec, k, true
 		}
-		return "", 0
+		return "", 0, false
 	}
 	k := j
 	for k < len(text) && k-j < 32 && (isAlpha(text[k]) || isDigit(text[k]) && k > j) {
 		k++
 	}
 	if k == j {
-		return "", 0
+		return "", 0, false
 	}
-	j = k
-	if j < len(text) && text[j] == ';' {
-		j++
+	if k < len(text) && text[k] == ';' {
+		k++
 	}
-	cand := text[i:j]
+	cand := "&" + text[j:k]
 	if dec := html.UnescapeString(cand); dec != cand {
-		return dec, len(cand)
+		return dec, k, true
 	}
-	return "", 0
+	return "", 0, false
 }
 
 func backslashUnit(text string, i int) (string, int) {

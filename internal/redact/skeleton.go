@@ -50,7 +50,6 @@ type skeleton struct {
 // skeletonOf is the skeleton of a view.
 func skeletonOf(v view) skeleton {
 	sk := skeleton{runes: make([]rune, 0, len(v.text)), start: make([]int32, 0, len(v.text)), end: make([]int32, 0, len(v.text))}
-	var buf []byte
 	for i := 0; i < len(v.text); {
 		r, n := utf8.DecodeRuneInString(v.text[i:])
 		s, e := v.start[i], v.end[i+n-1]
@@ -63,9 +62,14 @@ func skeletonOf(v view) skeleton {
 		case r < utf8.RuneSelf:
 			add(r)
 		case r != utf8.RuneError:
-			buf = norm.NFKD.AppendString(buf[:0], v.text[i:i+n])
-			for _, d := range string(buf) {
-				add(d)
+			// The rune's NFKD decomposition (none for most): the same
+			// function on both sides of the match is what counts.
+			if d := norm.NFKD.PropertiesString(v.text[i : i+n]).Decomposition(); d != nil {
+				for _, dr := range string(d) {
+					add(dr)
+				}
+			} else {
+				add(r)
 			}
 		}
 		i += n

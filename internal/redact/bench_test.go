@@ -1,0 +1,44 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf16"
+)
+
+// The cost of showing a server's text, per byte kept (redact.Kept, 32 KiB
+// at most per text), against a scrubber that knows a client secret, two
+// tokens and a private key: go test -bench Show -benchtime 2s reports MB/s.
+// BENCHMARKS.md and the Troubleshooting guide give the figures.
+func BenchmarkShow(b *testing.B) {
+	var s Scrubber
+	s.AddClientCredentials("client-1", "sk_live_51Hc8ZtL2eZvKYlo2C0QmRk7n")
+	s.Add("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvaW5mcmEiLCJhdWQiOiJhcGk6Ly93b3JraXZhIn0.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU",
+		"tok-" + strings.Repeat("Zx9", 40))
+	s.AddPEM("-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n", 25) + "-----END PRIVATE KEY-----")
+	utf16le := func(t string) string {
+		out := []byte{0xFF, 0xFE}
+		for _, u := range utf16.Encode([]rune(t)) {
+			out = append(out, byte(u), byte(u>>8))
+		}
+		return string(out)
+	}
+	prose := strings.Repeat("<p>The gateway could not reach the upstream service (request id 8c0f2a3b); try again later.</p>\n", 400)
+	for _, tc := range []struct{ name, text string }{
+		{"prose", prose},
+		{"entities", strings.Repeat("&#x41;&amp;amp;&#0000065;", 1800)},
+		{"escapes", strings.Repeat(`\u0041\x41\101%41=41\41 `, 1800)},
+		{"escapes-quarter", strings.Repeat(`\u0041\x41\101%41=41\41 `, 450)}, // per byte as fast: linear
+		{"utf16", utf16le(prose[:16<<10])},
+	} {
+		text := UntrustedText(tc.text)
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(text.Len()))
+			for b.Loop() {
+				if _, withheld := s.Output().Show(text, FieldLimit); withheld {
+					b.Fatal("withheld")
+				}
+			}
+		})
+	}
+}
