@@ -14,7 +14,7 @@ func BenchmarkShow(b *testing.B) {
 	var s Scrubber
 	s.AddClientCredentials("client-1", "sk_live_51Hc8ZtL2eZvKYlo2C0QmRk7n")
 	s.Add("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvaW5mcmEiLCJhdWQiOiJhcGk6Ly93b3JraXZhIn0.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU",
-		"tok-" + strings.Repeat("Zx9", 40))
+		"tok-"+strings.Repeat("Zx9", 40))
 	s.AddPEM("-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n", 25) + "-----END PRIVATE KEY-----")
 	utf16le := func(t string) string {
 		out := []byte{0xFF, 0xFE}
