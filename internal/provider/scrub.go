@@ -11,21 +11,22 @@ import (
 
 // Every text that leaves the provider passes through the configuration's
 // scrubber (internal/redact), which knows every credential the provider
-// holds and every token it was issued, and finds them in any encoding by
-// decoding the text first; and through redact.Printable, so that text a
-// server sent cannot drive a terminal:
+// holds and every token it was issued, and finds them in any form by
+// decoding the text and comparing skeletons; and through redact.Printable,
+// so that text a server sent cannot drive a terminal:
+//   - what a server or the transport said (redact.Untrusted: bodies, OAuth2
+//     fields, headers, the transport's words) and the text of every error
+//     enter a diagnostic or a log field only through show.go's shower,
+//     which bounds the text, makes it UTF-8 and withholds it whole when it
+//     carries a credential;
 //   - diagnostics: each RPC's diagnostics are cleaned on the way out
 //     (scrubDiagnostics, deferred at the top of Configure, Read, Open, Renew
 //     and Close), whatever produced them;
 //   - logs: every line the provider and its token clients write goes
-//     through tflogLogger, which cleans the message and every string field
-//     when the line is written (so a credential learnt during a request is
-//     masked in the lines about it) and masks the fields of secretFieldKeys;
-//   - texts of the token endpoint's answers (a body, an error description,
-//     a header) that echo a credential are not kept at all: the token
-//     client asks the scrubber (tokenclient.Config.Withhold) about the
-//     whole text before it cuts a snippet, and the diagnostic says that it
-//     is withheld.
+//     through tflogLogger, which shows Untrusted fields and errors through
+//     a shower, cleans the message and every other string field when the
+//     line is written (so a credential learnt during a request is masked in
+//     the lines about it), and masks the fields of secretFieldKeys.
 
 // secretFieldKeys are log field keys whose values are always masked.
 var secretFieldKeys = []string{"client_secret", "access_token", "refresh_token", "client_assertion", "Authorization", "authorization"}
