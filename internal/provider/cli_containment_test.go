@@ -229,3 +229,71 @@ func TestCLIProtoDataDirWarning(t *testing.T) {
 		}
 	}
 }
+
+// A token_url refused for any rule while it has a query (which may hold a
+// key) does not point at its configuration line, which Terraform would
+// print key and all; neither validate nor plan shows the key.
+func TestCLIRefusedTokenURLWithAKey(t *testing.T) {
+	const key = "fn-key-Q8v2Lr7TzX4mWc1d"
+	for _, u := range []string{"http://192.0.2.10/api/token?code=" + key, "https://192.0.2.10/api/token?code=" + key + "#x", "192.0.2.10/api/token?code=" + key} {
+		c := newCLIDir(t, fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  client_secret = %q\n  token_url = %q\n}\ndata \"workiva_token\" \"t\" {}\n", testClientID, testSecret, u))
+		for _, cmd := range []string{"validate", "plan"} {
+			out, err := flatRun(c, nil, cmd)
+			if err == nil || !strings.Contains(out, "Invalid token_url") {
+				t.Fatalf("%s with token_url %s:\n%s", cmd, u, out)
+			}
+			if strings.Contains(out, key) {
+				t.Errorf("%s with token_url %s shows the key:\n%s", cmd, u, out)
+			}
+		}
+	}
+}
+
+// What a token response says of its token (the granted scope, the token
+// type) is the server's text too: a scope of 256 KB that spells the secret
+// out with spaces is neither shown nor repeated in the warnings of an
+// ephemeral token, which name it by the scope asked for; the run is not
+// slowed by it.
+func TestCLIGrantedScopeIsServerText(t *testing.T) {
+	spaced := strings.Join(strings.Split(testSecret, ""), " ")
+	body := fmt.Sprintf(`{"access_token":"tok-big","token_type":"Bearer","expires_in":4,"scope":"file:read graph:read %s %s"}`,
+		spaced, strings.Repeat("&amp;x", (256<<10)/6))
+	srv := iam(t, iamserver.Options{})
+	var faults []iamserver.Fault
+	for range 8 {
+		faults = append(faults, iamserver.Fault{Status: 200, ContentType: "application/json", Body: body})
+	}
+	srv.Script(faults...)
+	c := newCLIDir(t, providerBlock(srv)+`
+ephemeral "workiva_token" "api" {
+  scopes = ["file:read", "task:write"]
+}
+resource "terraform_data" "slow" {
+  provisioner "local-exec" {
+    command = "sleep 5"
+    environment = {
+      WORKIVA_TOKEN = ephemeral.workiva_token.api.access_token
+    }
+  }
+}
+`)
+	out, err := flatRun(c, []string{"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH=" + filepath.Join(c.dir, "provider.log")}, "apply", "-auto-approve", "-input=false")
+	if err != nil {
+		t.Fatalf("apply: %.4000s", out)
+	}
+	for _, w := range []string{"Token granted with fewer scopes than requested", `granted "(not shown: it echoes a credential)"`,
+		`Workiva token expired during this run`, `requested scope "file:read task:write"`} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%.4000s", w, out)
+		}
+	}
+	log := c.read("provider.log")
+	for where, text := range map[string]string{"output": out, "DEBUG log": log} {
+		if strings.Contains(text, spaced) || strings.Contains(text, "&amp;x&amp;x&amp;x") {
+			t.Errorf("the %s shows the server's scope", where)
+		}
+	}
+	if len(out) > 16<<10 {
+		t.Errorf("the output is %d bytes", len(out))
+	}
+}

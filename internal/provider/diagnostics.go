@@ -425,13 +425,13 @@ func credentialsNotKnownDiagnostic(reason string) diag.Diagnostic {
 // tokenWarnings reports what is unusual about an issued token.
 func tokenWarnings(tok *tokenclient.Token, tokenURL string, h grantHint, requireScopes bool, scrub *redact.Scrubber, diags *diag.Diagnostics) {
 	show := newShower(scrub)
-	if missing := tokenclient.MissingScopes(tok.RequestedScopes, tok.GrantedScopes); len(missing) > 0 && tok.ScopeReturned {
+	if missing := tok.MissingScopes(); len(missing) > 0 && tok.ScopeReturned {
 		check := "Check the scopes the server allows this client."
 		if h.workiva {
 			check = "Check the scopes of the API grant (Workiva: Organization Admin > Security > Provisioning)."
 		}
 		detail := fmt.Sprintf("The server at %s granted %q; missing from the requested scopes: %s. API requests that need "+
-			"them will be refused. %s", tokenURL, show.str(tok.Scope), strings.Join(missing, ", "), check)
+			"them will be refused. %s", tokenURL, show.field(tok.Scope), strings.Join(missing, ", "), check)
 		if requireScopes {
 			diags.AddAttributeError(path.Root("scopes"), "Token granted without required scopes", detail+" (require_scopes is true.)")
 		} else {
@@ -452,13 +452,13 @@ func tokenWarnings(tok *tokenclient.Token, tokenURL string, h grantHint, require
 	case tokenclient.LifetimeClamped:
 		diags.AddAttributeWarning(path.Root("expires_at"), "Token lifetime capped",
 			fmt.Sprintf("The server at %s gave the token expires_in %s seconds, more than a year; the provider takes it to "+
-				"live a year (%d seconds, expires_at %s).", tokenURL, show.text(redact.UntrustedText(tok.ExpiresInSent), maxCodeShown), tok.ExpiresIn, tok.ExpiresAt.UTC().Format(time.RFC3339)))
+				"live a year (%d seconds, expires_at %s).", tokenURL, show.text(tok.ExpiresInSent, maxCodeShown), tok.ExpiresIn, tok.ExpiresAt.UTC().Format(time.RFC3339)))
 	}
 	// N_A is what a token exchange calls a token that is no access token
 	// (RFC 8693 2.2.1).
-	if tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "Bearer") && (tok.IssuedTokenType == "" || tok.TokenType != "N_A") {
+	if tok.NotBearer() {
 		diags.AddAttributeWarning(path.Root("token_type"), "Token type is not Bearer",
-			fmt.Sprintf("The server returned token_type %q. Consumers that send \"Authorization: Bearer\" may be refused.", show.text(redact.UntrustedText(tok.TokenType), maxCodeShown)))
+			fmt.Sprintf("The server returned token_type %q. Consumers that send \"Authorization: Bearer\" may be refused.", show.text(tok.TokenType, maxCodeShown)))
 	}
 }
 
@@ -477,14 +477,14 @@ func expiryWarning(p tokenPrivate, now time.Time) diag.Diagnostic {
 	at := p.ExpiresAt.UTC().Format(time.RFC3339)
 	if now.Before(p.ExpiresAt) {
 		return diag.NewWarningDiagnostic("Workiva token expires soon",
-			fmt.Sprintf("The access token (scope %q) that this run handed to its consumers expires at %s, in %s. "+
+			fmt.Sprintf("The access token (requested scope %q) that this run handed to its consumers expires at %s, in %s. "+
 				"Terraform cannot give them a new token during this run: operations that use it after that time may "+
 				"be refused with HTTP 401. If this run needs longer, split it into shorter applies (for example with "+
 				"-target) or move the long-running work out of the apply.",
 				p.Scope, at, p.ExpiresAt.Sub(now).Round(time.Second)))
 	}
 	return diag.NewWarningDiagnostic("Workiva token expired during this run",
-		fmt.Sprintf("The access token (scope %q) that this run handed to its consumers expired at %s, %s before "+
+		fmt.Sprintf("The access token (requested scope %q) that this run handed to its consumers expired at %s, %s before "+
 			"Terraform finished with it. Operations that used it after that time may have been refused (HTTP 401) and "+
 			"may need to run again: run terraform apply again for a fresh token, and split long runs into shorter applies.",
 			p.Scope, at, now.Sub(p.ExpiresAt).Round(time.Second)))

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"os"
 	"slices"
 	"sync/atomic"
@@ -36,7 +37,10 @@ func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any
 func (l tflogLogger) fields(in map[string]any) map[string]any {
 	out := make(map[string]any, len(in))
 	show := newShower(l.scrub)
-	for k, v := range in {
+	// In the order of their keys, so that the line's budget is spent the
+	// same way every time.
+	for _, k := range slices.Sorted(maps.Keys(in)) {
+		v := in[k]
 		switch x := v.(type) {
 		case nil:
 		case redact.Untrusted:

@@ -24,6 +24,7 @@ import (
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver/iamtest"
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
@@ -221,7 +222,7 @@ func TestFormattingHidesCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok := &tokenclient.Token{AccessToken: "fmt-access-token-9f", RefreshToken: "fmt-refresh-token-3d", Scope: "file:read"}
+	tok := &tokenclient.Token{AccessToken: "fmt-access-token-9f", RefreshToken: "fmt-refresh-token-3d", Scope: redact.UntrustedText("file:read")}
 	data := &providerData{grants: map[string]*grant{"": {client: client, clientID: "id"}}}
 	gm := grantModel{ClientSecret: types.StringValue(secret)}
 	model := tokenModel{AccessToken: types.StringValue(tok.AccessToken), Scope: types.StringValue("file:read")}

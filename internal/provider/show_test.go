@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,18 +19,25 @@ const modulePath = "github.com/clientcreds/terraform-provider-workiva"
 // The rule of show.go, checked on the package's source with its types: in
 // every non-test file but show.go and logging.go (the log adapter, which
 // shows its fields through a shower),
-//   - no error's text is taken (err.Error()) or formatted: passed to fmt,
-//     errors.New, a diag constructor or a Diagnostics method, or joined
-//     with +;
-//   - no redact.Untrusted is formatted or joined (it would print the
-//     placeholder: a mistake);
-//   - no string field of a tokenclient or workload type is formatted or
-//     joined unless its declaration tags it `shown:"ours"`: the field then
-//     holds text the provider or the user wrote (a URL as redact.ShowURL
-//     gives it, a variable's name), never what a server sent;
-//   - nothing logs through tflog directly.
+//   - no error's text is taken (err.Error(), or the method value err.Error)
+//     or formatted;
+//   - no redact.Untrusted is formatted (it would print the placeholder: a
+//     mistake), and its raw text (Untrusted.Data) is taken only as the
+//     argument of a terraform-plugin-framework value constructor: data
+//     Terraform stores, not a sentence;
+//   - no value of a struct type of tokenclient or workload is formatted
+//     whole (%+v of an Error would print what its fields hold);
+//   - no string or []string field of a tokenclient or workload type is
+//     formatted, directly or through a variable assigned from it, unless
+//     its declaration tags it `shown:"ours"`: the field then holds text the
+//     provider or the user wrote (a URL as redact.ShowURL gives it, a
+//     variable's name), never what a server sent;
+//   - nothing logs through tflog or the log package directly.
 //
-// So a new code path that prints what a server or the transport said
+// Formatting is passing to fmt, errors, log, strings (Join, a Builder's
+// writes), io.WriteString, a diag constructor or a Diagnostics method
+// (composite literals among the arguments included), or joining with + or
+// +=. So a new code path that prints what a server or the transport said
 // another way than through a shower fails here.
 func TestServerTextOnlyThroughShow(t *testing.T) {
 	if testing.Short() {
@@ -43,29 +51,67 @@ func TestServerTextOnlyThroughShow(t *testing.T) {
 	if packages.PrintErrors(pkgs) > 0 || len(pkgs) != 1 {
 		t.Fatal("the package does not load")
 	}
-	pkg := pkgs[0]
+	problems := checkShowRule(pkgs[0])
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+const (
+	tokenclientPath = modulePath + "/internal/tokenclient"
+	workloadPath    = modulePath + "/internal/workload"
+	redactPath      = modulePath + "/internal/redact"
+	frameworkTypes  = "github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// checkShowRule returns where pkg breaks the rule of show.go.
+func checkShowRule(pkg *packages.Package) []string {
+	info := pkg.TypesInfo
 	errorType := types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
 	isError := func(t types.Type) bool { return t != nil && types.Implements(t, errorType) }
-	isUntrusted := func(t types.Type) bool {
-		n, ok := t.(*types.Named)
-		return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == modulePath+"/internal/redact" && n.Obj().Name() == "Untrusted"
+	named := func(t types.Type) *types.Named {
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		n, _ := t.(*types.Named)
+		return n
 	}
-	// unshownField is a string field of a tokenclient or workload type
-	// that is not tagged shown:"ours".
+	inPkg := func(n *types.Named, paths ...string) bool {
+		return n != nil && n.Obj().Pkg() != nil && slices.Contains(paths, n.Obj().Pkg().Path())
+	}
+	isUntrusted := func(t types.Type) bool {
+		n := named(t)
+		return inPkg(n, redactPath) && n.Obj().Name() == "Untrusted"
+	}
+	isFactStruct := func(t types.Type) bool {
+		n := named(t)
+		_, isStruct := t.Underlying().(*types.Struct)
+		if p, ok := t.(*types.Pointer); ok {
+			_, isStruct = p.Elem().Underlying().(*types.Struct)
+		}
+		return isStruct && inPkg(n, tokenclientPath, workloadPath)
+	}
+	// unshownField is a string or []string field of a tokenclient or
+	// workload type that is not tagged shown:"ours".
 	unshownField := func(e ast.Expr) (string, bool) {
+		e = ast.Unparen(e)
+		if ix, ok := e.(*ast.IndexExpr); ok {
+			e = ix.X // an element of a []string field
+		}
 		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
 		if !ok {
 			return "", false
 		}
-		s, ok := pkg.TypesInfo.Selections[sel]
+		s, ok := info.Selections[sel]
 		if !ok || s.Kind() != types.FieldVal {
 			return "", false
 		}
 		field := s.Obj().(*types.Var)
-		if p := field.Pkg(); p == nil || (p.Path() != modulePath+"/internal/tokenclient" && p.Path() != modulePath+"/internal/workload") {
+		if p := field.Pkg(); p == nil || (p.Path() != tokenclientPath && p.Path() != workloadPath) {
 			return "", false
 		}
-		if b, ok := field.Type().Underlying().(*types.Basic); !ok || b.Kind() != types.String || field.Type() != types.Typ[types.String] {
+		str := types.Typ[types.String]
+		if !types.Identical(field.Type(), str) && !types.Identical(field.Type(), types.NewSlice(str)) {
 			return "", false
 		}
 		recv := s.Recv()
@@ -86,13 +132,19 @@ func TestServerTextOnlyThroughShow(t *testing.T) {
 	// printing reports whether a call formats its arguments into text a
 	// person reads.
 	printing := func(call *ast.CallExpr) bool {
-		fn := typeutilCallee(pkg.TypesInfo, call)
+		fn := callee(info, call)
 		if fn == nil || fn.Pkg() == nil {
 			return false
 		}
 		switch fn.Pkg().Path() {
-		case "fmt", "errors":
-			return fn.Name() != "Is" && fn.Name() != "As" && fn.Name() != "Unwrap" && fn.Name() != "Join"
+		case "fmt", "log":
+			return true
+		case "errors":
+			return fn.Name() == "New"
+		case "strings":
+			return fn.Name() == "Join" || fn.Name() == "Repeat" || strings.HasPrefix(fn.Name(), "Write") || fn.Name() == "Concat"
+		case "io":
+			return fn.Name() == "WriteString"
 		case "github.com/hashicorp/terraform-plugin-framework/diag":
 			return true
 		}
@@ -102,16 +154,36 @@ func TestServerTextOnlyThroughShow(t *testing.T) {
 	report := func(at token.Pos, format string, args ...any) {
 		problems = append(problems, pkg.Fset.Position(at).String()+": "+fmt.Sprintf(format, args...))
 	}
-	check := func(e ast.Expr, where string) {
-		tv := pkg.TypesInfo.Types[e]
+	// tainted are variables assigned from an unshown field.
+	tainted := map[types.Object]string{}
+	var check func(e ast.Expr, where string)
+	check = func(e ast.Expr, where string) {
+		e = ast.Unparen(e)
+		if lit, ok := e.(*ast.CompositeLit); ok {
+			for _, el := range lit.Elts {
+				if kv, ok := el.(*ast.KeyValueExpr); ok {
+					el = kv.Value
+				}
+				check(el, where)
+			}
+			return
+		}
+		tv := info.Types[e]
 		switch {
 		case isUntrusted(tv.Type):
 			report(e.Pos(), "a redact.Untrusted %s: show it with a shower", where)
 		case isError(tv.Type):
 			report(e.Pos(), "an error %s: show it with shower.err", where)
+		case isFactStruct(tv.Type):
+			report(e.Pos(), "a %s %s whole: show its fields", tv.Type, where)
 		}
 		if name, ok := unshownField(e); ok {
-			report(e.Pos(), "%s (a string a server may have sent) %s: show it with a shower, or tag the field shown:\"ours\"", name, where)
+			report(e.Pos(), "%s (text a server may have sent) %s: show it with a shower, or tag the field shown:\"ours\"", name, where)
+		}
+		if id, ok := e.(*ast.Ident); ok {
+			if from, ok := tainted[info.Uses[id]]; ok {
+				report(e.Pos(), "%s (assigned from %s, text a server may have sent) %s: show it with a shower", id.Name, from, where)
+			}
 		}
 	}
 	for _, file := range pkg.Syntax {
@@ -119,19 +191,53 @@ func TestServerTextOnlyThroughShow(t *testing.T) {
 		if name == "show.go" || name == "logging.go" || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
+		// The Data() calls that are the argument of a framework value
+		// constructor.
+		dataOK := map[*ast.CallExpr]bool{}
 		ast.Inspect(file, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CallExpr:
-				if sel, ok := n.Fun.(*ast.SelectorExpr); ok {
-					if sel.Sel.Name == "Error" && len(n.Args) == 0 && isError(pkg.TypesInfo.TypeOf(sel.X)) {
-						report(n.Pos(), "%s.Error(): show the error with shower.err", types.ExprString(sel.X))
-					}
-					if id, ok := sel.X.(*ast.Ident); ok {
-						if pn, ok := pkg.TypesInfo.Uses[id].(*types.PkgName); ok && pn.Imported().Path() == "github.com/hashicorp/terraform-plugin-log/tflog" &&
-							sel.Sel.Name != "MaskFieldValuesWithFieldKeys" {
-							report(n.Pos(), "tflog.%s: log through tflogLogger", sel.Sel.Name)
+				if fn := callee(info, n); fn != nil && fn.Pkg() != nil && strings.HasPrefix(fn.Pkg().Path(), frameworkTypes) {
+					for _, a := range n.Args {
+						if c, ok := ast.Unparen(a).(*ast.CallExpr); ok {
+							dataOK[c] = true
 						}
 					}
+				}
+			case *ast.AssignStmt:
+				for i, rhs := range n.Rhs {
+					if from, ok := unshownField(rhs); ok && i < len(n.Lhs) {
+						if id, ok := n.Lhs[i].(*ast.Ident); ok {
+							obj := info.Defs[id]
+							if obj == nil {
+								obj = info.Uses[id]
+							}
+							tainted[obj] = from
+						}
+					}
+				}
+			}
+			return true
+		})
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				if n.Sel.Name == "Error" && isError(info.TypeOf(n.X)) {
+					report(n.Pos(), "%s.Error: show the error with shower.err", types.ExprString(n.X))
+				}
+				if id, ok := n.X.(*ast.Ident); ok {
+					if pn, ok := info.Uses[id].(*types.PkgName); ok {
+						switch path := pn.Imported().Path(); {
+						case path == "github.com/hashicorp/terraform-plugin-log/tflog" && n.Sel.Name != "MaskFieldValuesWithFieldKeys":
+							report(n.Pos(), "tflog.%s: log through tflogLogger", n.Sel.Name)
+						case path == "log":
+							report(n.Pos(), "log.%s: log through tflogLogger", n.Sel.Name)
+						}
+					}
+				}
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Data" && isUntrusted(info.TypeOf(sel.X)) && !dataOK[n] {
+					report(n.Pos(), "%s.Data() outside a framework value constructor: show it with a shower", types.ExprString(sel.X))
 				}
 				if printing(n) {
 					for _, a := range n.Args {
@@ -139,26 +245,35 @@ func TestServerTextOnlyThroughShow(t *testing.T) {
 					}
 				}
 			case *ast.BinaryExpr:
-				if n.Op == token.ADD && isStringType(pkg.TypesInfo.TypeOf(n)) {
+				if n.Op == token.ADD && isStringType(info.TypeOf(n)) {
 					check(n.X, "is joined into text")
 					check(n.Y, "is joined into text")
+				}
+			case *ast.AssignStmt:
+				if n.Tok == token.ADD_ASSIGN {
+					for _, rhs := range n.Rhs {
+						if isStringType(info.TypeOf(rhs)) {
+							check(rhs, "is joined into text")
+						}
+					}
 				}
 			}
 			return true
 		})
 	}
-	for _, p := range problems {
-		t.Error(p)
-	}
+	return problems
 }
 
 func isStringType(t types.Type) bool {
+	if t == nil {
+		return false
+	}
 	b, ok := t.Underlying().(*types.Basic)
 	return ok && b.Info()&types.IsString != 0
 }
 
-// typeutilCallee is the function or method a call calls, if it is one.
-func typeutilCallee(info *types.Info, call *ast.CallExpr) *types.Func {
+// callee is the function or method a call calls, if it is one.
+func callee(info *types.Info, call *ast.CallExpr) *types.Func {
 	var id *ast.Ident
 	switch f := ast.Unparen(call.Fun).(type) {
 	case *ast.Ident:

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
@@ -226,13 +225,18 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 	data.scrub.Add(tok.AccessToken, tok.RefreshToken)
 
 	m.AccessToken = types.StringValue(tok.AccessToken)
-	m.TokenType = types.StringValue(tok.TokenType)
+	// What the server said, as the data Terraform stores.
+	m.TokenType = types.StringValue(tok.TokenType.Data())
 	m.IssuedTokenType = types.StringNull()
-	if tok.IssuedTokenType != "" {
-		m.IssuedTokenType = types.StringValue(tok.IssuedTokenType)
+	if !tok.IssuedTokenType.IsZero() {
+		m.IssuedTokenType = types.StringValue(tok.IssuedTokenType.Data())
 	}
-	m.Scope = types.StringValue(tok.Scope)
-	m.GrantedScopes = stringSet(tok.GrantedScopes)
+	m.Scope = types.StringValue(tok.Scope.Data())
+	granted := make([]attr.Value, len(tok.GrantedScopes))
+	for i, s := range tok.GrantedScopes {
+		granted[i] = types.StringValue(s.Data())
+	}
+	m.GrantedScopes = types.SetValueMust(types.StringType, granted)
 	m.ExpiresIn = types.Int64Null()
 	if tok.HasExpiresIn {
 		m.ExpiresIn = types.Int64Value(tok.ExpiresIn)
@@ -250,7 +254,7 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 		msg = "workiva_token: cached token reused"
 	}
 	tflogLogger{data.scrub}.Debug(ctx, msg, map[string]any{"grant": grantLogName(g.name), "client_id": g.clientID,
-		"requested_scopes": strings.Join(tok.RequestedScopes, " "), "granted_scope": redact.UntrustedText(tok.Scope), "expires_at": m.ExpiresAt.ValueString(),
+		"requested_scopes": strings.Join(tok.RequestedScopes, " "), "granted_scope": tok.Scope, "expires_at": m.ExpiresAt.ValueString(),
 	})
 	return tok, !diags.HasError()
 }

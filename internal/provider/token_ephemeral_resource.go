@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -31,7 +32,9 @@ type TokenEphemeralResource struct {
 type tokenPrivate struct {
 	ExpiresAt time.Time `json:"expires_at"`
 	RenewAt   time.Time `json:"renew_at"`
-	Scope     string    `json:"scope"`
+	// Scope is the requested scope, which the warnings name the token by
+	// (the granted one is the server's text).
+	Scope string `json:"scope"`
 }
 
 // NewTokenEphemeralResource returns a new workiva_token ephemeral resource.
@@ -87,7 +90,7 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	}
 	// Renew when the token cache stops handing this token out.
 	resp.RenewAt = tok.StaleAt(m.minValidity())
-	priv, err := json.Marshal(tokenPrivate{ExpiresAt: tok.ExpiresAt, RenewAt: resp.RenewAt, Scope: tok.Scope})
+	priv, err := json.Marshal(tokenPrivate{ExpiresAt: tok.ExpiresAt, RenewAt: resp.RenewAt, Scope: strings.Join(tok.RequestedScopes, " ")})
 	if err != nil {
 		resp.Diagnostics.AddError("Internal error", "Encoding private data: "+newShower(nil).err(err))
 		return

@@ -35,18 +35,31 @@ type unitFunc func(text string, i int) (out string, n int)
 
 // rewrite decodes every unit of v; it reports whether any was found.
 func (v view) rewrite(unit unitFunc) (view, bool) {
+	// Nothing is built until the first unit that decodes to something else:
+	// most decoders find none in most texts.
+	first := -1
+	for i := 0; i < len(v.text); i++ {
+		if dec, n := unit(v.text, i); n > 0 && dec != v.text[i:i+n] {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return v, false
+	}
 	var b strings.Builder
 	b.Grow(len(v.text))
-	out := view{start: make([]int32, 0, len(v.text)), end: make([]int32, 0, len(v.text))}
-	changed := false
-	for i := 0; i < len(v.text); {
+	b.WriteString(v.text[:first])
+	out := view{start: make([]int32, first, len(v.text)), end: make([]int32, first, len(v.text))}
+	copy(out.start, v.start[:first])
+	copy(out.end, v.end[:first])
+	for i := first; i < len(v.text); {
 		if dec, n := unit(v.text, i); n > 0 {
 			s, e := v.start[i], v.end[i+n-1]
 			b.WriteString(dec)
 			for range len(dec) {
 				out.start, out.end = append(out.start, s), append(out.end, e)
 			}
-			changed = changed || dec != v.text[i:i+n]
 			i += n
 			continue
 		}
@@ -55,7 +68,7 @@ func (v view) rewrite(unit unitFunc) (view, bool) {
 		i++
 	}
 	out.text = b.String()
-	return out, changed
+	return out, true
 }
 
 // A decoder undoes one encoding wherever it appears in a text: trigger is

@@ -76,7 +76,7 @@ func TestShowBoundsAndDecodesText(t *testing.T) {
 	var s Scrubber
 	s.Add("correct-horse-battery-staple-42")
 	o := s.Output()
-	if got, withheld := o.Show(UntrustedText(strings.Repeat("é", 3000)), FieldLimit); withheld || len(got) > FieldLimit+4 {
+	if got, withheld := o.Show(UntrustedText(strings.Repeat("é", 3000)), FieldLimit); withheld || len(got) > FieldLimit {
 		t.Errorf("a long text: %d bytes shown (withheld %v)", len(got), withheld)
 	}
 	if got, _ := o.Show(UntrustedText("\xff\xfei\x00n\x00v\x00a\x00l\x00i\x00d\x00"), FieldLimit); got != "invalid" {
@@ -91,8 +91,21 @@ func TestShowBoundsAndDecodesText(t *testing.T) {
 	for range 10 {
 		o.Show(UntrustedText(strings.Repeat("x", 2000)), FieldLimit)
 	}
-	if got, _ := o.Show(UntrustedText("late"), FieldLimit); got != "" && got != "…" {
+	if got, _ := o.Show(UntrustedText("late"), FieldLimit); got != "" {
 		t.Errorf("the output's limit is not kept: %q", got)
+	}
+	// Escaped control characters count against the limits.
+	o = s.Output()
+	total := 0
+	for range 8 {
+		got, _ := o.Show(UntrustedText(strings.Repeat("\x01\u0085", 2000)), FieldLimit)
+		if len(got) > FieldLimit {
+			t.Errorf("a field of %d bytes", len(got))
+		}
+		total += len(got)
+	}
+	if total > OutputLimit {
+		t.Errorf("an output of %d bytes", total)
 	}
 	if got := UntrustedText("secret"); strings.Contains(fmtAll(got), "secret") {
 		t.Errorf("an Untrusted formats raw: %s", fmtAll(got))
@@ -105,3 +118,29 @@ func fmtAll(u Untrusted) string {
 }
 
 var sprintf = fmt.Sprintf
+
+// Of an endpoint URL, the values that look like keys are credentials, not
+// the dates, versions and resource URLs a server's errors quote; of a JWT,
+// the signature, not the header and claims other tokens share.
+func TestWhatIsACredentialOfURLsAndJWTs(t *testing.T) {
+	var s Scrubber
+	s.AddURL("https://fn.example/api/token?code=fn-key-Q8v2Lr7TzX4mWc1d&api-version=2019-08-01&resource=https://management.azure.com/")
+	s.Add("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIiwic3ViIjoiYSJ9.Qm9keVNpZ25hdHVyZVplcm9aZXJvT25lVHdv")
+	for _, text := range []string{
+		"AADSTS500011: The resource principal named https://management.azure.com/ was not found",
+		"unsupported api-version 2019-08-01; build 20190801",
+		"the token eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIiwic3ViIjoiYiJ9.T3RoZXJTaWduYXR1cmU is expired",
+	} {
+		if s.Carries(text) {
+			t.Errorf("withheld: %q", text)
+		}
+	}
+	for _, text := range []string{
+		"your key fn key Q8v2Lr7TzX4m is invalid",
+		"signature Qm9keVNpZ25hdHVyZVplcm9a does not verify",
+	} {
+		if !s.Carries(text) {
+			t.Errorf("shown: %q", text)
+		}
+	}
+}

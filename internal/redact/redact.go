@@ -155,14 +155,12 @@ func (s *Scrubber) AddClientCredentials(clientID, secret string) {
 	s.add(values, encoded)
 }
 
-// minURLValue is the shortest query value of an endpoint URL taken for a
-// key (an Azure Function's ?code= is 56 characters): shorter ones, such as
-// api-version=7.1, are not secrets, and masking every "7.1" would make text
-// unreadable. URL and ShowURL mask every value anyway.
-const minURLValue = 8
-
 // AddURL registers the credentials an endpoint URL may carry: its user
-// info and the values of its query (those of minURLValue bytes or more).
+// info and the values of its query that look like keys (keyLike: an Azure
+// Function's ?code=, a SAS signature), not those that are words, dates or
+// URLs (api-version=2019-08-01, resource=https://management.azure.com/),
+// which a server's errors quote and whose withholding would leave them
+// unreadable. URL and ShowURL mask every value anyway.
 func (s *Scrubber) AddURL(raw string) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -178,15 +176,22 @@ func (s *Scrubber) AddURL(raw string) {
 	}
 	for _, p := range strings.Split(u.RawQuery, "&") {
 		_, v, _ := strings.Cut(p, "=")
-		if len(v) >= minURLValue {
-			dec, err := url.QueryUnescape(v)
-			values = append(values, v)
-			if err == nil {
-				values = append(values, dec)
-			}
+		dec, err := url.QueryUnescape(v)
+		if err != nil {
+			dec = v
+		}
+		if keyLike(dec) {
+			values = append(values, v, dec)
 		}
 	}
 	s.Add(values...)
+}
+
+// keyLike reports whether a value looks like a key rather than a word, a
+// date or a URL: at least window letters and digits, mixing both.
+func keyLike(v string) bool {
+	sk := skeletonRunes(v)
+	return len(sk) >= window && slices.ContainsFunc(sk, unicode.IsLetter) && slices.ContainsFunc(sk, unicode.IsDigit)
 }
 
 func (s *Scrubber) snapshot() ([]string, *skeletonIndex) {

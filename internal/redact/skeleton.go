@@ -3,6 +3,7 @@ package redact
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"math/rand/v2"
 	"strings"
 	"unicode"
@@ -139,10 +140,40 @@ func (x *skeletonIndex) add(rs []rune, least int) {
 	}
 }
 
-// addCredential indexes a credential and its hex and base64 forms.
+// addCredential indexes a credential and its hex and base64 forms. Of a
+// JWS (a JWT: an access token, an identity token, an assertion) only the
+// signature is: the header and the claims are readable data that other
+// tokens share ({"alg":"RS256","typ":"JWT"}, {"iss":"https://…), so that
+// indexing them would withhold every other JWT a server mentions, while
+// the signature is what makes the token a credential. The whole token is
+// still matched as it stands (Scrubber.Add).
 func (x *skeletonIndex) addCredential(v string) {
+	if sig, ok := jwsSignature(strings.TrimSpace(v)); ok {
+		v = sig
+	}
 	x.add(skeletonRunes(v), minSkeleton)
 	x.addEncoded([]byte(v))
+}
+
+// jwsSignature is the signature of a JWS in compact serialisation (RFC
+// 7515 7.1): three base64url segments whose first decodes to a JSON header
+// with "alg".
+func jwsSignature(v string) (string, bool) {
+	parts := strings.Split(v, ".")
+	if len(parts) != 3 || parts[2] == "" {
+		return "", false
+	}
+	header, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil {
+		return "", false
+	}
+	var h struct {
+		Alg string `json:"alg"`
+	}
+	if json.Unmarshal(header, &h) != nil || h.Alg == "" {
+		return "", false
+	}
+	return parts[2], true
 }
 
 // addEncoded indexes the hex of b and its base64 at every offset: b may

@@ -23,7 +23,7 @@ type Untrusted struct{ s string }
 // at most) and, past that, what is searched for an echo of a credential,
 // so that one that begins in the part shown is found whole however it is
 // encoded (an entity per byte is six times as long).
-const Kept = 32 << 10
+const Kept = 16 << 10
 
 // The bounds of what Output shows.
 const (
@@ -69,6 +69,12 @@ func (u Untrusted) Len() int { return len(u.s) }
 // word (an OAuth2 error code), never for showing it.
 func (u Untrusted) Is(s string) bool { return u.s == s }
 
+// Data is the text as a value Terraform stores (a state attribute: the
+// granted scope, the token type), never for a sentence or a log line: the
+// provider's TestServerTextOnlyThroughShow allows it only as the argument
+// of a terraform-plugin-framework value constructor.
+func (u Untrusted) Data() string { return u.s }
+
 // String implements fmt.Stringer with the placeholder.
 func (u Untrusted) String() string { return Placeholder }
 
@@ -99,10 +105,10 @@ func (s *Scrubber) Output() *Output { return &Output{scrub: s, left: OutputLimit
 //   - withholds it whole when it, or what was kept past the part shown,
 //     carries a credential in any form the scrubber finds (Carries), so
 //     that no cut, mask or format can leave part of one;
-//   - cuts it to limit bytes (FieldLimit at most, and what is left of the
-//     output's OutputLimit), marking a cut with an ellipsis;
 //   - folds its runs of white space to one space and escapes control
-//     characters (Printable).
+//     characters (Printable);
+//   - cuts what that gives to limit bytes (FieldLimit at most, and what is
+//     left of the output's OutputLimit), marking a cut with an ellipsis.
 func (o *Output) Show(u Untrusted, limit int) (text string, withheld bool) {
 	if u.s == "" {
 		return "", false
@@ -110,24 +116,27 @@ func (o *Output) Show(u Untrusted, limit int) (text string, withheld bool) {
 	if o.scrub.Carries(u.s) {
 		return "", true
 	}
-	utf := ToUTF8(u.s)
 	limit = min(limit, FieldLimit, o.left)
-	text = Printable(strings.Join(strings.Fields(cut(utf, max(limit, 0))), " "))
+	text = cut(Printable(strings.Join(strings.Fields(ToUTF8(u.s)), " ")), max(limit, 0))
 	o.left -= len(text)
 	return text, false
 }
 
-// cut returns text cut to at most n bytes at a character boundary, with an
-// ellipsis when it was cut.
+// cut returns text cut to at most n bytes at a character boundary, an
+// ellipsis included when it was cut.
 func cut(text string, n int) string {
+	const ellipsis = " …"
 	if len(text) <= n {
 		return text
 	}
-	b := []byte(text[:n])
+	if n < len(ellipsis) {
+		return ""
+	}
+	b := []byte(text[:n-len(ellipsis)])
 	for len(b) > 0 && !utf8.Valid(b) {
 		b = b[:len(b)-1]
 	}
-	return string(b) + " …"
+	return strings.TrimRight(string(b), " ") + ellipsis
 }
 
 // ToUTF8 returns text as UTF-8: a UTF-8 byte-order mark dropped; UTF-16

@@ -136,13 +136,13 @@ func TestTokenSuccess(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Token: %v", err)
 			}
-			if tok.AccessToken == "" || tok.TokenType != "Bearer" {
-				t.Errorf("token %q type %q", tok.AccessToken, tok.TokenType)
+			if tok.AccessToken == "" || !tok.TokenType.Is("Bearer") {
+				t.Errorf("token %q type %s", tok.AccessToken, shown(tok.TokenType))
 			}
-			if tok.Scope != tc.wantScope {
-				t.Errorf("Scope = %q, want %q", tok.Scope, tc.wantScope)
+			if !tok.Scope.Is(tc.wantScope) {
+				t.Errorf("Scope = %s, want %q", shown(tok.Scope), tc.wantScope)
 			}
-			got := slices.Sorted(slices.Values(tok.GrantedScopes))
+			got := slices.Sorted(slices.Values(data(tok.GrantedScopes)))
 			if !slices.Equal(got, tc.wantGrant) {
 				t.Errorf("GrantedScopes = %v, want %v", got, tc.wantGrant)
 			}
@@ -586,4 +586,13 @@ func describe(e *tokenclient.Error) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// data is untrusted texts as the data they are.
+func data(us []redact.Untrusted) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = u.Data()
+	}
+	return out
 }

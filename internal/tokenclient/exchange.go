@@ -106,7 +106,7 @@ func (c *Client) exchange(ctx context.Context, scopes []string, style oauth2.Aut
 		c.debug(ctx, "token request failed", fields)
 		return nil, e
 	}
-	fields["granted_scope"] = redact.UntrustedText(t.Scope)
+	fields["granted_scope"] = t.Scope
 	fields["expires_at"] = formatExpiry(t.ExpiresAt)
 	fields["lifetime"] = string(t.Lifetime)
 	fields["duration_ms"] = c.cfg.Clock.Now().Sub(start).Milliseconds()

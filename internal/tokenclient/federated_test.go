@@ -53,8 +53,8 @@ func TestFederatedGrants(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tok.IssuedTokenType != tc.issued || tok.TokenType != tc.tokenType || tok.Scope != "file:read" {
-				t.Errorf("token %v: issued_token_type %q, token_type %q", tok, tok.IssuedTokenType, tok.TokenType)
+			if !tok.IssuedTokenType.Is(tc.issued) || !tok.TokenType.Is(tc.tokenType) || !tok.Scope.Is("file:read") {
+				t.Errorf("token %v: issued_token_type %q, token_type %q", tok, tok.IssuedTokenType.Data(), tok.TokenType.Data())
 			}
 			if n != before+1 {
 				t.Errorf("%d subject tokens for one request", n-before)

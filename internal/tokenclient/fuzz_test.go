@@ -89,8 +89,8 @@ func FuzzTokenResponse(f *testing.F) {
 		if tok.AccessToken == "" {
 			t.Fatal("token without access_token")
 		}
-		if !slices.Equal(tok.GrantedScopes, tokenclient.SplitScope(tok.Scope)) {
-			t.Fatalf("granted %v does not match scope %q", tok.GrantedScopes, tok.Scope)
+		if !slices.Equal(data(tok.GrantedScopes), tokenclient.SplitScope(tok.Scope.Data())) {
+			t.Fatalf("granted %v does not match scope %q", data(tok.GrantedScopes), tok.Scope.Data())
 		}
 		if tok.HasExpiresIn && tok.ExpiresIn < 0 {
 			t.Fatalf("negative expires_in %d accepted", tok.ExpiresIn)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
 // Token is an issued access token.
@@ -15,25 +17,30 @@ type Token struct {
 	// RefreshToken is set when the server issued one (RFC 6749 5.1); the
 	// cache then renews the token with the refresh_token grant.
 	RefreshToken string
+	// What the server said of the token is redact.Untrusted, as all its
+	// text is: values Terraform stores (Untrusted.Data), shown only through
+	// redact.Output.
+	//
 	// TokenType is the token_type the server returned (N_A for a token
 	// exchange's token that is no access token, RFC 8693 2.2.1).
-	TokenType string
+	TokenType redact.Untrusted
 	// IssuedTokenType is the issued_token_type of a token exchange's
 	// response (RFC 8693 2.2.1); empty otherwise.
-	IssuedTokenType string
+	IssuedTokenType redact.Untrusted
 	// Scope is the granted scope exactly as the server returned it, or the
 	// requested scope (space-joined) when the server returned none.
-	Scope string
+	Scope redact.Untrusted
 	// ScopeReturned reports whether the server's response carried scope.
 	ScopeReturned bool
-	// GrantedScopes is Scope split on spaces.
-	GrantedScopes []string
+	// GrantedScopes is Scope split on spaces; granted the same as sent.
+	GrantedScopes []redact.Untrusted
+	granted       []string
 	// RequestedScopes are the normalised scopes that were requested.
-	RequestedScopes []string
+	RequestedScopes []string `shown:"ours"`
 	// Lifetime is the rule that read expires_in (see lifetimeOf);
 	// ExpiresInSent is expires_in as sent when the rule is LifetimeClamped.
 	Lifetime      LifetimeRule
-	ExpiresInSent string
+	ExpiresInSent redact.Untrusted
 	// ExpiresIn is the lifetime in seconds the client uses (expires_in,
 	// clamped to MaxLifetime); HasExpiresIn is false when the server sent
 	// none.
@@ -55,6 +62,17 @@ func (t Token) String() string {
 
 // GoString is String, for %#v.
 func (t Token) GoString() string { return t.String() }
+
+// MissingScopes are the requested scopes the server did not grant.
+func (t *Token) MissingScopes() []string { return MissingScopes(t.RequestedScopes, t.granted) }
+
+// NotBearer reports that the server gave a token_type other than Bearer
+// (in any case), and not a token exchange's N_A for a token that is no
+// access token (RFC 8693 2.2.1).
+func (t *Token) NotBearer() bool {
+	tt := t.TokenType.Data()
+	return tt != "" && !strings.EqualFold(tt, "Bearer") && (t.IssuedTokenType.IsZero() || tt != "N_A")
+}
 
 // lifetime is how long the token lives from when it arrived; zero when not
 // known.
@@ -99,23 +117,27 @@ func (t *Token) reusable() bool { return t.Lifetime != LifetimeZero }
 func newToken(ot *oauth2.Token, requested []string, start, now time.Time) (*Token, error) {
 	t := &Token{
 		AccessToken:     ot.AccessToken,
-		TokenType:       ot.TokenType,
+		TokenType:       redact.UntrustedText(ot.TokenType),
 		RefreshToken:    ot.RefreshToken,
 		RequestedScopes: requested,
 		IssuedAt:        now,
 	}
-	if s, ok := ot.Extra("scope").(string); ok {
-		t.Scope, t.ScopeReturned = s, true
-	} else {
-		t.Scope = strings.Join(requested, " ")
+	scope, returned := ot.Extra("scope").(string)
+	if !returned {
+		scope = strings.Join(requested, " ")
 	}
-	t.GrantedScopes = SplitScope(t.Scope)
-	t.IssuedTokenType, _ = ot.Extra("issued_token_type").(string)
+	t.Scope, t.ScopeReturned = redact.UntrustedText(scope), returned
+	t.granted = SplitScope(scope)
+	for _, g := range t.granted {
+		t.GrantedScopes = append(t.GrantedScopes, redact.UntrustedText(g))
+	}
+	issued, _ := ot.Extra("issued_token_type").(string)
+	t.IssuedTokenType = redact.UntrustedText(issued)
 	lt, err := lifetimeOf(ot.Extra("expires_in"))
 	if err != nil {
 		return nil, err
 	}
-	t.Lifetime, t.ExpiresIn, t.ExpiresInSent = lt.rule, lt.seconds, lt.sent
+	t.Lifetime, t.ExpiresIn, t.ExpiresInSent = lt.rule, lt.seconds, redact.UntrustedText(lt.sent)
 	t.HasExpiresIn = lt.rule != LifetimeAbsent
 	if lt.seconds > 0 {
 		t.ExpiresAt = start.Add(time.Duration(lt.seconds) * time.Second).UTC()

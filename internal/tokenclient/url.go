@@ -30,27 +30,35 @@ func ValidateTokenURL(raw string) (*url.URL, error) {
 	if u.User != nil || strings.Contains(u.Host, "@") {
 		return nil, credentialURLError("the token URL carries user info (a name or password before @); client credentials do not belong in the URL: set client_id and the secret instead")
 	}
+	// A URL with a query may carry a key there (?code=): its refusal is
+	// marked so that callers do not point at where it is written either.
+	refuse := func(msg string) error {
+		if u.RawQuery != "" || u.ForceQuery {
+			return credentialURLError(msg)
+		}
+		return errors.New(msg)
+	}
 	if u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("the token URL is not an absolute URL; give scheme and host, e.g. https://api.app.wdesk.com/oauth2/token")
+		return nil, refuse("the token URL is not an absolute URL; give scheme and host, e.g. https://api.app.wdesk.com/oauth2/token")
 	}
 	if u.Fragment != "" || strings.Contains(raw, "#") {
-		return nil, fmt.Errorf("the token URL has a fragment (#...), which RFC 6749 section 3.2 does not allow")
+		return nil, refuse("the token URL has a fragment (#...), which RFC 6749 section 3.2 does not allow")
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":
 	case "http":
 		if !httpretry.Secure(u) {
-			return nil, fmt.Errorf("the token URL %s uses plain http to a host that is not loopback; client credentials and tokens must travel over https (http is allowed only for 127.0.0.0/8, ::1 and localhost)", redact.ShowURL(u))
+			return nil, refuse("the token URL " + redact.ShowURL(u) + " uses plain http to a host that is not loopback; client credentials and tokens must travel over https (http is allowed only for 127.0.0.0/8, ::1 and localhost)")
 		}
 	default:
-		return nil, fmt.Errorf("the token URL has scheme %q; use https", redact.Printable(u.Scheme))
+		return nil, refuse(fmt.Sprintf("the token URL has scheme %q; use https", redact.Printable(u.Scheme)))
 	}
 	return u, nil
 }
 
-// ErrURLMayHoldCredential marks a token URL refused for a reason that may
-// mean it holds a credential (user info, or a value that does not parse):
-// callers do not show it, nor point at where it is written.
+// ErrURLMayHoldCredential marks the refusal of a token URL that may hold a
+// credential (user info, a query, or a value that does not parse): callers
+// do not show it, nor point at where it is written.
 var ErrURLMayHoldCredential = errors.New("the token URL may hold a credential")
 
 // credentialURLError is an error of ValidateTokenURL that is
