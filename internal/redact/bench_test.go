@@ -29,7 +29,7 @@ func BenchmarkShow(b *testing.B) {
 		{"entities", strings.Repeat("&#x41;&amp;amp;&#0000065;", 1800)},
 		{"escapes", strings.Repeat(`\u0041\x41\101%41=41\41 `, 1800)},
 		{"escapes-quarter", strings.Repeat(`\u0041\x41\101%41=41\41 `, 450)}, // per byte as fast: linear
-		{"mixed", strings.Repeat(`&amp;\x41%41=41\41 basic QUJD `, 1100)},        // the worst found
+		{"mixed", strings.Repeat(`&amp;\x41%41=41\41 basic QUJD `, 1100)},    // the worst found
 		{"utf16", utf16le(prose[:16<<10])},
 	} {
 		text := UntrustedText(tc.text)
