@@ -196,3 +196,20 @@ func TestCLIClientSecretJWT(t *testing.T) {
 		t.Errorf("%d requests with a short secret", n)
 	}
 }
+
+// A client-credentials grant whose resources the server refuses (RFC 8707
+// invalid_target, as an OpenID Certified server answers) is told about its
+// resources, not about a workload-identity token it never sent.
+func TestCLIInvalidTargetHintFitsTheGrant(t *testing.T) {
+	srv := iam(t, iamserver.Options{})
+	srv.Script(iamserver.Fault{Status: 400, ContentType: "application/json",
+		Body: `{"error":"invalid_target","error_description":"resource not allowed"}`})
+	c := newCLIDir(t, providerBlock(srv, `resources = ["https://api.example/unknown"]`, "max_retries = 0")+"data \"workiva_token\" \"t\" {}\n")
+	out, err := flatRun(c, nil, "plan", "-input=false")
+	if err == nil || !strings.Contains(out, "HTTP 400 invalid_target") || !strings.Contains(out, "check audience and resources against what it may issue this client") {
+		t.Fatalf("plan:\n%s", out)
+	}
+	if strings.Contains(out, "workload-identity") {
+		t.Errorf("the hint names a workload-identity token the grant never sent:\n%s", out)
+	}
+}

@@ -137,9 +137,7 @@ func serverErrorHint(e *tokenclient.Error, h grantHint) string {
 	case "unsupported_grant_type":
 		return "The endpoint does not accept the grant; check grant_type and that token_url is the server's OAuth2 token endpoint."
 	case "invalid_grant", "invalid_target":
-		return "The server refused the presented workload-identity token: check that it trusts the token's issuer and subject " +
-			"(a trust relationship, a federation policy), the token's audience (workload_identity.audience), and audience, " +
-			"resources and requested_token_type against what it may issue."
+		return refusedGrantHint(code(e), h)
 	case "invalid_request":
 		if h.workiva {
 			return "The endpoint rejected the request's form; check auth_style (header or body) and api_version against what the endpoint expects."
@@ -169,6 +167,31 @@ func serverErrorHint(e *tokenclient.Error, h grantHint) string {
 		return "Check token_url, auth_style and api_version against what the endpoint expects."
 	}
 	return "Check token_url and auth_style against what the endpoint expects."
+}
+
+// refusedGrantHint says what to check when the server refused the grant
+// (invalid_grant) or the resource or audience asked for (invalid_target,
+// RFC 8707), from what was sent: a workload-identity token is named only
+// when one was.
+func refusedGrantHint(code string, h grantHint) string {
+	federated := h.grantType == tokenclient.GrantJWTBearer || h.grantType == tokenclient.GrantTokenExchange
+	switch {
+	case code == "invalid_target" && federated:
+		return "The server will not issue a token for the audience or resources asked for: check audience, resources and " +
+			"requested_token_type against what its trust relationship for the workload-identity token allows."
+	case code == "invalid_target":
+		return "The server will not issue a token for the audience or resources asked for (RFC 8707): check audience and " +
+			"resources against what it may issue this client."
+	case federated:
+		return "The server refused the presented workload-identity token: check that it trusts the token's issuer and subject " +
+			"(a trust relationship, a federation policy), the token's audience (workload_identity.audience), and audience, " +
+			"resources and requested_token_type against what it may issue."
+	case h.identity != "":
+		return "The server refused the grant. The client authenticated with a workload-identity token (source " + strconv.Quote(string(h.identity)) +
+			"): check that the server trusts its issuer and subject for this client, and that the client may use the client_credentials grant."
+	}
+	return "The server refused the client_credentials grant: check that the client may use it, and audience, resources and " +
+		"extra_params against what the server may issue this client."
 }
 
 // code is the server's OAuth2 error code when it is one the hints know,

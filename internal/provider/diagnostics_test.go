@@ -104,6 +104,24 @@ func TestHintsFitTheGrant(t *testing.T) {
 			}
 		})
 	}
+	// invalid_grant and invalid_target name a workload-identity token only
+	// when one was sent.
+	for _, tc := range []struct {
+		code      string
+		hint      grantHint
+		want, not string
+	}{
+		{"invalid_target", grantHint{grantType: tokenclient.GrantClientCredentials}, "RFC 8707", "workload-identity"},
+		{"invalid_grant", grantHint{grantType: tokenclient.GrantClientCredentials}, "client_credentials grant", "workload-identity"},
+		{"invalid_grant", grantHint{grantType: tokenclient.GrantTokenExchange, identity: "github_actions"}, "workload-identity token", "client_credentials"},
+		{"invalid_target", grantHint{grantType: tokenclient.GrantJWTBearer, identity: "env"}, "trust relationship", "RFC 8707"},
+		{"invalid_grant", grantHint{grantType: tokenclient.GrantClientCredentials, identity: "github_actions"}, `source "github_actions"`, "requested_token_type"},
+	} {
+		e := &tokenclient.Error{Kind: tokenclient.KindServer, StatusCode: 400, Code: u(tc.code)}
+		if hint := tokenErrorHint(e, tc.hint); !strings.Contains(hint, tc.want) || strings.Contains(hint, tc.not) {
+			t.Errorf("%s for %s (%q): %s", tc.code, tc.hint.grantType, tc.hint.identity, hint)
+		}
+	}
 	generic := grantHint{}
 	for _, e := range []tokenclient.Error{{Kind: tokenclient.KindServer, StatusCode: 400, Code: u("invalid_scope")}, {Kind: tokenclient.KindServer, StatusCode: 404},
 		{Kind: tokenclient.KindServer, StatusCode: 403, Code: u("access_denied")}, {Kind: tokenclient.KindServer, StatusCode: 400, Code: u("invalid_request")}} {

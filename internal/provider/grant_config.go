@@ -61,9 +61,13 @@ func workloadSource(name string, obj types.Object, wide providerWide, diags *dia
 // grant: how it authenticates, where its values came from, and whether
 // its endpoint is Workiva's (whose menus and grants a hint may name).
 type grantHint struct {
-	grant   string
-	style   tokenclient.AuthStyle
-	workiva bool
+	grant string
+	style tokenclient.AuthStyle
+	// grantType is the grant sent; identity the workload-identity source
+	// whose token it carried (as the grant or the client assertion), if any.
+	grantType tokenclient.GrantType
+	identity  workload.Kind
+	workiva   bool
 	// Where the client id and each credential came from (origin.of).
 	idFrom, secretFrom, keyFrom, assertionFrom, certFrom string
 }
@@ -142,7 +146,7 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 	if assertion == "" && envAssertionFile != "" {
 		assertionFrom = "the file named by " + EnvClientAssertionFile
 	}
-	s.hint = grantHint{grant: name, workiva: workivaEndpoint(g.TokenURL, wide), idFrom: from.of("client_id"),
+	s.hint = grantHint{grant: name, grantType: c.GrantType, workiva: workivaEndpoint(g.TokenURL, wide), idFrom: from.of("client_id"),
 		secretFrom: from.of("client_secret"), keyFrom: from.of("client_assertion_key_pem"), assertionFrom: assertionFrom,
 		certFrom: from.of("client_certificate_pem")}
 	if federated && g.WorkloadIdentity.IsNull() {
@@ -157,7 +161,7 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		// A closure, not the method value src.Token, which would copy src
 		// before Configure sets its transport, clock and scrubber.
 		fetch := func(ctx context.Context) (string, error) { return src.Token(ctx) }
-		s.workload = src
+		s.workload, s.hint.identity = src, src.Kind
 		// The request tokens of GitHub Actions and Azure DevOps reach the
 		// scrubber when the source reads them (Source.Sensitive).
 		s.keys = append(s.keys, src.Value)
