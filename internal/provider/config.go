@@ -65,7 +65,7 @@ type grantModel struct {
 	ClientAssertionKeyID    types.String `tfsdk:"client_assertion_key_id"`
 	ClientAssertionAudience types.String `tfsdk:"client_assertion_audience"`
 	ClientAssertion         types.String `tfsdk:"client_assertion"`
-	WorkloadIdentity        types.Object `tfsdk:"workload_identity"`
+	WorkloadIdentity        types.Map    `tfsdk:"workload_identity"`
 	ClientCertificatePEM    types.String `tfsdk:"client_certificate_pem"`
 	ClientKeyPEM            types.String `tfsdk:"client_key_pem"`
 }

@@ -39,8 +39,8 @@ type grantSettings struct {
 
 // workloadSource reads a grant's workload_identity; nil, with a diagnostic,
 // when its source lacks what it needs.
-func workloadSource(name string, obj types.Object, wide providerWide, diags *diag.Diagnostics) *workload.Source {
-	attrs := obj.Attributes()
+func workloadSource(name string, m types.Map, wide providerWide, diags *diag.Diagnostics) *workload.Source {
+	attrs := m.Elements()
 	get := func(k string) string {
 		v, _ := attrs[k].(types.String)
 		return v.ValueString()

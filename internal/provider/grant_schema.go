@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -101,31 +102,49 @@ var grantAttributes = []grantAttribute{
 		desc: "PEM private key of `client_certificate_pem`; it must match the certificate."},
 }
 
-// workloadIdentityAttr is the workload_identity attribute: a source and
-// what that source needs.
+// workloadIdentityKeys are the keys of workload_identity: the source and
+// what that source needs, each with its description.
+var workloadIdentityKeys = []struct{ name, desc string }{
+	{"source", "where the token comes from (required): " + quoteList(workload.Kinds) + ". `github_actions` (also Forgejo) asks " +
+		"`$" + workload.EnvGitHubRequestURL + "` with `$" + workload.EnvGitHubRequestToken + "` (the job needs `permissions: " +
+		"id-token: write`); `azure_devops` asks `$" + workload.EnvAzureRequestURI + "?api-version=7.1&serviceConnectionId=<id>` " +
+		"with `$" + workload.EnvAzureAccessToken + "`; `hcp_terraform` reads `" + workload.EnvHCPToken + "_<tag>` (or `" +
+		workload.EnvHCPToken + "` without `tag`); `gcp_metadata` asks Google Cloud's metadata server (`" + workload.EnvGCEMetadataHost +
+		"` names another host:port); `env` reads the variable `env_var` names (GitLab's `id_tokens`); `file` reads `file` for every " +
+		"token (Kubernetes projected tokens); `value` takes `token`"},
+	{"audience", "the `aud` to ask the CI system for (`github_actions`, `gcp_metadata`; required for `gcp_metadata`), and, for " +
+		"every source, the audience the token must hold"},
+	{"tag", "for `hcp_terraform`, the tag of `TFC_WORKLOAD_IDENTITY_TOKEN_<tag>` (the workspace sets `TFC_WORKLOAD_IDENTITY_AUDIENCE_<tag>`)"},
+	{"service_connection_id", "for `azure_devops`, the id of the service connection whose federated identity to use (required there)"},
+	{"env_var", "for `env`, the name of the environment variable that holds the token (required there)"},
+	{"file", "for `file`, the path of the file that holds the token, read for every token request (required there)"},
+	{"token", "for `value`, the token itself, such as an HCP Terraform Stacks `identity_token`"},
+}
+
+// workloadIdentityAttr is the workload_identity attribute: a map of the
+// keys above. A map of strings, not an object, so that a grants map held
+// as map(map(string)) converts (Terraform cannot convert a string map to
+// an entry with an object attribute in it); the validator checks the keys
+// and the source. Sensitive for its token.
 func workloadIdentityAttr(desc string, _ bool) schema.Attribute {
-	str := func(d string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: d, Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
+	var keys []string
+	for i, k := range workloadIdentityKeys {
+		keys = append(keys, k.name)
+		sep := ";"
+		if i == len(workloadIdentityKeys)-1 {
+			sep = "."
+		}
+		if i == 0 {
+			desc += " Keys:"
+		}
+		desc += " `" + k.name + "`: " + k.desc + sep
 	}
-	token := str("`value`: the token itself, such as an HCP Terraform Stacks `identity_token`. Sensitive.")
-	token.Sensitive = true
-	return schema.SingleNestedAttribute{MarkdownDescription: desc, Optional: true, Attributes: map[string]schema.Attribute{
-		"source": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.OneOf(workload.Kinds...)},
-			MarkdownDescription: "Where the token comes from: " + quoteList(workload.Kinds) + ". `github_actions` (also Forgejo) asks " +
-				"`$" + workload.EnvGitHubRequestURL + "` with `$" + workload.EnvGitHubRequestToken + "` (the job needs `permissions: " +
-				"id-token: write`); `azure_devops` asks `$" + workload.EnvAzureRequestURI + "?api-version=7.1&serviceConnectionId=<id>` " +
-				"with `$" + workload.EnvAzureAccessToken + "`; `hcp_terraform` reads `" + workload.EnvHCPToken + "_<tag>` (or `" +
-				workload.EnvHCPToken + "` without `tag`); `gcp_metadata` asks Google Cloud's metadata server (`" + workload.EnvGCEMetadataHost +
-				"` names another host:port); `env` reads the variable `env_var` names (GitLab's `id_tokens`); `file` reads `file` for every " +
-				"token (Kubernetes projected tokens); `value` takes `token`."},
-		"audience": str("The `aud` to ask the CI system for (`github_actions`, `gcp_metadata`; required for `gcp_metadata`), and, for " +
-			"every source, the audience the token must hold."),
-		"tag":                   str("`hcp_terraform`: the tag of `TFC_WORKLOAD_IDENTITY_TOKEN_<tag>` (the workspace sets `TFC_WORKLOAD_IDENTITY_AUDIENCE_<tag>`)."),
-		"service_connection_id": str("`azure_devops`: the id of the service connection whose federated identity to use. Required there."),
-		"env_var":               str("`env`: the name of the environment variable that holds the token. Required there."),
-		"file":                  str("`file`: the path of the file that holds the token, read for every token request. Required there."),
-		"token":                 token,
-	}}
+	return schema.MapAttribute{MarkdownDescription: desc, Optional: true, Sensitive: true, ElementType: types.StringType,
+		Validators: []validator.Map{
+			mapvalidator.KeysAre(stringvalidator.OneOf(keys...)),
+			mapvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+			workloadSourceValidator,
+		}}
 }
 
 func alsoRequires(name string) validator.String {

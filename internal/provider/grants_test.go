@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -278,5 +279,45 @@ data "workiva_token" "short" {
 	}
 	if n := regexp.MustCompile(`Token lifetime shorter than min_validity`).FindAllString(out, -1); len(n) != 1 {
 		t.Errorf("%d warnings, want 1 (min_validity 10s is met):\n%s", len(n), out)
+	}
+}
+
+// Every way users hold a grants map works: typed objects, map(map(string))
+// (loosely typed secrets), map(any), and jsondecode() of a JSON secret, the
+// last with a workload_identity among its entries.
+func TestCLIGrantsEveryWayUsersHoldThem(t *testing.T) {
+	issuer, err := iamserver.NewCIIssuer("https://ci.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := iam(t, iamserver.Options{TrustedIssuers: []iamserver.TrustRelationship{
+		{Issuer: issuer, Subject: "repo:acme/infra", Audience: "api://workiva", ClientID: "pipeline", Scopes: []string{"file:read"}}}})
+	entry := fmt.Sprintf(`{ client_id = %q, client_secret = %q, token_url = %q }`, testClientID, testSecret, srv.TokenURL())
+	now := time.Now()
+	ciToken, err := issuer.Sign("repo:acme/infra", "api://workiva", now, now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := json.Marshal(map[string]any{
+		"a": map[string]string{"client_id": testClientID, "client_secret": testSecret, "token_url": srv.TokenURL()},
+		"b": map[string]any{"client_id": testClientID, "token_url": srv.TokenURL(), "grant_type": "token_exchange",
+			"workload_identity": map[string]string{"source": "value", "token": ciToken}},
+	})
+	for _, tc := range []struct{ name, variable string }{
+		{"typed objects", fmt.Sprintf("variable \"grants\" {\n  type = map(object({ client_id = string, client_secret = string, token_url = string }))\n  sensitive = true\n  default = { a = %s }\n}\n", entry)},
+		{"map(map(string))", fmt.Sprintf("variable \"grants\" {\n  type = map(map(string))\n  sensitive = true\n  default = { a = %s }\n}\n", entry)},
+		{"map(any)", fmt.Sprintf("variable \"grants\" {\n  type = map(any)\n  sensitive = true\n  default = { a = %s }\n}\n", entry)},
+		{"jsondecode of a secret", fmt.Sprintf("variable \"secret\" {\n  type = string\n  sensitive = true\n  default = %q\n}\nlocals {\n  grants = jsondecode(var.secret)\n}\n", secret)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			grants := "var.grants"
+			if strings.Contains(tc.variable, "jsondecode") {
+				grants = "local.grants"
+			}
+			c := newCLIDir(t, tc.variable+fmt.Sprintf("provider \"workiva\" {\n  grants = %s\n  max_retries = 0\n}\ndata \"workiva_token\" \"t\" {\n  grant = \"a\"\n}\noutput \"client\" {\n  value = data.workiva_token.t.client_id\n}\n", grants))
+			if out, err := flatRun(c, nil, "apply", "-auto-approve", "-input=false"); err != nil || !strings.Contains(out, "client = \""+testClientID+"\"") {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+		})
 	}
 }

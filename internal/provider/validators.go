@@ -12,8 +12,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // stringCheck is a validator.String made of a description and a check of
@@ -120,5 +122,35 @@ func (extraParamsValidator) ValidateMap(_ context.Context, req validator.MapRequ
 				fmt.Sprintf("extra_params has the key %q, which the provider sets itself (a protocol field, or one with its own attribute: "+
 					"scope is scopes, audience is audience, resource is resources; the credentials come from the auth_style). Remove it.", k))
 		}
+	}
+}
+
+// workloadSourceValidator checks that a known workload_identity names one
+// of the sources.
+var workloadSourceValidator validator.Map = workloadSourceCheck{}
+
+type workloadSourceCheck struct{}
+
+func (workloadSourceCheck) Description(context.Context) string {
+	return "source must be one of " + strings.Join(workload.Kinds, ", ")
+}
+
+func (v workloadSourceCheck) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (workloadSourceCheck) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	source, ok := req.ConfigValue.Elements()["source"].(types.String)
+	switch {
+	case !ok || source.IsNull():
+		resp.Diagnostics.AddAttributeError(req.Path, "Missing workload_identity.source",
+			"workload_identity needs source, one of "+quoteNames(workload.Kinds)+".")
+	case source.IsUnknown():
+	case !slices.Contains(workload.Kinds, source.ValueString()):
+		resp.Diagnostics.AddAttributeError(req.Path.AtMapKey("source"), "Invalid workload_identity.source",
+			fmt.Sprintf("workload_identity.source is %q; it must be one of %s.", source.ValueString(), quoteNames(workload.Kinds)))
 	}
 }
