@@ -51,7 +51,12 @@ func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scr
 		what, cause = "interrupted", "interrupted: "+show.err(te.Err)
 	case tokenclient.KindAssertion:
 		what, cause = "no client assertion", "the client assertion could not be read, so nothing was sent: "+show.field(te.Cause)
-		if w, ok := workloadCause(te.Err, show); ok {
+		switch w, ok := workloadCause(te.Err, show); {
+		case ok && g.hint.identity == "":
+			// A ready-made assertion (client_assertion, or its variable or
+			// file), read as the value, env and file sources read a token.
+			what, cause = "no client assertion", assertionCause(te.Err, g.hint, w, show)+" Nothing was sent to the token endpoint."
+		case ok:
 			what, cause = "no workload-identity token", w+" Nothing was sent to the token endpoint."
 		}
 	default:
@@ -113,7 +118,10 @@ func tokenErrorHint(e *tokenclient.Error, h grantHint) string {
 	case tokenclient.KindCanceled:
 		return "Terraform was interrupted before the token endpoint answered."
 	case tokenclient.KindAssertion:
-		if hint, ok := workloadHint(e.Err); ok {
+		var read *workload.ReadError
+		var check *workload.CheckError
+		fromFile := errors.As(e.Err, &read) || errors.As(e.Err, &check) && check.File != "" && check.Problem == workload.ProblemEmpty
+		if hint, ok := workloadHint(e.Err); ok && !(h.identity == "" && fromFile) {
 			return hint
 		}
 		return "Check that " + EnvClientAssertionFile + " names a file this process can read and that the CI system has written " +
@@ -297,11 +305,6 @@ func emptyAssertionDiagnostic(grant, from string) diag.Diagnostic {
 			"that puts the workload-identity token there (for GitLab, the job's id_tokens).", from))
 }
 
-// emptyAssertionFileError: the file of WORKIVA_CLIENT_ASSERTION_FILE is
-// empty when a token request needs it.
-func emptyAssertionFileError(path string) error {
-	return fmt.Errorf("the file %s (named by %s) is empty or only white space", path, EnvClientAssertionFile)
-}
 
 // conflictingCredentialsDiagnostic names each credential a grant has, with
 // where it came from (the provider block, a grants entry, a variable).
@@ -515,11 +518,10 @@ func expiryWarning(p tokenPrivate, now time.Time) diag.Diagnostic {
 
 // Workload identity.
 
-// workloadSources name each source in a sentence.
-var workloadSources = map[workload.Kind]string{
-	workload.GitHubActions: "GitHub Actions", workload.AzureDevOps: "Azure DevOps", workload.HCPTerraform: "HCP Terraform",
-	workload.GCPMetadata: "Google Cloud's metadata server", workload.Env: "the environment variable", workload.File: "the file",
-	workload.Value: "workload_identity.token",
+// sourceName names a workload-identity source in a sentence.
+func sourceName(k workload.Kind) string {
+	info, _ := workload.InfoOf(k)
+	return cmp.Or(info.Name, string(k))
 }
 
 // tokenFrom names where a checked token came from: the variable or the
@@ -531,7 +533,37 @@ func tokenFrom(check *workload.CheckError) string {
 	case check.File != "":
 		return "the file " + check.File
 	}
-	return workloadSources[check.Kind]
+	return sourceName(check.Kind)
+}
+
+// assertionCause says what went wrong reading a ready-made client
+// assertion, named by where it came from; w is workloadCause's sentence,
+// for the problems it words well.
+func assertionCause(err error, h grantHint, w string, show shower) string {
+	var check *workload.CheckError
+	var read *workload.ReadError
+	from := h.assertionFrom
+	switch {
+	case errors.As(err, &read):
+		return fmt.Sprintf("Reading the client assertion from the file %s (named by %s) failed: %s.", read.File, EnvClientAssertionFile,
+			show.err(errors.Unwrap(read.Err)))
+	case errors.As(err, &check) && check.File != "":
+		from = fmt.Sprintf("the file %s (named by %s)", check.File, EnvClientAssertionFile)
+	case errors.As(err, &check) && check.Variable != "":
+		from = check.Variable
+	case errors.As(err, &check):
+	default:
+		return w
+	}
+	switch check.Problem {
+	case workload.ProblemEmpty:
+		return "The client assertion could not be read: " + from + " is empty or only white space."
+	case workload.ProblemExpired:
+		return fmt.Sprintf("The client assertion from %s expired at %s.", from, check.Expired.UTC().Format(time.RFC3339))
+	case workload.ProblemNotJWT:
+		return fmt.Sprintf("The client assertion from %s is not a JWT (a signed JSON Web Token).", from)
+	}
+	return w
 }
 
 // workloadCause says what went wrong obtaining a workload-identity token;
@@ -550,7 +582,7 @@ func workloadCause(err error, show shower) (string, bool) {
 	case errors.As(err, &read):
 		return fmt.Sprintf("Reading the workload-identity token from the file %s failed: %s.", read.File, show.err(errors.Unwrap(read.Err))), true
 	case errors.As(err, &fetch):
-		from := workloadSources[fetch.Kind]
+		from := sourceName(fetch.Kind)
 		switch fetch.Problem {
 		case workload.ProblemInsecure:
 			return fmt.Sprintf("%s names %s, plain http to a host that is not loopback, so the request, which carries a credential, was not sent.",
@@ -586,22 +618,10 @@ func workloadHint(err error) (string, bool) {
 	var check *workload.CheckError
 	switch {
 	case errors.As(err, &missing):
-		switch missing.Variable {
-		case workload.EnvGitHubRequestURL, workload.EnvGitHubRequestToken:
-			return "GitHub Actions hands a job an OIDC token only with the permission to ask for one: give the job (or the workflow) " +
-				"`permissions: id-token: write`.", true
-		case workload.EnvAzureAccessToken:
-			return "Azure Pipelines does not give a step its access token unless asked: map it into the step's environment with " +
-				"`SYSTEM_ACCESSTOKEN: $(System.AccessToken)`.", true
-		case workload.EnvAzureRequestURI:
-			return "The variable is set by the Azure Pipelines agent; run the step in an Azure Pipelines job.", true
+		if info, _ := workload.InfoOf(missing.Kind); info.Hint != nil {
+			return info.Hint(missing.Variable), true
 		}
-		if missing.Kind == workload.HCPTerraform {
-			audience := strings.Replace(missing.Variable, "TOKEN", "AUDIENCE", 1)
-			return "HCP Terraform gives a run a workload-identity token only when the workspace sets " + audience +
-				" (an environment variable of the workspace, the audience the token is for).", true
-		}
-		return "Set the variable to the workload-identity token in the job's environment.", true
+		return "Set " + missing.Variable + " in the job's environment.", true
 	case errors.As(err, &check) && check.Problem == workload.ProblemExpired:
 		return "CI tokens live minutes: obtain the token in the same job, shortly before Terraform runs.", true
 	case errors.As(err, &check) && check.Problem == workload.ProblemAudience:
@@ -616,11 +636,9 @@ func workloadHint(err error) (string, bool) {
 	case errors.As(err, &fetch) && fetch.Problem == workload.ProblemInsecure:
 		return "Identity requests carry the CI system's request token and follow the token endpoint's rule: https, or http only to " +
 			"127.0.0.0/8, ::1 and localhost. Check where " + fetch.Variable + " is set.", true
-	case errors.As(err, &fetch) && fetch.Problem == workload.ProblemNotMetadata:
-		return "Check " + workload.EnvGCEMetadataHost + " (unset, the metadata server is metadata.google.internal) and that Terraform " +
-			"runs on Google Cloud.", true
 	case errors.As(err, &fetch):
-		return "Check the job's permissions for OIDC tokens and, for Azure DevOps, workload_identity.service_connection_id.", true
+		info, _ := workload.InfoOf(fetch.Kind)
+		return cmp.Or(info.FetchHint, "Check the CI system's settings for OIDC tokens."), true
 	case errors.As(err, &invalid):
 		return "Unset " + invalid.Variable + " or give it as host or host:port, such as 169.254.169.254:80.", true
 	case errors.As(err, &read):

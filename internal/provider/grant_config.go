@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 
@@ -33,8 +32,10 @@ type grantSettings struct {
 	// forms).
 	keys []string
 	hint grantHint
-	// workload is the grant's workload-identity source, if it has one.
-	workload *workload.Source
+	// sources are the grant's workload-identity source and the source of
+	// its ready-made client assertion, if it has them: Configure gives them
+	// the transport, the clock and the scrubber.
+	sources []*workload.Source
 }
 
 // workloadSource reads a grant's workload_identity; nil, with a diagnostic,
@@ -48,10 +49,8 @@ func workloadSource(name string, m types.Map, wide providerWide, diags *diag.Dia
 	src := &workload.Source{Kind: workload.Kind(get("source")), Audience: get("audience"), Tag: get("tag"),
 		ServiceConnectionID: get("service_connection_id"), EnvVar: get("env_var"), File: get("file"), Value: get("token"),
 		MaxRetries: wide.maxRetries, Timeout: wide.timeout}
-	needs := map[workload.Kind]string{workload.AzureDevOps: "service_connection_id", workload.Env: "env_var",
-		workload.File: "file", workload.Value: "token", workload.GCPMetadata: "audience"}
-	if field, ok := needs[src.Kind]; ok && get(field) == "" {
-		diags.Append(workloadNeedsDiagnostic(name, string(src.Kind), field))
+	if info, ok := workload.InfoOf(src.Kind); ok && info.Needs != "" && get(info.Needs) == "" {
+		diags.Append(workloadNeedsDiagnostic(name, string(src.Kind), info.Needs))
 		return nil
 	}
 	return src
@@ -161,9 +160,10 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		// A closure, not the method value src.Token, which would copy src
 		// before Configure sets its transport, clock and scrubber.
 		fetch := func(ctx context.Context) (string, error) { return src.Token(ctx) }
-		s.workload, s.hint.identity = src, src.Kind
-		// The request tokens of GitHub Actions and Azure DevOps reach the
-		// scrubber when the source reads them (Source.Sensitive).
+		s.sources, s.hint.identity = append(s.sources, src), src.Kind
+		// The request tokens of GitHub Actions and Azure DevOps, and every
+		// token, reach the scrubber when the source reads them
+		// (Source.Sensitive).
 		s.keys = append(s.keys, src.Value)
 		switch {
 		case federated:
@@ -180,20 +180,23 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		}
 	}
 	switch {
-	case s.workload != nil && !federated:
+	case s.hint.identity != "" && !federated:
 	case assertion != "" && strings.TrimSpace(assertion) == "":
 		diags.Append(emptyAssertionDiagnostic(name, assertionFrom))
 		return s
-	case assertion != "":
-		c.Assertion = func(context.Context) (string, error) { return assertion, nil }
-	case envAssertionFile != "":
-		c.Assertion = func(context.Context) (string, error) {
-			b, err := os.ReadFile(envAssertionFile) //nolint:gosec // the file the user names for this purpose
-			if err == nil && strings.TrimSpace(string(b)) == "" {
-				err = emptyAssertionFileError(envAssertionFile)
-			}
-			return strings.TrimSpace(string(b)), err
+	case assertion != "" || envAssertionFile != "":
+		// A ready-made assertion is a workload-identity token like any
+		// other: from the value, the variable or the file, read and checked
+		// (a JWS, not expired) for every request as the sources do.
+		src := &workload.Source{Kind: workload.Value, Value: assertion, MaxRetries: wide.maxRetries, Timeout: wide.timeout}
+		switch {
+		case assertion == "":
+			src.Kind, src.Value, src.File = workload.File, "", envAssertionFile
+		case from["client_assertion"] == EnvClientAssertion:
+			src.Kind, src.Value, src.EnvVar = workload.Env, "", EnvClientAssertion
 		}
+		s.sources = append(s.sources, src)
+		c.Assertion = func(ctx context.Context) (string, error) { return src.Token(ctx) }
 	}
 	style, ok := chooseAuthStyle(g.AuthStyle, c, s.hint, federated, diags)
 	if ok {

@@ -105,13 +105,7 @@ var grantAttributes = []grantAttribute{
 // workloadIdentityKeys are the keys of workload_identity: the source and
 // what that source needs, each with its description.
 var workloadIdentityKeys = []struct{ name, desc string }{
-	{"source", "where the token comes from (required): " + quoteList(workload.Kinds) + ". `github_actions` (also Forgejo) asks " +
-		"`$" + workload.EnvGitHubRequestURL + "` with `$" + workload.EnvGitHubRequestToken + "` (the job needs `permissions: " +
-		"id-token: write`); `azure_devops` asks `$" + workload.EnvAzureRequestURI + "?api-version=7.1&serviceConnectionId=<id>` " +
-		"with `$" + workload.EnvAzureAccessToken + "`; `hcp_terraform` reads `" + workload.EnvHCPToken + "_<tag>` (or `" +
-		workload.EnvHCPToken + "` without `tag`); `gcp_metadata` asks Google Cloud's metadata server (`" + workload.EnvGCEMetadataHost +
-		"` names another host:port); `env` reads the variable `env_var` names (GitLab's `id_tokens`); `file` reads `file` for every " +
-		"token (Kubernetes projected tokens); `value` takes `token`"},
+	{"source", "where the token comes from (required): " + quoteList(workload.Kinds) + ". " + sourceDocs()},
 	{"audience", "the `aud` to ask the CI system for (`github_actions`, `gcp_metadata`; required for `gcp_metadata`), and, for " +
 		"every source, the audience the token must hold"},
 	{"tag", "for `hcp_terraform`, the tag of `TFC_WORKLOAD_IDENTITY_TOKEN_<tag>` (the workspace sets `TFC_WORKLOAD_IDENTITY_AUDIENCE_<tag>`)"},
@@ -119,6 +113,16 @@ var workloadIdentityKeys = []struct{ name, desc string }{
 	{"env_var", "for `env`, the name of the environment variable that holds the token (required there)"},
 	{"file", "for `file`, the path of the file that holds the token, read for every token request (required there)"},
 	{"token", "for `value`, the token itself, such as an HCP Terraform Stacks `identity_token`"},
+}
+
+// sourceDocs says how each workload-identity source obtains its token,
+// from the sources themselves.
+func sourceDocs() string {
+	var docs []string
+	for _, info := range workload.Sources() {
+		docs = append(docs, info.Doc)
+	}
+	return strings.Join(docs, "; ")
 }
 
 // workloadIdentityAttr is the workload_identity attribute: a map of the

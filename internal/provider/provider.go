@@ -151,8 +151,8 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		s.client.UserAgent = p.userAgent(req.TerraformVersion)
 		s.client.Logger, s.client.Sensitive = tflogLogger{data.scrub}, data.scrub.Add
 		s.client.LogFields = map[string]any{"grant": grantLogName(s.name), "client_id": s.client.ClientID}
-		if s.workload != nil {
-			s.workload.Transport, s.workload.Clock, s.workload.Sensitive = p.transport, data.clock, data.scrub.Add
+		for _, src := range s.sources {
+			src.Transport, src.Clock, src.Sensitive = p.transport, data.clock, data.scrub.Add
 		}
 		client, err := tokenclient.New(s.client)
 		if err != nil {

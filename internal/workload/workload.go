@@ -8,29 +8,18 @@
 package workload
 
 import (
-	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
-	"github.com/hashicorp/go-cleanhttp"
-	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
-	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
-	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
 // Kind is where an identity token comes from.
@@ -62,8 +51,76 @@ const (
 	Value Kind = "value"
 )
 
-// Kinds lists the sources.
-var Kinds = []string{string(GitHubActions), string(AzureDevOps), string(HCPTerraform), string(GCPMetadata), string(Env), string(File), string(Value)}
+// Kinds lists the sources, in the order of sources.
+var Kinds = func() []string {
+	out := make([]string, len(sources))
+	for i, src := range sources {
+		out[i] = string(src.Info().Kind)
+	}
+	return out
+}()
+
+// A kindSource is one kind of source: what it is (Info), and how it
+// obtains a token from a Source's settings. Each lives in a file of its
+// own (github.go, azuredevops.go, …) with its test; adding a CI system is
+// one such type, listed in sources, and its fake in internal/iamserver.
+type kindSource interface {
+	Info() Info
+	// obtain returns the raw token; Source.Token checks it.
+	obtain(ctx context.Context, s Source) (string, error)
+	// readFrom is the variable or the file the token is read from, when it
+	// is read from one.
+	readFrom(s Source) (variable, file string)
+}
+
+// Info is what a kind of source is, for the provider to describe it and
+// word its errors.
+type Info struct {
+	Kind Kind
+	// Name names the source in a sentence: "GitHub Actions".
+	Name string
+	// Needs is the setting the source cannot do without besides the
+	// source itself, as the provider's workload_identity key names it
+	// ("service_connection_id"), if any.
+	Needs string
+	// Doc says, in Markdown, how the source obtains its token.
+	Doc string
+	// Hint says what the CI system needs when a variable the source reads
+	// is not set (MissingError.Variable); FetchHint what to check when its
+	// endpoint did not hand out a token. Empty when the source has none.
+	Hint      func(variable string) string
+	FetchHint string
+}
+
+// sources are the kinds of source, in the order the docs list them.
+var sources = []kindSource{githubActions{}, azureDevOps{}, hcpTerraform{}, gcpMetadata{}, envSource{}, fileSource{}, valueSource{}}
+
+// Sources describes every kind of source, in the order the docs list them.
+func Sources() []Info {
+	out := make([]Info, len(sources))
+	for i, src := range sources {
+		out[i] = src.Info()
+	}
+	return out
+}
+
+// InfoOf describes the kind of source k; false when there is none.
+func InfoOf(k Kind) (Info, bool) {
+	src, ok := sourceOf(k)
+	if !ok {
+		return Info{}, false
+	}
+	return src.Info(), true
+}
+
+func sourceOf(k Kind) (kindSource, bool) {
+	for _, src := range sources {
+		if src.Info().Kind == k {
+			return src, true
+		}
+	}
+	return nil, false
+}
 
 // The environment variables the sources read.
 const (
@@ -113,123 +170,13 @@ func (s Source) String() string {
 // GoString is String, for %#v.
 func (s Source) GoString() string { return s.String() }
 
-// MissingError: the environment lacks what the source needs; nothing was
-// requested.
-type MissingError struct {
-	Kind     Kind
-	Variable string `shown:"ours"`
-}
-
-func (e *MissingError) Error() string { return fmt.Sprintf("%s: %s is not set", e.Kind, e.Variable) }
-
-// FetchError: the CI system's endpoint did not hand out a token, or was not
-// asked because the request would break a transport rule.
-type FetchError struct {
-	Kind Kind
-	// URL is the endpoint as it may be shown (query values masked).
-	URL string `shown:"ours"`
-	// Problem says what went wrong: ProblemAnswer (an answer without a
-	// token: StatusCode says which, zero for one that is not the document
-	// the CI system documents), ProblemTransport (no answer: Op and Cause),
-	// ProblemInsecure (plain http to a host that is not loopback: nothing
-	// was sent), ProblemNotMetadata (the answer lacks Metadata-Flavor:
-	// Google, so it did not come from the metadata server).
-	Problem    string `shown:"ours"`
-	StatusCode int
-	// Variable is the environment variable that named the endpoint, if one
-	// did.
-	Variable string `shown:"ours"`
-	// Op is the HTTP method of a request that got no answer, and Cause the
-	// transport's words for why, without the request URL.
-	Op    string `shown:"ours"`
-	Cause redact.Untrusted
-	Err   error
-}
-
-// The problems of a FetchError.
-const (
-	ProblemAnswer      = "answer"
-	ProblemTransport   = "transport"
-	ProblemInsecure    = "insecure"
-	ProblemNotMetadata = "not the metadata server"
-)
-
-// Error gives the facts; what the transport said is left out
-// (redact.Placeholder).
-func (e *FetchError) Error() string {
-	switch e.Problem {
-	case ProblemAnswer:
-		return fmt.Sprintf("%s: %s answered HTTP %d %s", e.Kind, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
-	case ProblemTransport:
-		return fmt.Sprintf("%s: %s %s: %v", e.Kind, e.Op, e.URL, e.Cause)
-	}
-	return fmt.Sprintf("%s: %s: %s", e.Kind, e.URL, e.Problem)
-}
-
-func (e *FetchError) Unwrap() error { return e.Err }
-
-// InvalidError: a variable the source reads holds no usable value
-// (GCE_METADATA_HOST that is not a host[:port], say); nothing was sent.
-type InvalidError struct {
-	Kind     Kind
-	Variable string `shown:"ours"`
-	// Rule says what the value should be.
-	Rule string `shown:"ours"`
-}
-
-func (e *InvalidError) Error() string {
-	return fmt.Sprintf("%s: %s is not usable: %s", e.Kind, e.Variable, e.Rule)
-}
-
-// ReadError: the file of the File source could not be read.
-type ReadError struct {
-	Kind Kind
-	File string `shown:"ours"`
-	Err  error
-}
-
-func (e *ReadError) Error() string { return fmt.Sprintf("%s: reading %s failed", e.Kind, e.File) }
-func (e *ReadError) Unwrap() error { return e.Err }
-
-// CheckError: the token obtained is not one to send: empty, not a JWS, its
-// exp passed, or its aud lacks the audience. The checks decode only; the
-// server verifies the signature.
-type CheckError struct {
-	Kind Kind
-	// Variable or File is where the token was read, when it was read from
-	// an environment variable or a file.
-	Variable string `shown:"ours"`
-	File     string `shown:"ours"`
-	// Problem is ProblemEmpty, ProblemNotJWT, ProblemExpired or
-	// ProblemAudience.
-	Problem string
-	// Expired is when the token expired (ProblemExpired); Audiences what it
-	// holds (ProblemAudience).
-	Expired   time.Time
-	Audiences []string
-}
-
-// The problems of a CheckError.
-const (
-	ProblemEmpty    = "empty"
-	ProblemNotJWT   = "not a JWT"
-	ProblemExpired  = "expired"
-	ProblemAudience = "audience"
-)
-
-func (e *CheckError) Error() string {
-	switch e.Problem {
-	case ProblemExpired:
-		return fmt.Sprintf("%s: the token expired at %s", e.Kind, e.Expired.UTC().Format(time.RFC3339))
-	case ProblemAudience:
-		return fmt.Sprintf("%s: the token's audience is %q", e.Kind, e.Audiences)
-	}
-	return fmt.Sprintf("%s: the token is %s", e.Kind, e.Problem)
-}
-
 // Token obtains a fresh identity token and checks it.
 func (s Source) Token(ctx context.Context) (string, error) {
-	tok, err := s.obtain(ctx)
+	src, ok := sourceOf(s.Kind)
+	if !ok {
+		return "", fmt.Errorf("unknown workload identity source %q", s.Kind)
+	}
+	tok, err := src.obtain(ctx, s)
 	if err != nil {
 		return "", err
 	}
@@ -238,30 +185,10 @@ func (s Source) Token(ctx context.Context) (string, error) {
 		s.tell(tok)
 	}
 	if err := s.check(tok); err != nil {
-		err.Variable, err.File = s.readFrom()
+		err.Variable, err.File = src.readFrom(s)
 		return "", err
 	}
 	return tok, nil
-}
-
-// readFrom is the variable or the file the source reads its token from.
-func (s Source) readFrom() (variable, file string) {
-	switch s.Kind {
-	case HCPTerraform:
-		return s.hcpVariable(), ""
-	case Env:
-		return s.EnvVar, ""
-	case File:
-		return "", s.File
-	}
-	return "", ""
-}
-
-func (s Source) hcpVariable() string {
-	if s.Tag != "" {
-		return EnvHCPToken + "_" + s.Tag
-	}
-	return EnvHCPToken
 }
 
 func (s Source) getenv(name string) string {
@@ -282,213 +209,10 @@ func (s Source) need(names ...string) ([]string, error) {
 	return out, nil
 }
 
-func (s Source) obtain(ctx context.Context) (string, error) {
-	switch s.Kind {
-	case GitHubActions:
-		v, err := s.need(EnvGitHubRequestURL, EnvGitHubRequestToken)
-		if err != nil {
-			return "", err
-		}
-		s.tell(v[1])
-		u := v[0]
-		if s.Audience != "" {
-			// The URL has a query already (api-version); keep it.
-			u += "&audience=" + url.QueryEscape(s.Audience)
-		}
-		var answer struct {
-			Value string `json:"value"`
-		}
-		err = s.fetchJSON(ctx, request{method: http.MethodGet, url: u, variable: EnvGitHubRequestURL,
-			header: map[string]string{"Authorization": "Bearer " + v[1]}}, &answer)
-		return answer.Value, err
-	case AzureDevOps:
-		v, err := s.need(EnvAzureRequestURI, EnvAzureAccessToken)
-		if err != nil {
-			return "", err
-		}
-		s.tell(v[1])
-		u := v[0] + "?api-version=7.1&serviceConnectionId=" + url.QueryEscape(s.ServiceConnectionID)
-		var answer struct {
-			OIDCToken string `json:"oidcToken"`
-		}
-		err = s.fetchJSON(ctx, request{method: http.MethodPost, url: u, variable: EnvAzureRequestURI,
-			header: map[string]string{"Authorization": "Bearer " + v[1], "Content-Type": "application/json"}}, &answer)
-		return answer.OIDCToken, err
-	case HCPTerraform:
-		v, err := s.need(s.hcpVariable())
-		if err != nil {
-			return "", err
-		}
-		return v[0], nil
-	case GCPMetadata:
-		host := cmp.Or(s.getenv(EnvGCEMetadataHost), gcpMetadataHost)
-		if !validHostPort(host) {
-			return "", &InvalidError{Kind: s.Kind, Variable: EnvGCEMetadataHost, Rule: "a host name or IP address with an optional :port, nothing else"}
-		}
-		u := "http://" + host + gcpIdentityPath + "?audience=" + url.QueryEscape(s.Audience) + "&format=full"
-		body, err := s.fetch(ctx, request{method: http.MethodGet, url: u, metadata: true, header: map[string]string{"Metadata-Flavor": "Google"}})
-		return string(body), err
-	case Env:
-		v, err := s.need(s.EnvVar)
-		if err != nil {
-			return "", err
-		}
-		return v[0], nil
-	case File:
-		b, err := os.ReadFile(s.File)
-		if err != nil {
-			return "", &ReadError{Kind: s.Kind, File: s.File, Err: err}
-		}
-		return string(b), nil
-	case Value:
-		return s.Value, nil
-	}
-	return "", fmt.Errorf("unknown workload identity source %q", s.Kind)
-}
-
 func (s Source) tell(values ...string) {
 	if s.Sensitive != nil {
 		s.Sensitive(values...)
 	}
-}
-
-// request is one request to a CI system's endpoint. A metadata request
-// (Google Cloud's) goes over plain http to the link-local metadata server,
-// as Google's own clients send it: never through a proxy, and its answer
-// must say it came from the metadata server. Every other request carries
-// a credential, and follows the token requests' rule: https, or http to
-// loopback (httpretry.Secure).
-type request struct {
-	method, url string
-	header      map[string]string
-	// variable is the environment variable that named url.
-	variable string
-	metadata bool
-}
-
-func (s Source) fetchJSON(ctx context.Context, r request, into any) error {
-	body, err := s.fetch(ctx, r)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(body, into); err != nil {
-		return &FetchError{Kind: s.Kind, URL: redact.URL(r.url), Problem: ProblemAnswer, Variable: r.variable,
-			Err: errors.New("the answer is not the JSON document the CI system documents")}
-	}
-	return nil
-}
-
-// maxAnswer bounds what is read of a CI endpoint's answer.
-const maxAnswer = 1 << 20
-
-// defaultTransport carries every source's requests when Source.Transport
-// is nil: one pool of connections for the process, which honours
-// HTTPS_PROXY and NO_PROXY, rather than a new pool for every fetch.
-// metadataTransport is the one of metadata requests: without a proxy.
-var (
-	defaultTransport  http.RoundTripper = cleanhttp.DefaultPooledTransport()
-	metadataTransport                   = func() *http.Transport {
-		t := cleanhttp.DefaultPooledTransport()
-		t.Proxy = nil
-		return t
-	}()
-)
-
-func (s Source) fetch(ctx context.Context, r request) ([]byte, error) {
-	shown := redact.URL(r.url)
-	fail := func(problem string) *FetchError {
-		return &FetchError{Kind: s.Kind, URL: shown, Problem: problem, Variable: r.variable}
-	}
-	u, err := url.Parse(r.url)
-	if err != nil || u.Host == "" {
-		e := fail(ProblemAnswer)
-		e.Err = errors.New("the URL is not valid")
-		return nil, e
-	}
-	if !r.metadata && !httpretry.Secure(u) {
-		return nil, fail(ProblemInsecure)
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, r.url, nil)
-	if err != nil {
-		e := fail(ProblemAnswer)
-		e.Err = errors.New("the URL is not valid")
-		return nil, e
-	}
-	for k, v := range r.header {
-		req.Header.Set(k, v)
-	}
-	transport := cmp.Or(s.Transport, defaultTransport)
-	if r.metadata && s.Transport == nil {
-		transport = metadataTransport
-	}
-	// Retried as token requests are (internal/httpretry), and never
-	// redirected.
-	rc := httpretry.New(httpretry.Options{Transport: transport, Timeout: cmp.Or(s.Timeout, 30*time.Second),
-		MaxRetries: s.MaxRetries, Clock: s.Clock})
-	resp, err := rc.Do(req)
-	if err != nil {
-		e := fail(ProblemTransport)
-		e.Op, e.Cause, e.Err = transportCause(err)
-		return nil, e
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	switch {
-	case err != nil:
-		e := fail(ProblemTransport)
-		e.Op, e.Cause, e.Err = transportCause(err)
-		e.Op = r.method
-		return nil, e
-	case r.metadata && resp.Header.Get("Metadata-Flavor") != "Google":
-		return nil, fail(ProblemNotMetadata)
-	case resp.StatusCode != http.StatusOK:
-		e := fail(ProblemAnswer)
-		e.StatusCode = resp.StatusCode
-		return nil, e
-	}
-	return body, nil
-}
-
-// transportCause is what a request that got no answer was (its method)
-// and why, in the transport's words without the request URL: the error
-// inside the innermost *url.Error, which alone quotes the URL.
-func transportCause(err error) (op string, cause redact.Untrusted, inner error) {
-	var ue *url.Error
-	for errors.As(err, &ue) {
-		op, err = ue.Op, ue.Err
-	}
-	return op, redact.UntrustedError(err), err
-}
-
-// validHostPort reports whether s is a host name or IP address with an
-// optional port, and nothing else (no scheme, user info, path or query).
-func validHostPort(s string) bool {
-	host, port := s, ""
-	if h, p, err := net.SplitHostPort(s); err == nil {
-		host, port = h, p
-	}
-	if port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return false
-		}
-	}
-	if net.ParseIP(host) != nil {
-		return true
-	}
-	if host == "" || len(host) > 253 {
-		return false
-	}
-	for _, label := range strings.Split(host, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, c := range label {
-			if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '-' {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // jwsAlgorithms are the signature algorithms a workload-identity token may

@@ -4,11 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -35,71 +31,6 @@ func ciServer(t *testing.T) (*iamserver.Server, *iamserver.CIIssuer) {
 
 func env(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
 
-// Every source, as its system documents it: the token it hands out is the
-// one the CI system issued, and every credential read is reported at once.
-func TestSources(t *testing.T) {
-	srv, issuer := ciServer(t)
-	now := time.Now()
-	fixed, err := issuer.Sign("job", "api://workiva", now, now.Add(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "token")
-	if err := os.WriteFile(file, []byte(fixed+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	vars := map[string]string{
-		workload.EnvGitHubRequestURL: srv.CIGitHubURL(), workload.EnvGitHubRequestToken: "request-token-9c2e",
-		workload.EnvAzureRequestURI: srv.CIAzureDevOpsURL(), workload.EnvAzureAccessToken: "request-token-9c2e",
-		workload.EnvGCEMetadataHost:       srv.CIGCPMetadataHost(),
-		workload.EnvHCPToken + "_WORKIVA": fixed, "GITLAB_ID_TOKEN": fixed,
-	}
-	for _, tc := range []struct {
-		src      workload.Source
-		fromCI   bool
-		reported []string
-	}{
-		{workload.Source{Kind: workload.GitHubActions, Audience: "api://workiva"}, true, []string{"request-token-9c2e"}},
-		{workload.Source{Kind: workload.AzureDevOps, ServiceConnectionID: "sc-1"}, true, []string{"request-token-9c2e"}},
-		{workload.Source{Kind: workload.GCPMetadata, Audience: "api://workiva"}, true, nil},
-		{workload.Source{Kind: workload.HCPTerraform, Tag: "WORKIVA", Audience: "api://workiva"}, false, nil},
-		{workload.Source{Kind: workload.Env, EnvVar: "GITLAB_ID_TOKEN"}, false, nil},
-		{workload.Source{Kind: workload.File, File: file}, false, nil},
-		{workload.Source{Kind: workload.Value, Value: fixed}, false, nil},
-	} {
-		t.Run(string(tc.src.Kind), func(t *testing.T) {
-			var told []string
-			tc.src.Getenv, tc.src.Sensitive = env(vars), func(v ...string) { told = append(told, v...) }
-			tok, err := tc.src.Token(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := fixed
-			if tc.fromCI {
-				issued := srv.CIIssued()
-				want = issued[len(issued)-1]
-			}
-			if tok != want {
-				t.Errorf("got another token than the source's")
-			}
-			if !slices.Contains(told, tok) {
-				t.Error("the token was not reported as sensitive")
-			}
-			for _, r := range tc.reported {
-				if !slices.Contains(told, r) {
-					t.Errorf("%q was not reported as sensitive", r)
-				}
-			}
-		})
-	}
-	// GitHub's URL keeps its own query; the audience is appended.
-	for _, r := range srv.CIRequests() {
-		if r.Path == iamserver.CIGitHubPath && (r.Query.Get("api-version") != "2.0" || r.Query.Get("audience") != "api://workiva") {
-			t.Errorf("GitHub request query %v", r.Query)
-		}
-	}
-}
-
 // Formatting a source never shows its token.
 func TestSourceFormatting(t *testing.T) {
 	src := workload.Source{Kind: workload.Value, Value: "eyJ.secret-token.sig"}
@@ -107,87 +38,6 @@ func TestSourceFormatting(t *testing.T) {
 		if out := fmt.Sprintf(verb, src); strings.Contains(out, "secret-token") {
 			t.Errorf("%s shows the token: %s", verb, out)
 		}
-	}
-}
-
-// What the environment lacks, and tokens that must not be sent, are errors
-// that say which; nothing is requested without the environment.
-func TestSourceErrors(t *testing.T) {
-	srv, issuer := ciServer(t)
-	clk := clocktest.New()
-	expired, _ := issuer.Sign("job", "api://workiva", clk.Now().Add(-time.Hour), clk.Now().Add(-time.Minute))
-	otherAud, _ := issuer.Sign("job", "api://elsewhere", clk.Now(), clk.Now().Add(time.Hour))
-	var missing *workload.MissingError
-	var check *workload.CheckError
-	var fetch *workload.FetchError
-	for _, tc := range []struct {
-		name string
-		src  workload.Source
-		vars map[string]string
-		is   func(error) bool
-	}{
-		{"github without id-token permission", workload.Source{Kind: workload.GitHubActions, Audience: "a"}, nil,
-			func(err error) bool {
-				return errors.As(err, &missing) && missing.Variable == workload.EnvGitHubRequestURL
-			}},
-		{"azure devops without the access token", workload.Source{Kind: workload.AzureDevOps, ServiceConnectionID: "sc"},
-			map[string]string{workload.EnvAzureRequestURI: srv.CIAzureDevOpsURL()},
-			func(err error) bool {
-				return errors.As(err, &missing) && missing.Variable == workload.EnvAzureAccessToken
-			}},
-		{"hcp terraform without the tagged token", workload.Source{Kind: workload.HCPTerraform, Tag: "WORKIVA"}, nil,
-			func(err error) bool {
-				return errors.As(err, &missing) && missing.Variable == "TFC_WORKLOAD_IDENTITY_TOKEN_WORKIVA"
-			}},
-		{"github with a wrong request token", workload.Source{Kind: workload.GitHubActions, Audience: "a"},
-			map[string]string{workload.EnvGitHubRequestURL: srv.CIGitHubURL(), workload.EnvGitHubRequestToken: "wrong"},
-			func(err error) bool { return errors.As(err, &fetch) && fetch.StatusCode == 401 }},
-		{"expired", workload.Source{Kind: workload.Value, Value: expired}, nil,
-			func(err error) bool { return errors.As(err, &check) && check.Problem == workload.ProblemExpired }},
-		{"another audience", workload.Source{Kind: workload.Value, Value: otherAud, Audience: "api://workiva"}, nil,
-			func(err error) bool {
-				return errors.As(err, &check) && check.Problem == workload.ProblemAudience && check.Audiences[0] == "api://elsewhere"
-			}},
-		{"not a JWT", workload.Source{Kind: workload.Value, Value: "opaque-token"}, nil,
-			func(err error) bool { return errors.As(err, &check) && check.Problem == workload.ProblemNotJWT }},
-		{"empty", workload.Source{Kind: workload.Env, EnvVar: "X"}, map[string]string{"X": " \n"},
-			func(err error) bool { return errors.As(err, &check) && check.Problem == workload.ProblemEmpty }},
-		{"an expired token names its variable", workload.Source{Kind: workload.Env, EnvVar: "CI_TOKEN"}, map[string]string{"CI_TOKEN": expired},
-			func(err error) bool {
-				return errors.As(err, &check) && check.Problem == workload.ProblemExpired && check.Variable == "CI_TOKEN"
-			}},
-		{"an expired HCP Terraform token names its variable", workload.Source{Kind: workload.HCPTerraform, Tag: "API"},
-			map[string]string{"TFC_WORKLOAD_IDENTITY_TOKEN_API": expired},
-			func(err error) bool {
-				return errors.As(err, &check) && check.Variable == "TFC_WORKLOAD_IDENTITY_TOKEN_API"
-			}},
-		{"a missing file is a ReadError naming it", workload.Source{Kind: workload.File, File: "/nonexistent/token"}, nil,
-			func(err error) bool {
-				var re *workload.ReadError
-				return errors.As(err, &re) && re.File == "/nonexistent/token" && errors.Is(err, fs.ErrNotExist)
-			}},
-		{"github over plain http to another host is not asked", workload.Source{Kind: workload.GitHubActions, Audience: "a"},
-			map[string]string{workload.EnvGitHubRequestURL: "http://ci.example.test/token?api-version=2.0", workload.EnvGitHubRequestToken: "wrong"},
-			func(err error) bool {
-				return errors.As(err, &fetch) && fetch.Problem == workload.ProblemInsecure && fetch.Variable == workload.EnvGitHubRequestURL
-			}},
-		{"azure devops over plain http to another host is not asked", workload.Source{Kind: workload.AzureDevOps, ServiceConnectionID: "sc"},
-			map[string]string{workload.EnvAzureRequestURI: "http://dev.azure.example.test/oidc", workload.EnvAzureAccessToken: "wrong"},
-			func(err error) bool { return errors.As(err, &fetch) && fetch.Problem == workload.ProblemInsecure }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			tc.src.Getenv, tc.src.Clock = env(tc.vars), clk
-			_, err := tc.src.Token(context.Background())
-			if err == nil || !tc.is(err) {
-				t.Errorf("got %v (%T)", err, err)
-			}
-			if strings.Contains(err.Error(), "wrong") {
-				t.Errorf("the error shows the request token: %v", err)
-			}
-		})
-	}
-	if n := len(srv.CIRequests()); n != 1 {
-		t.Errorf("%d requests to the CI endpoints, want 1 (only the wrong request token's)", n)
 	}
 }
 
@@ -205,38 +55,107 @@ func TestSourceRetries(t *testing.T) {
 	}
 }
 
-// The metadata server's rules: GCE_METADATA_HOST must be a host[:port],
-// and an answer without "Metadata-Flavor: Google" did not come from the
-// metadata server, whatever it holds; nothing is asked of a host the
-// variable does not name.
-func TestMetadataRules(t *testing.T) {
-	srv, issuer := ciServer(t)
-	var invalid *workload.InvalidError
-	for _, host := range []string{"http://evil.example", "user@evil.example", "evil.example/path", "evil.example:99999", "evil.example?x", "-bad.example"} {
-		src := workload.Source{Kind: workload.GCPMetadata, Audience: "a", Getenv: env(map[string]string{workload.EnvGCEMetadataHost: host}),
-			Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { t.Fatalf("%q: a request was sent", host); return nil, nil })}
-		if _, err := src.Token(context.Background()); !errors.As(err, &invalid) || invalid.Variable != workload.EnvGCEMetadataHost {
-			t.Errorf("GCE_METADATA_HOST=%q: got %v", host, err)
-		}
-	}
-	now := time.Now()
-	tok, _ := issuer.Sign("job", "a", now, now.Add(time.Hour))
-	fake := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(tok)), Request: r}, nil
-	})
-	src := workload.Source{Kind: workload.GCPMetadata, Audience: "a", Transport: fake,
-		Getenv: env(map[string]string{workload.EnvGCEMetadataHost: srv.CIGCPMetadataHost()})}
-	var fetch *workload.FetchError
-	if _, err := src.Token(context.Background()); !errors.As(err, &fetch) || fetch.Problem != workload.ProblemNotMetadata {
-		t.Errorf("an answer without Metadata-Flavor: got %v", err)
-	}
-	// The fake says Metadata-Flavor: Google, as the metadata server does.
-	src.Transport = nil
-	if _, err := src.Token(context.Background()); err != nil {
-		t.Errorf("the metadata fake: %v", err)
-	}
-}
-
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// issued obtains a token from src in the environment vars and checks that
+// it is want and that it and every value of reported were reported as
+// sensitive.
+func issued(t *testing.T, src workload.Source, vars map[string]string, want string, reported ...string) {
+	t.Helper()
+	issuedAs(t, src, vars, func() string { return want }, reported...)
+}
+
+// issuedAs is issued with the token to expect known once it is obtained
+// (the one a CI fake issued).
+func issuedAs(t *testing.T, src workload.Source, vars map[string]string, wantAfter func() string, reported ...string) {
+	t.Helper()
+	var told []string
+	src.Getenv, src.Sensitive = env(vars), func(v ...string) { told = append(told, v...) }
+	tok, err := src.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok != wantAfter() {
+		t.Errorf("got another token than the source's")
+	}
+	for _, r := range append(reported, tok) {
+		if !slices.Contains(told, r) {
+			t.Errorf("%q was not reported as sensitive", r)
+		}
+	}
+}
+
+// refused obtains a token from src in the environment vars and checks
+// that the error is one is says.
+func refused(t *testing.T, src workload.Source, vars map[string]string, is func(error) bool) {
+	t.Helper()
+	if src.Clock == nil {
+		src.Clock = clocktest.New()
+	}
+	src.Getenv = env(vars)
+	_, err := src.Token(context.Background())
+	if err == nil || !is(err) {
+		t.Errorf("got %v (%T)", err, err)
+	}
+	if err != nil && strings.Contains(err.Error(), "wrong") {
+		t.Errorf("the error shows the request token: %v", err)
+	}
+}
+
+// signed is a token of the CI issuer for audience, valid from..until.
+func signed(t *testing.T, issuer *iamserver.CIIssuer, audience string, from, until time.Time) string {
+	t.Helper()
+	tok, err := issuer.Sign("job", audience, from, until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// The checks every source's token passes before it is sent: not empty, a
+// JWS, not expired, and with the audience when one is set.
+func TestChecks(t *testing.T) {
+	_, issuer := ciServer(t)
+	clk := clocktest.New()
+	var check *workload.CheckError
+	for _, tc := range []struct {
+		name string
+		src  workload.Source
+		is   func(error) bool
+	}{
+		{"expired", workload.Source{Kind: workload.Value, Value: signed(t, issuer, "api://workiva", clk.Now().Add(-time.Hour), clk.Now().Add(-time.Minute))},
+			func(err error) bool { return errors.As(err, &check) && check.Problem == workload.ProblemExpired }},
+		{"another audience", workload.Source{Kind: workload.Value, Audience: "api://workiva",
+			Value: signed(t, issuer, "api://elsewhere", clk.Now(), clk.Now().Add(time.Hour))},
+			func(err error) bool {
+				return errors.As(err, &check) && check.Problem == workload.ProblemAudience && check.Audiences[0] == "api://elsewhere"
+			}},
+		{"not a JWT", workload.Source{Kind: workload.Value, Value: "opaque-token"},
+			func(err error) bool { return errors.As(err, &check) && check.Problem == workload.ProblemNotJWT }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.src.Clock = clk
+			refused(t, tc.src, nil, tc.is)
+		})
+	}
+}
+
+// Every kind of source describes itself: a kind of its own, a name, and how
+// it obtains its token; Kinds lists them in order.
+func TestEverySourceDescribesItself(t *testing.T) {
+	seen := map[workload.Kind]bool{}
+	for i, info := range workload.Sources() {
+		if info.Kind == "" || seen[info.Kind] || info.Name == "" || !strings.Contains(info.Doc, "`"+string(info.Kind)+"`") {
+			t.Errorf("source %d: %+v", i, info)
+		}
+		seen[info.Kind] = true
+		if workload.Kinds[i] != string(info.Kind) {
+			t.Errorf("Kinds[%d] = %q, want %q", i, workload.Kinds[i], info.Kind)
+		}
+		if got, ok := workload.InfoOf(info.Kind); !ok || got.Name != info.Name {
+			t.Errorf("InfoOf(%q) = %+v", info.Kind, got)
+		}
+	}
+}

@@ -1,0 +1,26 @@
+package workload
+
+import (
+	"context"
+	"os"
+)
+
+// fileSource: the file File names, read for every token (Kubernetes
+// projected tokens and AWS_WEB_IDENTITY_TOKEN_FILE rotate).
+type fileSource struct{}
+
+func (fileSource) Info() Info {
+	return Info{Kind: File, Name: "the file", Needs: "file",
+		Doc: "`file` reads `file` for every token (Kubernetes projected tokens)",
+	}
+}
+
+func (fileSource) obtain(_ context.Context, s Source) (string, error) {
+	b, err := os.ReadFile(s.File)
+	if err != nil {
+		return "", &ReadError{Kind: s.Kind, File: s.File, Err: err}
+	}
+	return string(b), nil
+}
+
+func (fileSource) readFrom(s Source) (string, string) { return "", s.File }
