@@ -305,7 +305,6 @@ func emptyAssertionDiagnostic(grant, from string) diag.Diagnostic {
 			"that puts the workload-identity token there (for GitLab, the job's id_tokens).", from))
 }
 
-
 // conflictingCredentialsDiagnostic names each credential a grant has, with
 // where it came from (the provider block, a grants entry, a variable).
 func conflictingCredentialsDiagnostic(grant string, present []string) diag.Diagnostic {
