@@ -31,6 +31,21 @@ const (
 	MaxRetryAfter = 60 * time.Second
 )
 
+// The growth of Backoff's waits and the share of a wait added as jitter.
+const (
+	growth = 1.5
+	jitter = 0.5
+)
+
+// BackoffDescription says in Markdown how Backoff waits with the default
+// waits, for the provider's documentation: the one place of the rule is
+// this package, the sentence follows its constants.
+var BackoffDescription = "waiting the larger of `Retry-After` (at most " + seconds(MaxRetryAfter) + ") and an exponential backoff (" +
+	seconds(DefaultWaitMin) + ", ×" + strconv.FormatFloat(growth, 'f', -1, 64) + " per retry, at most " + seconds(DefaultWaitMax) +
+	"), plus up to " + strconv.Itoa(int(jitter*100)) + " % jitter"
+
+func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s" }
+
 // Options are what differs between the requests that follow these rules.
 type Options struct {
 	// Transport carries each attempt; Timeout bounds each attempt.
@@ -128,13 +143,13 @@ func Policy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 // the clock is the client's, so tests can move it.
 func Backoff(clk clock.Clock) retryablehttp.Backoff {
 	return func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-		wait := time.Duration(math.Min(float64(minWait)*math.Pow(1.5, float64(attempt)), float64(maxWait)))
+		wait := time.Duration(math.Min(float64(minWait)*math.Pow(growth, float64(attempt)), float64(maxWait)))
 		if resp != nil {
 			if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), clk.Now()); ok {
 				wait = max(wait, min(d, MaxRetryAfter))
 			}
 		}
-		return wait + time.Duration(rand.Float64()*0.5*float64(wait)) //nolint:gosec // jitter needs no cryptographic randomness
+		return wait + time.Duration(rand.Float64()*jitter*float64(wait)) //nolint:gosec // jitter needs no cryptographic randomness
 	}
 }
 

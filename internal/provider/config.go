@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"net/url"
 	"os"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,31 +81,11 @@ type providerModel struct {
 	Grants         types.Map    `tfsdk:"grants"`
 }
 
-// grantFields maps each grant attribute to its field of grantModel.
-var grantFields = func() map[string]int {
-	out := map[string]int{}
-	t := reflect.TypeFor[grantModel]()
-	for i := range t.NumField() {
-		out[t.Field(i).Tag.Get("tfsdk")] = i
-	}
-	return out
-}()
-
-// field is the value of a grant attribute.
-func (g *grantModel) field(name string) attr.Value {
-	v, _ := reflect.ValueOf(g).Elem().Field(grantFields[name]).Interface().(attr.Value) // every field is one
-	return v
-}
-
-func (g *grantModel) setField(name string, v attr.Value) {
-	reflect.ValueOf(g).Elem().Field(grantFields[name]).Set(reflect.ValueOf(v))
-}
-
 // unknownNames names the attributes of g whose values are not known yet.
 func (g *grantModel) unknownNames() []string {
 	var out []string
 	for _, a := range grantAttributes {
-		if v := g.field(a.name); v.IsUnknown() || !fullyKnown(v) {
+		if v := a.field(g).get(); v.IsUnknown() || !fullyKnown(v) {
 			out = append(out, a.name)
 		}
 	}
@@ -147,7 +126,7 @@ func (o origin) of(name string) string { return cmp.Or(o[name], name) }
 func (g grantModel) withEnvironment() (grantModel, origin) {
 	from := origin{}
 	for _, a := range grantAttributes {
-		if !g.field(a.name).IsNull() {
+		if !a.field(&g).get().IsNull() {
 			from[a.name] = a.name + " in the provider block"
 			continue
 		}
@@ -155,7 +134,7 @@ func (g grantModel) withEnvironment() (grantModel, origin) {
 			continue
 		}
 		if v := os.Getenv(a.env); v != "" {
-			g.setField(a.name, types.StringValue(v))
+			a.field(&g).set(types.StringValue(v))
 			from[a.name] = a.env
 		}
 	}
@@ -170,10 +149,10 @@ func (g grantModel) inheriting(name string, base grantModel, baseFrom origin, ow
 	from := origin{}
 	for _, a := range grantAttributes {
 		switch {
-		case !g.field(a.name).IsNull():
+		case !a.field(&g).get().IsNull():
 			from[a.name] = a.name + " in grants[" + strconv.Quote(name) + "]"
 		case !a.credential || !ownClient:
-			g.setField(a.name, base.field(a.name))
+			a.field(&g).set(a.field(&base).get())
 			if src, ok := baseFrom[a.name]; ok {
 				from[a.name] = src
 			}
@@ -268,13 +247,7 @@ func (g grantModel) String() string { return "grant{client_id " + g.ClientID.Str
 func (g grantModel) GoString() string { return g.String() }
 
 // quoteList formats values as a Markdown list of code spans.
-func quoteList(vs []string) string {
-	q := make([]string, len(vs))
-	for i, v := range vs {
-		q[i] = "`" + v + "`"
-	}
-	return strings.Join(q, ", ")
-}
+func quoteList(vs []string) string { return strings.Join(codeSpans(vs), ", ") }
 
 // regionHostList describes the regions and their hosts in Markdown.
 func regionHostList() string {

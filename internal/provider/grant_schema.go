@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -20,7 +21,9 @@ import (
 // (the default grant) and each entry of grants have the same ones.
 type grantAttribute struct {
 	name string
-	desc string
+	// field is the attribute's field of a grant's model.
+	field func(*grantModel) fieldRef
+	desc  string
 	// env is the environment variable the provider-level attribute falls
 	// back to.
 	env string
@@ -34,19 +37,19 @@ type grantAttribute struct {
 // grantAttributes are the attributes of a grant, in the order the docs
 // list them.
 var grantAttributes = []grantAttribute{
-	{name: "client_id", env: EnvClientID, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_id", field: func(g *grantModel) fieldRef { return ref(&g.ClientID) }, env: EnvClientID, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Client id of the API grant. Required (here, in the `" + EnvClientID + "` environment variable, or in `grants`)."},
-	{name: "client_secret", env: EnvClientSecret, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_secret", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecret) }, env: EnvClientSecret, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Client secret of the API grant (Workiva shows it once, when the grant's user regenerates it). Prefer the environment " +
 			"variable or an ephemeral input variable, so the secret stays out of configuration and saved plans."},
-	{name: "scopes", build: setAttr(setvalidator.ValueStringsAre(scopeValidators()...)),
+	{name: "scopes", field: func(g *grantModel) fieldRef { return ref(&g.Scopes) }, build: setAttr(setvalidator.ValueStringsAre(scopeValidators()...)),
 		desc: "Scopes to request by default, such as `file:read`. Each `workiva_token` may ask for others. When no scopes are " +
 			"requested the server grants the API grant's scopes. Each scope is one RFC 6749 scope token: printable ASCII without spaces, `\"` or `\\`."},
-	{name: "token_url", env: EnvTokenURL, build: stringAttr(tokenURLValidator),
+	{name: "token_url", field: func(g *grantModel) fieldRef { return ref(&g.TokenURL) }, env: EnvTokenURL, build: stringAttr(tokenURLValidator),
 		desc: "Full URL of the token endpoint; overrides `region`. Any RFC 6749 client-credentials endpoint works. Must be `https://`, " +
 			"except for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`), which may use `http://`. At the provider level it defaults " +
 			"to the `" + EnvTokenURL + "` environment variable, then `<region host>/oauth2/token`."},
-	{name: "auth_style", credential: true, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
+	{name: "auth_style", field: func(g *grantModel) fieldRef { return ref(&g.AuthStyle) }, credential: true, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
 		desc: "How the client authenticates: " + quoteList(tokenclient.AuthStyles) + ". `header` sends an HTTP Basic `Authorization` " +
 			"header (Workiva's preferred method); `body` sends `client_id` and `client_secret` as form fields; `auto` tries the header and, " +
 			"when the server refuses the client (HTTP 401, or 400 `invalid_client`, `unauthorized_client` or `invalid_request`), the " +
@@ -56,50 +59,61 @@ var grantAttributes = []grantAttribute{
 			"HS256 keyed by `client_secret` for every request, so the secret never travels (Keycloak, Okta, Salesforce; the secret " +
 			"must be at least 32 bytes, RFC 7518). When unset: `header` with a secret, " +
 			"`private_key_jwt` with a key, `client_assertion` with an assertion, `tls_client_auth` with only a certificate."},
-	{name: "grant_type", build: stringAttr(stringvalidator.OneOf(tokenclient.GrantTypes...)),
+	{name: "grant_type", field: func(g *grantModel) fieldRef { return ref(&g.GrantType) }, build: stringAttr(stringvalidator.OneOf(tokenclient.GrantTypes...)),
 		desc: "The OAuth2 grant: " + quoteList(tokenclient.GrantTypes) + ". `client_credentials` (the default): the client " +
 			"authenticates and the token is its own. `jwt_bearer` (RFC 7523 section 2.1): the `workload_identity` token is the " +
 			"grant, sent as `assertion` (Ory Hydra trust relationships, Anthropic's workload identity federation). `token_exchange` " +
 			"(RFC 8693): the `workload_identity` token is exchanged, sent as `subject_token` (Google STS, Keycloak, Okta, Auth0, " +
 			"OpenAI's workload identity federation). Both send `scope`, `audience` and `resources`, need `workload_identity`, and " +
 			"authenticate the client only when it has a credential (`client_id` is then optional)."},
-	{name: "subject_token_type", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "subject_token_type", field: func(g *grantModel) fieldRef { return ref(&g.SubjectTokenType) }, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "`token_exchange`: the `subject_token_type`. Defaults to `" + tokenclient.TokenTypeJWT + "`."},
-	{name: "requested_token_type", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "requested_token_type", field: func(g *grantModel) fieldRef { return ref(&g.RequestedTokenType) }, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "`token_exchange`: the `requested_token_type`, such as `" + tokenclient.TokenTypeAccessToken + "`. Not sent when unset."},
-	{name: "audience", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "audience", field: func(g *grantModel) fieldRef { return ref(&g.Audience) }, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Sent as the form field `audience` (Auth0 requires it for client credentials)."},
-	{name: "resources", build: listAttr(listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
+	{name: "resources", field: func(g *grantModel) fieldRef { return ref(&g.Resources) }, build: listAttr(listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
 		desc: "Sent as one `resource` form field each, in order (RFC 8707; Microsoft Entra ID v1)."},
-	{name: "extra_params", build: mapAttr(extraParamsValidator{}),
+	{name: "extra_params", field: func(g *grantModel) fieldRef { return ref(&g.ExtraParams) }, build: mapAttr(extraParamsValidator{}),
 		desc: "More form fields for every token request, such as a tenant. A protocol field or one with its own attribute (" +
 			quoteList(tokenclient.ReservedParams) + ") is refused."},
-	{name: "client_assertion_key_pem", credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyPEM) }, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "PEM private key for `private_key_jwt`: RSA (PKCS #1 or PKCS #8) or EC P-256 (SEC 1 or PKCS #8). Each request carries a " +
 			"fresh JWT (`iss` = `sub` = the client id, `aud`, `iat`, `exp` 60 s later, a unique `jti`) signed with it, and no secret."},
-	{name: "client_assertion_alg", credential: true, build: stringAttr(stringvalidator.OneOf(tokenclient.AssertionAlgs...)),
+	{name: "client_assertion_alg", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionAlg) }, credential: true, build: stringAttr(stringvalidator.OneOf(tokenclient.AssertionAlgs...)),
 		desc: "Signing algorithm of `private_key_jwt`: `RS256` (the default for RSA keys), `PS256`, or `ES256` (the default for EC keys). " +
 			"It must fit the key."},
-	{name: "client_assertion_key_id", credential: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion_key_id", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyID) }, credential: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "The `kid` header of `private_key_jwt` assertions, for servers that hold several keys of the client."},
-	{name: "client_assertion_audience", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion_audience", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionAudience) }, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "The `aud` claim of `private_key_jwt` assertions. Defaults to the token URL; some servers want their issuer URL."},
-	{name: "client_assertion", env: EnvClientAssertion, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertion) }, env: EnvClientAssertion, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "A ready-made client assertion (a JWT, such as a CI system's OIDC workload-identity token) for `client_assertion`. At the " +
 			"provider level it may also come from `" + EnvClientAssertion + "`, or from the file named by `" + EnvClientAssertionFile + "`, " +
 			"which is read afresh for every request (CI systems rotate it)."},
-	{name: "workload_identity", credential: true, build: workloadIdentityAttr,
+	{name: "workload_identity", field: func(g *grantModel) fieldRef { return ref(&g.WorkloadIdentity) }, credential: true, build: workloadIdentityAttr,
 		desc: "Where to obtain a workload-identity token (the OIDC token a CI system or platform hands a job), sent as the client " +
 			"assertion (RFC 7523 section 2.2: Entra ID federated credentials, Keycloak federated client authentication), or as the " +
 			"grant itself with `grant_type` `jwt_bearer` or `token_exchange`, so that a pipeline needs no stored secret. A fresh token is obtained for every token request (CI tokens live minutes), inside the token " +
 			"cache: many `workiva_token` blocks of one scope set cost one identity fetch per phase. Before anything is sent, a token " +
 			"that is not a JWS, has expired, or (with `audience`) lacks that audience is an error naming the source. With " +
 			"`client_credentials`, `auth_style` defaults to `client_assertion`."},
-	{name: "client_certificate_pem", credential: true, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")),
+	{name: "client_certificate_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientCertificatePEM) }, credential: true, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")),
 		desc: "PEM client certificate presented in the TLS handshake of every token request, with any `auth_style` (endpoints behind " +
 			"mutual TLS; `tls_client_auth`). Give `client_key_pem` with it."},
-	{name: "client_key_pem", credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
+	{name: "client_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientKeyPEM) }, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
 		desc: "PEM private key of `client_certificate_pem`; it must match the certificate."},
+}
+
+// fieldRef reads and writes one attribute's field of a model.
+type fieldRef struct {
+	get func() attr.Value
+	set func(attr.Value)
+}
+
+// ref is the fieldRef of a model's field.
+func ref[T attr.Value](p *T) fieldRef {
+	return fieldRef{get: func() attr.Value { return *p }, set: func(v attr.Value) { *p, _ = v.(T) }}
 }
 
 // workloadIdentityKeys are the keys of workload_identity: the source and
@@ -212,7 +226,7 @@ func grantsAttribute() schema.Attribute {
 	return schema.MapNestedAttribute{
 		MarkdownDescription: "Named grants, for several clients (or one client with several settings) in one provider block; " +
 			"`workiva_token` picks one with `grant`. Each entry takes the grant attributes above, which win over the provider-level " +
-			"ones; `region`, `api_version`, `request_timeout`, `max_retries` and `ca_cert_pem` stay provider-wide. Give the map from a " +
+			"ones; " + joinAnd(codeSpans(providerWideNames())) + " stay provider-wide. Give the map from a " +
 			"`sensitive` (or `ephemeral`) variable. Every grant whose credentials are known is authenticated when the provider is " +
 			"configured, side by side; tokens are cached per grant and scope set and never shared between grants. With `grants`, " +
 			"the provider-level credentials (the default grant) may be left out.",

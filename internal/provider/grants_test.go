@@ -262,26 +262,6 @@ func TestTLSClientAuthThroughCLI(t *testing.T) {
 	}
 }
 
-// A token that lives less than min_validity is handed over with a warning
-// that gives both durations; a min_validity it can meet gives none.
-func TestCLIMinValidityWarning(t *testing.T) {
-	srv := iam(t, iamserver.Options{TokenLifetime: 30 * time.Second})
-	c := newCLIDir(t, providerBlock(srv)+`
-data "workiva_token" "default_margin" {}
-data "workiva_token" "short" {
-  scopes       = ["graph:read"]
-  min_validity = "10s"
-}
-`)
-	out := c.mustRun(nil, "plan", "-input=false", "-no-color")
-	if !regexp.MustCompile(`(?s)Warning: Token lifetime shorter than min_validity.*default_margin.*last 30s, and min_validity asks\s+for 1m0s`).MatchString(out) {
-		t.Errorf("no warning for a 30 s token and the default min_validity:\n%s", out)
-	}
-	if n := regexp.MustCompile(`Token lifetime shorter than min_validity`).FindAllString(out, -1); len(n) != 1 {
-		t.Errorf("%d warnings, want 1 (min_validity 10s is met):\n%s", len(n), out)
-	}
-}
-
 // Every way users hold a grants map works: typed objects, map(map(string))
 // (loosely typed secrets), map(any), and jsondecode() of a JSON secret, the
 // last with a workload_identity among its entries.

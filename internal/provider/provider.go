@@ -2,12 +2,20 @@
 // provider schema and configuration, the workiva_token data source and the
 // workiva_token ephemeral resource. Fetching tokens is the job of
 // internal/tokenclient.
+//
+// It owns every sentence a user reads; internal/tokenclient and
+// internal/workload report facts. The diagnostics are worded by concern:
+// request_failures.go (a failed token request), config_errors.go (a
+// configuration the provider cannot use), wiring_errors.go (what is wrong
+// around it), token_warnings.go (an unusual issued token),
+// workload_wording.go (identity tokens and assertions) and phrases.go;
+// show.go is the one way a server's text enters any of them. None of them
+// ever includes a secret or a token.
 package provider
 
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"maps"
 	"net/http"
 	"os"
@@ -16,7 +24,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -28,6 +35,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
@@ -74,41 +82,66 @@ func (p *WorkivaProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 // providerAttributes are the provider-wide attributes, the default
 // grant's (grantAttributes) and grants.
 func providerAttributes() map[string]schema.Attribute {
-	attrs := map[string]schema.Attribute{
-		"region": schema.StringAttribute{
-			MarkdownDescription: "Workiva region whose IAM endpoint to use: " + quoteList(regionNames) + " (" + regionHostList() + "). " +
-				"Case-insensitive. Defaults to the `" + EnvRegion + "` environment variable, then `" + defaultRegion + "`. Ignored when `token_url` is set.",
-			Optional:   true,
-			Validators: []validator.String{stringvalidator.OneOfCaseInsensitive(regionNames...)},
-		},
-		"api_version": schema.StringAttribute{
-			MarkdownDescription: "Workiva API version sent in the `X-Version` header. Defaults to `" + DefaultAPIVersion + "`, the version of " +
-				"`/oauth2/token`. Set `\"\"` to send no header: for the legacy `/iam/v1/oauth2/token` path and for endpoints other than Workiva's.",
-			Optional: true,
-		},
-		"request_timeout": schema.StringAttribute{
-			MarkdownDescription: "Time limit for each HTTP request to the token endpoint, as a Go duration such as `30s` or `1m`; each retry gets its own. Defaults to `30s`.",
-			Optional:            true,
-			Validators:          []validator.String{durationValidator},
-		},
-		"max_retries": schema.Int64Attribute{
-			MarkdownDescription: fmt.Sprintf("How many times a token request is retried after HTTP 429, 500, 502, 503, 504 or a connection error, "+
-				"waiting the larger of `Retry-After` (at most 60 s) and an exponential backoff (0.5 s, ×1.5 per retry, at most 30 s), "+
-				"plus up to 50 %% jitter. With `auth_style = \"auto\"` the retries are not doubled. `0` disables retries. Defaults to `%d`.", tokenclient.DefaultMaxRetries),
-			Optional:   true,
-			Validators: []validator.Int64{int64validator.Between(0, 20)},
-		},
-		"ca_cert_pem": schema.StringAttribute{
-			MarkdownDescription: "PEM-encoded CA certificates to trust, besides the system's, for the token endpoint's TLS " +
-				"certificate: for endpoints behind a private CA or a TLS-inspecting proxy. Proxies are taken from " +
-				"`HTTPS_PROXY` and `NO_PROXY`.",
-			Optional:   true,
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
+	attrs := map[string]schema.Attribute{}
+	for _, a := range providerWideAttributes {
+		attrs[a.name] = a.schema
 	}
 	maps.Copy(attrs, providerGrantAttributes())
 	attrs["grants"] = grantsAttribute()
 	return attrs
+}
+
+// providerWideAttribute is one of the settings every grant shares, which a
+// grants entry cannot set.
+type providerWideAttribute struct {
+	name   string
+	field  func(*providerModel) fieldRef
+	schema schema.Attribute
+}
+
+// providerWideAttributes are the provider-wide settings: their schema, and
+// the list the grants description and the unknown-value check use.
+var providerWideAttributes = []providerWideAttribute{
+	{name: "region", field: func(m *providerModel) fieldRef { return ref(&m.Region) }, schema: schema.StringAttribute{
+		MarkdownDescription: "Workiva region whose IAM endpoint to use: " + quoteList(regionNames) + " (" + regionHostList() + "). " +
+			"Case-insensitive. Defaults to the `" + EnvRegion + "` environment variable, then `" + defaultRegion + "`. Ignored when `token_url` is set.",
+		Optional:   true,
+		Validators: []validator.String{stringvalidator.OneOfCaseInsensitive(regionNames...)},
+	}},
+	{name: "api_version", field: func(m *providerModel) fieldRef { return ref(&m.APIVersion) }, schema: schema.StringAttribute{
+		MarkdownDescription: "Workiva API version sent in the `X-Version` header. Defaults to `" + DefaultAPIVersion + "`, the version of " +
+			"`/oauth2/token`. Set `\"\"` to send no header: for the legacy `/iam/v1/oauth2/token` path and for endpoints other than Workiva's.",
+		Optional: true,
+	}},
+	{name: "request_timeout", field: func(m *providerModel) fieldRef { return ref(&m.RequestTimeout) }, schema: schema.StringAttribute{
+		MarkdownDescription: "Time limit for each HTTP request to the token endpoint, as a Go duration such as `30s` or `1m`; each retry gets its own. Defaults to `" +
+			tokenclient.DefaultTimeout.String() + "`.",
+		Optional:   true,
+		Validators: []validator.String{durationValidator},
+	}},
+	{name: "max_retries", field: func(m *providerModel) fieldRef { return ref(&m.MaxRetries) }, schema: schema.Int64Attribute{
+		MarkdownDescription: "How many times a token request is retried after HTTP 429, 500, 502, 503, 504 or a connection error, " +
+			httpretry.BackoffDescription + ". With `auth_style = \"auto\"` the retries are not doubled. `0` disables retries. Defaults to `" +
+			strconv.Itoa(tokenclient.DefaultMaxRetries) + "`.",
+		Optional:   true,
+		Validators: []validator.Int64{int64validator.Between(0, 20)},
+	}},
+	{name: "ca_cert_pem", field: func(m *providerModel) fieldRef { return ref(&m.CACertPEM) }, schema: schema.StringAttribute{
+		MarkdownDescription: "PEM-encoded CA certificates to trust, besides the system's, for the token endpoint's TLS " +
+			"certificate: for endpoints behind a private CA or a TLS-inspecting proxy. Proxies are taken from " +
+			"`HTTPS_PROXY` and `NO_PROXY`.",
+		Optional:   true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+	}},
+}
+
+// providerWideNames are the provider-wide attributes' names.
+func providerWideNames() []string {
+	names := make([]string, len(providerWideAttributes))
+	for i, a := range providerWideAttributes {
+		names[i] = a.name
+	}
+	return names
 }
 
 // Configure implements provider.Provider: it resolves the default grant and
@@ -205,10 +238,9 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 // not known yet.
 func unknownProviderWide(cfg providerModel) []string {
 	var out []string
-	for name, v := range map[string]attr.Value{"region": cfg.Region, "api_version": cfg.APIVersion,
-		"request_timeout": cfg.RequestTimeout, "max_retries": cfg.MaxRetries, "ca_cert_pem": cfg.CACertPEM} {
-		if v.IsUnknown() {
-			out = append(out, name)
+	for _, a := range providerWideAttributes {
+		if a.field(&cfg).get().IsUnknown() {
+			out = append(out, a.name)
 		}
 	}
 	slices.Sort(out)

@@ -245,7 +245,11 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 	if !tok.ExpiresAt.IsZero() {
 		m.ExpiresAt = types.StringValue(tok.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	tokenWarnings(tok, g.client.TokenURL(), g.hint, m.RequireScopes.ValueBool(), data.scrub, diags)
+	// require_scopes decides whether a narrowed grant fails the read.
+	if missing := tok.MissingScopes(); len(missing) > 0 && tok.ScopeReturned {
+		diags.Append(narrowedScopeDiagnostic(tok, g.client.TokenURL(), g.hint, missing, m.RequireScopes.ValueBool(), data.scrub))
+	}
+	tokenWarnings(tok, g.client.TokenURL(), data.scrub, diags)
 	if tok.ShorterThan(minValidity) {
 		diags.Append(shortLifetimeWarning(tok.ExpiresAt.Sub(tok.IssuedAt).Round(time.Second), minValidity))
 	}

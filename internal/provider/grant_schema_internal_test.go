@@ -1,0 +1,54 @@
+package provider
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// The grant table and grantModel agree: every attribute's accessor reads
+// and writes the model field its name's tfsdk tag names, and every field
+// has one attribute.
+func TestGrantTableMatchesModel(t *testing.T) {
+	var g grantModel
+	gv := reflect.ValueOf(&g).Elem()
+	byTag := map[string]int{}
+	for i := range gv.NumField() {
+		byTag[gv.Type().Field(i).Tag.Get("tfsdk")] = i
+	}
+	seen := map[string]bool{}
+	for _, a := range grantAttributes {
+		i, ok := byTag[a.name]
+		if !ok || seen[a.name] {
+			t.Errorf("attribute %q: no field, or in the table twice", a.name)
+			continue
+		}
+		seen[a.name] = true
+		marker := types.StringValue("marker-" + a.name)
+		var want attr.Value
+		switch gv.Field(i).Interface().(type) {
+		case types.String:
+			want = marker
+		case types.Set:
+			want = types.SetValueMust(types.StringType, []attr.Value{marker})
+		case types.List:
+			want = types.ListValueMust(types.StringType, []attr.Value{marker})
+		case types.Map:
+			want = types.MapValueMust(types.StringType, map[string]attr.Value{"k": marker})
+		default:
+			t.Fatalf("attribute %q: a field of type %T", a.name, gv.Field(i).Interface())
+		}
+		a.field(&g).set(want)
+		if !want.Equal(gv.Field(i).Interface().(attr.Value)) {
+			t.Errorf("attribute %q writes another field", a.name)
+		}
+		if !want.Equal(a.field(&g).get()) {
+			t.Errorf("attribute %q reads another field", a.name)
+		}
+	}
+	if len(seen) != gv.NumField() {
+		t.Errorf("the table has %d attributes, the model %d fields", len(seen), gv.NumField())
+	}
+}

@@ -1,0 +1,253 @@
+package provider
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
+)
+
+// This file words a failed token request: what happened, what the server
+// said (through show.go) and what to check next, fitted to the grant.
+
+// tokenErrorDiagnostic turns a failed token request of grant g into an
+// error diagnostic: summary is "Authentication failed" (Configure) or
+// "Token request failed" (a workiva_token whose scopes differ). Its hint
+// fits the grant: how it authenticates, where its values came from, and
+// whether its endpoint is Workiva's. What the server or the transport said
+// is shown through scrub's Output (show.go).
+func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scrubber) diag.Diagnostic {
+	show := newShower(scrub)
+	clientID := g.clientID
+	var te *tokenclient.Error
+	if !errors.As(err, &te) {
+		return diag.NewErrorDiagnostic(summary, show.err(err))
+	}
+	// What happened, in the summary's words and the detail's.
+	what, cause := "", ""
+	switch te.Kind {
+	case tokenclient.KindServer:
+		what = fmt.Sprintf("HTTP %d", te.StatusCode)
+		if code := show.text(te.Code, maxCodeShown); code != "" {
+			what += " " + code
+		}
+	case tokenclient.KindResponse:
+		what, cause = "unusable token response", "the answer is not a usable token response: "+show.field(te.Cause)
+	case tokenclient.KindTimeout:
+		what, cause = "no answer in time", fmt.Sprintf("%s %s got no answer within the request timeout (%s)", transportOp(te.Op), te.TokenURL, show.field(te.Cause))
+	case tokenclient.KindCanceled:
+		what, cause = "interrupted", "interrupted: "+show.err(te.Err)
+	case tokenclient.KindAssertion:
+		what, cause = "no client assertion", "the client assertion could not be read, so nothing was sent: "+show.field(te.Cause)
+		switch w, ok := workloadCause(te.Err, show); {
+		case ok && g.hint.identity == "":
+			// A ready-made assertion (client_assertion, or its variable or
+			// file), read as the value, env and file sources read a token.
+			what, cause = "no client assertion", assertionCause(te.Err, g.hint, w, show)+" Nothing was sent to the token endpoint."
+		case ok:
+			what, cause = "no workload-identity token", w+" Nothing was sent to the token endpoint."
+		}
+	default:
+		what, cause = "could not connect", fmt.Sprintf("%s %s got no answer: %s", transportOp(te.Op), te.TokenURL, show.field(te.Cause))
+	}
+	status, contentType := "", ""
+	if te.StatusCode != 0 {
+		status = fmt.Sprintf("%d %s", te.StatusCode, statusText(te.StatusCode))
+	}
+	body := show.text(te.Body, maxBodyShown)
+	switch {
+	case te.BinaryBody:
+		body = fmt.Sprintf("(%d bytes)", te.BodyLen)
+	case body == notShown:
+		body = "(the response body is not shown: it echoes a credential)"
+	case body == "" && !te.Body.IsZero():
+		body = "(empty)"
+	case body == "" && te.BodyLen == 0 && te.Kind == tokenclient.KindServer && te.Code.IsZero() && te.Location.IsZero():
+		body = "(empty)"
+	}
+	if body != "" {
+		contentType = cmp.Or(show.field(te.ContentType), "(none)")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Requesting a token from %s for client id %q failed.\n\n", te.TokenURL, clientID)
+	for _, fact := range [][2]string{
+		{"HTTP status", status}, {"Server error", show.text(te.Code, maxCodeShown)}, {"Server description", show.field(te.Description)},
+		{"Server error URI", show.field(te.URI)}, {"Redirect location (not followed)", show.field(te.Location)},
+		{"Authentication challenge", show.field(te.Challenge)},
+		{"Error", cause}, {"Content type", contentType}, {"Body begins", body},
+	} {
+		if fact[1] != "" {
+			fmt.Fprintf(&b, "%s: %s\n", fact[0], fact[1])
+		}
+	}
+	fmt.Fprintf(&b, "\n%s", tokenErrorHint(te, g.hint))
+	return diag.NewErrorDiagnostic(summary+": "+what, b.String())
+}
+
+// How much of a server's text a token-request diagnostic shows: an OAuth2
+// error code is a word (RFC 6749 5.2), a body snippet a glance.
+const (
+	maxCodeShown = 64
+	maxBodyShown = 256
+)
+
+// transportOp is the HTTP method of a request in a sentence.
+func transportOp(op string) string { return cmp.Or(strings.ToUpper(op), "POST") }
+
+// tokenErrorHint says what to check next.
+func tokenErrorHint(e *tokenclient.Error, h grantHint) string {
+	switch e.Kind {
+	case tokenclient.KindServer:
+		return serverErrorHint(e, h)
+	case tokenclient.KindResponse:
+		return "The endpoint's answer is not an RFC 6749 token response; check that token_url points at an OAuth2 token endpoint."
+	case tokenclient.KindTimeout:
+		return "Check that token_url is reachable from this machine (proxy settings: HTTPS_PROXY, NO_PROXY) or raise request_timeout."
+	case tokenclient.KindCanceled:
+		return "Terraform was interrupted before the token endpoint answered."
+	case tokenclient.KindAssertion:
+		var read *workload.ReadError
+		var check *workload.CheckError
+		fromFile := errors.As(e.Err, &read) || errors.As(e.Err, &check) && check.File != "" && check.Problem == workload.ProblemEmpty
+		if hint, ok := workloadHint(e.Err); ok && !(h.identity == "" && fromFile) {
+			return hint
+		}
+		return "Check that " + EnvClientAssertionFile + " names a file this process can read and that the CI system has written " +
+			"the workload-identity token to it (for GitHub Actions, that the job has permission id-token: write)."
+	}
+	if e.UntrustedCertificate {
+		return "The token endpoint's TLS certificate is not trusted. If a private CA signed it, give that CA's certificate in ca_cert_pem; otherwise check that token_url names the right host."
+	}
+	return "Check that token_url is reachable from this machine and its host name resolves (proxy settings: HTTPS_PROXY, NO_PROXY)."
+}
+
+func serverErrorHint(e *tokenclient.Error, h grantHint) string {
+	switch code(e) {
+	case "invalid_client", "unauthorized_client":
+		return clientRefusedHint(h)
+	case "invalid_scope":
+		if h.workiva {
+			return "Check the requested scopes against the scopes of the API grant (Organization Admin > Security > Provisioning in Workiva); scopes are case-sensitive."
+		}
+		return "Check the requested scopes against those the server allows this client; scopes are case-sensitive."
+	case "unsupported_grant_type":
+		return "The endpoint does not accept the grant; check grant_type and that token_url is the server's OAuth2 token endpoint."
+	case "invalid_grant", "invalid_target":
+		return refusedGrantHint(code(e), h)
+	case "invalid_request":
+		if h.workiva {
+			return "The endpoint rejected the request's form; check auth_style (header or body) and api_version against what the endpoint expects."
+		}
+		return "The endpoint rejected the request's form; check auth_style, audience, resources and extra_params against what the server expects."
+	case "access_denied":
+		if h.workiva {
+			return "The grant may not use the requested scopes or the request came from an address outside the grant's IP restrictions."
+		}
+		return "The server denied the request: the client may not use the requested scopes or audience, or not from this address."
+	}
+	switch {
+	case !e.Location.IsZero():
+		return "Token requests never follow redirects, because that would re-send the credentials. Set token_url to the final address."
+	case e.StatusCode == http.StatusNotFound && h.workiva:
+		return "Check token_url and api_version: Workiva's current endpoint /oauth2/token needs api_version \"" + DefaultAPIVersion + "\"; the legacy /iam/v1/oauth2/token needs api_version = \"\"."
+	case e.StatusCode == http.StatusNotFound:
+		return "Check token_url: the server has no token endpoint at that path."
+	case e.StatusCode == http.StatusTooManyRequests:
+		return "The endpoint is rate limiting; retries were exhausted. Raise max_retries or run fewer Terraform operations at once."
+	case e.StatusCode >= 500:
+		return "The endpoint had a server-side failure and retries were exhausted; try again later or raise max_retries."
+	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
+		return clientRefusedHint(h)
+	}
+	if h.workiva {
+		return "Check token_url, auth_style and api_version against what the endpoint expects."
+	}
+	return "Check token_url and auth_style against what the endpoint expects."
+}
+
+// refusedGrantHint says what to check when the server refused the grant
+// (invalid_grant) or the resource or audience asked for (invalid_target,
+// RFC 8707), from what was sent: a workload-identity token is named only
+// when one was.
+func refusedGrantHint(code string, h grantHint) string {
+	federated := h.grantType == tokenclient.GrantJWTBearer || h.grantType == tokenclient.GrantTokenExchange
+	switch {
+	case code == "invalid_target" && federated:
+		return "The server will not issue a token for the audience or resources asked for: check audience, resources and " +
+			"requested_token_type against what its trust relationship for the workload-identity token allows."
+	case code == "invalid_target":
+		return "The server will not issue a token for the audience or resources asked for (RFC 8707): check audience and " +
+			"resources against what it may issue this client."
+	case federated:
+		return "The server refused the presented workload-identity token: check that it trusts the token's issuer and subject " +
+			"(a trust relationship, a federation policy), the token's audience (workload_identity.audience), and audience, " +
+			"resources and requested_token_type against what it may issue."
+	case h.identity != "":
+		return "The server refused the grant. The client authenticated with a workload-identity token (source " + strconv.Quote(string(h.identity)) +
+			"): check that the server trusts its issuer and subject for this client, and that the client may use the client_credentials grant."
+	}
+	return "The server refused the client_credentials grant: check that the client may use it, and audience, resources and " +
+		"extra_params against what the server may issue this client."
+}
+
+// code is the server's OAuth2 error code when it is one the hints know,
+// for deciding which hint fits; "" otherwise.
+func code(e *tokenclient.Error) string {
+	for _, c := range []string{"invalid_client", "unauthorized_client", "invalid_scope", "unsupported_grant_type", "invalid_grant",
+		"invalid_target", "invalid_request", "access_denied"} {
+		if e.Code.Is(c) {
+			return c
+		}
+	}
+	return ""
+}
+
+// clientRefusedHint says what to check when the server refused the
+// client: the credential the grant used, where it came from, and, for
+// Workiva, what changes a grant's secret.
+func clientRefusedHint(h grantHint) string {
+	var b strings.Builder
+	switch h.style {
+	case tokenclient.AuthStylePrivateKeyJWT:
+		fmt.Fprintf(&b, "The server refused the assertion signed with the private key (%s). Check that the server holds its public key "+
+			"for the client id (%s), under the key id client_assertion_key_id if it asks for one, that it accepts the algorithm "+
+			"(client_assertion_alg), and that it expects the assertion's audience (client_assertion_audience; the token URL by default).",
+			h.keyFrom, h.idFrom)
+	case tokenclient.AuthStyleClientAssertion:
+		fmt.Fprintf(&b, "The server refused the client assertion (%s). Check that the server trusts the assertion's issuer for the "+
+			"client id (%s) (a federated credential or trust relationship), that the assertion's audience and subject are the ones "+
+			"it expects, and that the assertion has not expired: workload-identity tokens live minutes.", h.assertionFrom, h.idFrom)
+	case tokenclient.AuthStyleClientSecretJWT:
+		fmt.Fprintf(&b, "The server refused the assertion signed with the client secret (%s, HS256). Check that the client id (%s) "+
+			"may use client_secret_jwt on the server, that the secret is the current one, and that the server expects the "+
+			"assertion's audience (client_assertion_audience; the token URL by default).", h.secretFrom, h.idFrom)
+	case tokenclient.AuthStyleTLSClientAuth:
+		fmt.Fprintf(&b, "The server refused the client certificate (%s). Check that it is the certificate registered for the client "+
+			"id (%s) and that the endpoint asks for client certificates.", h.certFrom, h.idFrom)
+	default:
+		fmt.Fprintf(&b, "Check the client id (%s) and the client secret (%s)", h.idFrom, h.secretFrom)
+		if h.workiva {
+			b.WriteString(": the secret of a Workiva API grant is shown once and changes when it is regenerated or the grant's " +
+				"username changes. Also check that the grant has not expired and that this machine's address is in the grant's IP restrictions.")
+		} else {
+			b.WriteString(", that the client may use the client_credentials grant, and auth_style: some servers take the secret only " +
+				"in a Basic header (\"header\"), others only in the body (\"body\"); \"auto\" tries both.")
+		}
+	}
+	return b.String()
+}
+
+func statusText(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return t
+	}
+	return "(non-standard status)"
+}

@@ -1,0 +1,144 @@
+package provider
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
+)
+
+// This file words what went wrong obtaining a workload-identity token or a
+// ready-made client assertion, and what the CI system needs; the sources'
+// names and hints come from internal/workload.
+
+// sourceName names a workload-identity source in a sentence.
+func sourceName(k workload.Kind) string {
+	info, _ := workload.InfoOf(k)
+	return cmp.Or(info.Name, string(k))
+}
+
+// tokenFrom names where a checked token came from: the variable or the
+// file it was read from when there is one.
+func tokenFrom(check *workload.CheckError) string {
+	switch {
+	case check.Variable != "":
+		return "the environment variable " + check.Variable
+	case check.File != "":
+		return "the file " + check.File
+	}
+	return sourceName(check.Kind)
+}
+
+// assertionCause says what went wrong reading a ready-made client
+// assertion, named by where it came from; w is workloadCause's sentence,
+// for the problems it words well.
+func assertionCause(err error, h grantHint, w string, show shower) string {
+	var check *workload.CheckError
+	var read *workload.ReadError
+	from := h.assertionFrom
+	switch {
+	case errors.As(err, &read):
+		return fmt.Sprintf("Reading the client assertion from the file %s (named by %s) failed: %s.", read.File, EnvClientAssertionFile,
+			show.err(errors.Unwrap(read.Err)))
+	case errors.As(err, &check) && check.File != "":
+		from = fmt.Sprintf("the file %s (named by %s)", check.File, EnvClientAssertionFile)
+	case errors.As(err, &check) && check.Variable != "":
+		from = check.Variable
+	case errors.As(err, &check):
+	default:
+		return w
+	}
+	switch check.Problem {
+	case workload.ProblemEmpty:
+		return "The client assertion could not be read: " + from + " is empty or only white space."
+	case workload.ProblemExpired:
+		return fmt.Sprintf("The client assertion from %s expired at %s.", from, check.Expired.UTC().Format(time.RFC3339))
+	case workload.ProblemNotJWT:
+		return fmt.Sprintf("The client assertion from %s is not a JWT (a signed JSON Web Token).", from)
+	}
+	return w
+}
+
+// workloadCause says what went wrong obtaining a workload-identity token;
+// false when err is no workload error.
+func workloadCause(err error, show shower) (string, bool) {
+	var missing *workload.MissingError
+	var fetch *workload.FetchError
+	var check *workload.CheckError
+	var invalid *workload.InvalidError
+	var read *workload.ReadError
+	switch {
+	case errors.As(err, &missing):
+		return fmt.Sprintf("The workload identity (source %q) needs %s, which is not set.", missing.Kind, missing.Variable), true
+	case errors.As(err, &invalid):
+		return fmt.Sprintf("The workload identity (source %q) reads %s, which is not %s.", invalid.Kind, invalid.Variable, invalid.Rule), true
+	case errors.As(err, &read):
+		return fmt.Sprintf("Reading the workload-identity token from the file %s failed: %s.", read.File, show.err(errors.Unwrap(read.Err))), true
+	case errors.As(err, &fetch):
+		from := sourceName(fetch.Kind)
+		switch fetch.Problem {
+		case workload.ProblemInsecure:
+			return fmt.Sprintf("%s names %s, plain http to a host that is not loopback, so the request, which carries a credential, was not sent.",
+				fetch.Variable, fetch.URL), true
+		case workload.ProblemNotMetadata:
+			return fmt.Sprintf("The answer from %s lacks the header Metadata-Flavor: Google, so it did not come from %s and was not used.", fetch.URL, from), true
+		case workload.ProblemTransport:
+			return fmt.Sprintf("Requesting a token from %s (%s %s) got no answer: %s.", from, transportOp(fetch.Op), fetch.URL, show.field(fetch.Cause)), true
+		}
+		if fetch.StatusCode == 0 {
+			return fmt.Sprintf("%s's token endpoint %s answered with something other than the JSON document it documents.", from, fetch.URL), true
+		}
+		return fmt.Sprintf("%s's token endpoint %s answered HTTP %d %s.", from, fetch.URL, fetch.StatusCode, statusText(fetch.StatusCode)), true
+	case errors.As(err, &check):
+		from := tokenFrom(check)
+		switch check.Problem {
+		case workload.ProblemExpired:
+			return fmt.Sprintf("The token from %s expired at %s.", from, check.Expired.UTC().Format(time.RFC3339)), true
+		case workload.ProblemAudience:
+			return fmt.Sprintf("The token from %s is for the audience %s, not workload_identity.audience.", from, show.str(quoteNames(check.Audiences))), true
+		case workload.ProblemNotJWT:
+			return fmt.Sprintf("The token from %s is not a JWT (a signed JSON Web Token).", from), true
+		}
+		return fmt.Sprintf("The token from %s is empty.", from), true
+	}
+	return "", false
+}
+
+// workloadHint says what the CI system needs; false when err is no
+// workload error.
+func workloadHint(err error) (string, bool) {
+	var missing *workload.MissingError
+	var check *workload.CheckError
+	switch {
+	case errors.As(err, &missing):
+		if info, _ := workload.InfoOf(missing.Kind); info.Hint != nil {
+			return info.Hint(missing.Variable), true
+		}
+		return "Set " + missing.Variable + " in the job's environment.", true
+	case errors.As(err, &check) && check.Problem == workload.ProblemExpired:
+		return "CI tokens live minutes: obtain the token in the same job, shortly before Terraform runs.", true
+	case errors.As(err, &check) && check.Problem == workload.ProblemAudience:
+		return "Ask the CI system for the audience the token endpoint expects, or set workload_identity.audience to the one it gives.", true
+	case errors.As(err, &check):
+		return "Check the workload_identity source: it should give the CI system's OIDC token, a JWT.", true
+	}
+	var fetch *workload.FetchError
+	var invalid *workload.InvalidError
+	var read *workload.ReadError
+	switch {
+	case errors.As(err, &fetch) && fetch.Problem == workload.ProblemInsecure:
+		return "Identity requests carry the CI system's request token and follow the token endpoint's rule: https, or http only to " +
+			"127.0.0.0/8, ::1 and localhost. Check where " + fetch.Variable + " is set.", true
+	case errors.As(err, &fetch):
+		info, _ := workload.InfoOf(fetch.Kind)
+		return cmp.Or(info.FetchHint, "Check the CI system's settings for OIDC tokens."), true
+	case errors.As(err, &invalid):
+		return "Unset " + invalid.Variable + " or give it as host or host:port, such as 169.254.169.254:80.", true
+	case errors.As(err, &read):
+		return "Check that workload_identity.file names a file this process can read and that the platform has written the token to it " +
+			"(for Kubernetes, the projected service account token volume).", true
+	}
+	return "", false
+}
