@@ -198,8 +198,6 @@ func (s *Server) token(r *http.Request, version string, formErr error, method *s
 	case "client_credentials":
 	case JWTBearerGrant, TokenExchangeGrant:
 		return s.federatedGrant(r, form, client)
-	case "refresh_token":
-		return s.refreshGrant(id, form.Get("refresh_token"))
 	case "":
 		return http.StatusBadRequest, id, IamError{Error: "invalid_request", ErrorDescription: "grant_type is required"}
 	default:
@@ -211,21 +209,6 @@ func (s *Server) token(r *http.Request, version string, formErr error, method *s
 		return http.StatusBadRequest, id, *errBody
 	}
 	return http.StatusOK, id, s.issue(client.ID, granted)
-}
-
-// refreshGrant answers grant_type=refresh_token for an authenticated client.
-func (s *Server) refreshGrant(id, refreshToken string) (int, string, any) {
-	if !s.opts.RefreshTokens {
-		return http.StatusBadRequest, id, IamError{Error: "unsupported_grant_type", ErrorDescription: "grant_type \"refresh_token\" is not supported; must be client_credentials"}
-	}
-	s.mu.Lock()
-	prev, ok := s.refresh[refreshToken]
-	delete(s.refresh, refreshToken) // refresh tokens rotate
-	s.mu.Unlock()
-	if !ok || prev.clientID != id {
-		return http.StatusBadRequest, id, IamError{Error: "invalid_grant", ErrorDescription: "the refresh token is invalid, expired or revoked"}
-	}
-	return http.StatusOK, id, s.issue(id, prev.scopes)
 }
 
 // authenticate returns the client with id when secret is its secret and
@@ -327,11 +310,7 @@ func (s *Server) issue(clientID string, scopes []string) map[string]any {
 		body["scope"] = strings.Join(scopes, " ")
 	}
 	if s.opts.RefreshTokens {
-		rt := "rt_" + randomString()
-		s.mu.Lock()
-		s.refresh[rt] = issued{clientID: clientID, scopes: scopes}
-		s.mu.Unlock()
-		body["refresh_token"] = rt
+		body["refresh_token"] = "rt_" + randomString()
 	}
 	return body
 }

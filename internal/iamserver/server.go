@@ -79,9 +79,9 @@ type Options struct {
 	// OmitScope leaves scope out of token responses (RFC 6749 5.1 allows it
 	// when the granted scope equals the requested one).
 	OmitScope bool
-	// RefreshTokens makes token responses carry a refresh_token, and the
-	// token endpoint accept grant_type=refresh_token (as Blynk.Cloud's
-	// organization API does; Workiva's does not).
+	// RefreshTokens makes token responses carry a refresh_token (as
+	// Blynk.Cloud's organization API does; Workiva's does not), which a
+	// client-credentials client must not use (RFC 6749 4.4.3).
 	RefreshTokens bool
 	// TrustedIssuers are the trust relationships of the jwt-bearer and
 	// token-exchange grants.
@@ -114,7 +114,6 @@ type Server struct {
 	mu       sync.Mutex
 	clients  map[string]Client
 	tokens   map[string]issued
-	refresh  map[string]issued
 	faults   []Fault
 	requests []Request
 	latency  time.Duration
@@ -145,7 +144,6 @@ func Start(addr string, opts Options) (*Server, error) {
 		clock:   clock.OrSystem(opts.Clock),
 		clients: map[string]Client{},
 		tokens:  map[string]issued{},
-		refresh: map[string]issued{},
 		latency: opts.Latency,
 		jtis:    map[string]time.Time{},
 	}

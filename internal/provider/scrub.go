@@ -33,9 +33,10 @@ var secretFieldKeys = []string{"client_secret", "access_token", "refresh_token",
 
 // detachedLogContext is ctx with a tflog field map of its own, for a
 // goroutine: contexts derived from one another share tflog's field map until
-// masks are added (which copies it), and logging may write into it.
+// masks are added (which copies it, even with no keys), and logging may
+// write into it. The secret fields are masked by tflogLogger, once.
 func detachedLogContext(ctx context.Context) context.Context {
-	return tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
+	return tflog.MaskFieldValuesWithFieldKeys(ctx)
 }
 
 // clean is text as it may leave the provider: control characters escaped,

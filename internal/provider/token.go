@@ -238,7 +238,7 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 	}
 	m.GrantedScopes = types.SetValueMust(types.StringType, granted)
 	m.ExpiresIn = types.Int64Null()
-	if tok.HasExpiresIn {
+	if tok.HasExpiresIn() {
 		m.ExpiresIn = types.Int64Value(tok.ExpiresIn)
 	}
 	m.ExpiresAt = types.StringNull()

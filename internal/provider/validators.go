@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -68,11 +67,11 @@ var scopeValidator = stringCheck{
 
 // quotedElements writes values as the elements of an HCL list.
 func quotedElements(values []string) string {
-	q := make([]string, len(values))
+	trimmed := make([]string, len(values))
 	for i, v := range values {
-		q[i] = strconv.Quote(strings.TrimSpace(v))
+		trimmed[i] = strings.TrimSpace(v)
 	}
-	return "[" + strings.Join(q, ", ") + "]"
+	return "[" + quoteNames(trimmed) + "]"
 }
 
 // tokenURLValidator checks a token_url known at validate time with the

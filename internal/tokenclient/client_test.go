@@ -149,8 +149,8 @@ func TestTokenSuccess(t *testing.T) {
 			if tok.ScopeReturned != tc.returned {
 				t.Errorf("ScopeReturned = %v, want %v", tok.ScopeReturned, tc.returned)
 			}
-			if !tok.HasExpiresIn || tok.ExpiresIn != 599 {
-				t.Errorf("ExpiresIn = %d (%v), want 599", tok.ExpiresIn, tok.HasExpiresIn)
+			if !tok.HasExpiresIn() || tok.ExpiresIn != 599 {
+				t.Errorf("ExpiresIn = %d (%v), want 599", tok.ExpiresIn, tok.HasExpiresIn())
 			}
 			if d := tok.ExpiresAt.Sub(before); d < 598*time.Second || d > 600*time.Second {
 				t.Errorf("ExpiresAt is %s after the request, want about 599s", d)

@@ -250,7 +250,6 @@ func New(cfg Config) (*Client, error) {
 			AuthStyle:      style,
 			EndpointParams: params,
 		},
-		assertion:  assertion,
 		http:       newHTTPClient(cfg, assertion, cfg.Subject),
 		tokenURL:   u,
 		cacheState: cacheState{cache: map[string]*Token{}, inflight: map[string]*call{}},
@@ -337,11 +336,10 @@ func endpointParams(cfg Config, assertion bool) (url.Values, error) {
 
 // Client fetches and caches tokens. It is safe for concurrent use.
 type Client struct {
-	cfg       Config
-	oauth     clientcredentials.Config
-	assertion assertionSource
-	http      *http.Client
-	tokenURL  *url.URL
+	cfg      Config
+	oauth    clientcredentials.Config
+	http     *http.Client
+	tokenURL *url.URL
 	// learnedStyle is the oauth2.AuthStyle that worked for AuthStyleAuto;
 	// AuthStyleAutoDetect (0) until one has.
 	learnedStyle atomic.Int32

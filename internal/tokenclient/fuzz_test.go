@@ -90,11 +90,11 @@ func FuzzTokenResponse(f *testing.F) {
 		if !slices.Equal(data(tok.GrantedScopes), tokenclient.SplitScope(tok.Scope.Data())) {
 			t.Fatalf("granted %v does not match scope %q", data(tok.GrantedScopes), tok.Scope.Data())
 		}
-		if tok.HasExpiresIn && tok.ExpiresIn < 0 {
+		if tok.HasExpiresIn() && tok.ExpiresIn < 0 {
 			t.Fatalf("negative expires_in %d accepted", tok.ExpiresIn)
 		}
-		if want := tok.HasExpiresIn && tok.ExpiresIn > 0; tok.ExpiresAt.IsZero() == want {
-			t.Fatalf("expires_at %v inconsistent with expires_in %d (%v)", tok.ExpiresAt, tok.ExpiresIn, tok.HasExpiresIn)
+		if want := tok.HasExpiresIn() && tok.ExpiresIn > 0; tok.ExpiresAt.IsZero() == want {
+			t.Fatalf("expires_at %v inconsistent with expires_in %d (%v)", tok.ExpiresAt, tok.ExpiresIn, tok.HasExpiresIn())
 		}
 	})
 }

@@ -100,8 +100,8 @@ func TestLifetimeOfEveryResponseShape(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tok.Lifetime != tc.rule || tok.ExpiresIn != tc.seconds || tok.HasExpiresIn != (tc.rule != tokenclient.LifetimeAbsent) {
-				t.Errorf("rule %q, %d s (has expires_in %v); want %q, %d s", tok.Lifetime, tok.ExpiresIn, tok.HasExpiresIn, tc.rule, tc.seconds)
+			if tok.Lifetime != tc.rule || tok.ExpiresIn != tc.seconds || tok.HasExpiresIn() != (tc.rule != tokenclient.LifetimeAbsent) {
+				t.Errorf("rule %q, %d s (has expires_in %v); want %q, %d s", tok.Lifetime, tok.ExpiresIn, tok.HasExpiresIn(), tc.rule, tc.seconds)
 			}
 			wantExpiry := time.Time{}
 			if tc.seconds > 0 {

@@ -42,10 +42,9 @@ type Token struct {
 	Lifetime      LifetimeRule
 	ExpiresInSent redact.Untrusted
 	// ExpiresIn is the lifetime in seconds the client uses (expires_in,
-	// clamped to MaxLifetime); HasExpiresIn is false when the server sent
-	// none.
-	ExpiresIn    int64
-	HasExpiresIn bool
+	// clamped to MaxLifetime); zero when the server sent none
+	// (HasExpiresIn).
+	ExpiresIn int64
 	// ExpiresAt is when the token expires, counted from when the request was
 	// sent; zero when the lifetime is not known (LifetimeAbsent,
 	// LifetimeZero).
@@ -62,6 +61,9 @@ func (t Token) String() string {
 
 // GoString is String, for %#v.
 func (t Token) GoString() string { return t.String() }
+
+// HasExpiresIn reports whether the server sent expires_in.
+func (t *Token) HasExpiresIn() bool { return t.Lifetime != LifetimeAbsent }
 
 // MissingScopes are the requested scopes the server did not grant.
 func (t *Token) MissingScopes() []string { return MissingScopes(t.RequestedScopes, t.granted) }
@@ -138,7 +140,6 @@ func newToken(ot *oauth2.Token, requested []string, start, now time.Time) (*Toke
 		return nil, err
 	}
 	t.Lifetime, t.ExpiresIn, t.ExpiresInSent = lt.rule, lt.seconds, redact.UntrustedText(lt.sent)
-	t.HasExpiresIn = lt.rule != LifetimeAbsent
 	if lt.seconds > 0 {
 		t.ExpiresAt = start.Add(time.Duration(lt.seconds) * time.Second).UTC()
 	}

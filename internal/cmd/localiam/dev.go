@@ -6,11 +6,9 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
 	"fmt"
-	"math/big"
 	"os"
 	"path/filepath"
 	"time"
@@ -61,7 +59,7 @@ func startDev(dir, listen string, opts iamserver.Options, scopes []string) (*dev
 	if err != nil {
 		return nil, err
 	}
-	ca, caKey, err := newCA()
+	ca, err := iamserver.NewCA("localiam demo CA", 30*24*time.Hour)
 	if err != nil {
 		return nil, err
 	}
@@ -82,12 +80,12 @@ func startDev(dir, listen string, opts iamserver.Options, scopes []string) (*dev
 	}
 	mtlsOpts := opts
 	mtlsOpts.Clients = []iamserver.Client{{ID: mtlsClientID, CertificateSubject: mtlsClientID, Scopes: []string{"organization:read"}}}
-	mtlsOpts.TLS, mtlsOpts.ClientCAPEM = true, string(pemBlock("CERTIFICATE", ca.Raw))
+	mtlsOpts.TLS, mtlsOpts.ClientCAPEM = true, ca.PEM
 	if d.mtls, err = iamserver.Start("127.0.0.1:0", mtlsOpts); err != nil {
 		d.close()
 		return nil, err
 	}
-	certPEM, keyPEM, err := clientCertificate(ca, caKey, mtlsClientID)
+	certPEM, keyPEM, err := ca.ClientCertificate(mtlsClientID)
 	if err != nil {
 		d.close()
 		return nil, err
@@ -98,7 +96,7 @@ func startDev(dir, listen string, opts iamserver.Options, scopes []string) (*dev
 		return nil, err
 	}
 	for name, data := range map[string][]byte{d.jwtKeyFile: pemBlock("PRIVATE KEY", keyDER), d.mtlsCAFile: []byte(d.mtls.CertPEM()),
-		d.mtlsCertFile: certPEM, d.mtlsKeyFile: keyPEM} {
+		d.mtlsCertFile: []byte(certPEM), d.mtlsKeyFile: []byte(keyPEM)} {
 		if err := os.WriteFile(name, data, 0o600); err != nil {
 			d.close()
 			return nil, err
@@ -192,41 +190,4 @@ func (d *devSetup) close() {
 
 func pemBlock(kind string, der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der})
-}
-
-// newCA makes a CA for the demo client certificate.
-func newCA() (*x509.Certificate, crypto.Signer, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, nil, err
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localiam demo CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(30 * 24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		return nil, nil, err
-	}
-	ca, err := x509.ParseCertificate(der)
-	return ca, key, err
-}
-
-// clientCertificate issues a client certificate for commonName.
-func clientCertificate(ca *x509.Certificate, caKey crypto.Signer, commonName string) (certPEM, keyPEM []byte, err error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, nil, err
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: commonName},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(30 * 24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, key.Public(), caKey)
-	if err != nil {
-		return nil, nil, err
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, nil, err
-	}
-	return pemBlock("CERTIFICATE", der), pemBlock("PRIVATE KEY", keyDER), nil
 }

@@ -11,11 +11,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"testing"
 	"time"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 )
 
 // Key is a private key with its PEM encoding.
@@ -72,10 +72,9 @@ func pkcs8(t testing.TB, k crypto.Signer) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }
 
-// CA issues client certificates.
+// CA issues client certificates (iamserver.CA, failing the test on error).
 type CA struct {
-	cert *x509.Certificate
-	key  crypto.Signer
+	ca *iamserver.CA
 	// PEM is the CA certificate, for iamserver.Options.ClientCAPEM.
 	PEM string
 }
@@ -83,36 +82,20 @@ type CA struct {
 // NewCA is a new CA.
 func NewCA(t testing.TB) *CA {
 	t.Helper()
-	key := ECKey(t, elliptic.P256(), PKCS8)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "local IAM test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key.Signer)
+	ca, err := iamserver.NewCA("local IAM test CA", 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &CA{cert: cert, key: key.Signer, PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))}
+	return &CA{ca: ca, PEM: ca.PEM}
 }
 
 // ClientCertificate issues a client certificate for commonName and returns
 // it and its key, both PEM.
-func (ca *CA) ClientCertificate(t testing.TB, commonName string) (certPEM, keyPEM string) {
+func (c *CA) ClientCertificate(t testing.TB, commonName string) (certPEM, keyPEM string) {
 	t.Helper()
-	key := ECKey(t, elliptic.P256(), PKCS8)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: commonName},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, key.Public(), ca.key)
+	certPEM, keyPEM, err := c.ca.ClientCertificate(commonName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), key.PEM
+	return certPEM, keyPEM
 }
