@@ -115,6 +115,9 @@ func unknownRegionDiagnostic(from, region string) diag.Diagnostic {
 // the configuration line under it, key and all.
 func invalidTokenURLDiagnostic(at path.Path, from string, err error) diag.Diagnostic {
 	detail := fmt.Sprintf("The token endpoint (from %s) is not usable: %s.", from, newShower(nil).err(err))
+	if errors.Is(err, tokenclient.ErrUserInfo) {
+		detail += " Set client_id and the client secret (client_secret or " + EnvClientSecret + ") instead."
+	}
 	if errors.Is(err, tokenclient.ErrURLMayHoldCredential) {
 		return diag.NewErrorDiagnostic("Invalid token_url", detail+" (The configuration line is not shown, since it may hold a credential.)")
 	}

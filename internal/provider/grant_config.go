@@ -255,18 +255,10 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, feder
 			return "", false
 		}
 	}
-	// The credential the style needs, and whether it is set.
-	need, have := "client_secret", c.ClientSecret != "" // header, body, auto
-	switch style {
-	case tokenclient.AuthStylePrivateKeyJWT:
-		need, have = "client_assertion_key_pem", c.AssertionKeyPEM != ""
-	case tokenclient.AuthStyleClientAssertion:
-		need, have = "client_assertion", c.Assertion != nil
-	case tokenclient.AuthStyleTLSClientAuth:
-		need, have = "client_certificate_pem", c.ClientCertificatePEM != ""
-	case tokenclient.AuthStyleNone:
-		need, have = "", true
-	}
+	// The credential the style needs (tokenclient says which), the
+	// attribute that gives it, and whether it is set.
+	cred := style.Needs()
+	need, have := credentialAttributes[cred], hasCredential(c, cred)
 	switch {
 	case !have && need == "client_secret":
 		diags.Append(missingCredentialDiagnostic(name))
@@ -279,6 +271,27 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, feder
 		return "", false
 	}
 	return style, true
+}
+
+// credentialAttributes name the attribute that gives each credential.
+var credentialAttributes = map[tokenclient.Credential]string{
+	tokenclient.CredentialSecret: "client_secret", tokenclient.CredentialKey: "client_assertion_key_pem",
+	tokenclient.CredentialAssertion: "client_assertion", tokenclient.CredentialCertificate: "client_certificate_pem",
+}
+
+// hasCredential reports whether c holds the credential.
+func hasCredential(c *tokenclient.Config, cred tokenclient.Credential) bool {
+	switch cred {
+	case tokenclient.CredentialSecret:
+		return c.ClientSecret != ""
+	case tokenclient.CredentialKey:
+		return c.AssertionKeyPEM != ""
+	case tokenclient.CredentialAssertion:
+		return c.Assertion != nil
+	case tokenclient.CredentialCertificate:
+		return c.ClientCertificatePEM != ""
+	}
+	return true
 }
 
 // clientConfigDiagnostic is a token client's refusal of a grant's

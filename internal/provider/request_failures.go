@@ -117,7 +117,7 @@ func tokenErrorHint(e *tokenclient.Error, h grantHint) string {
 		var read *workload.ReadError
 		var check *workload.CheckError
 		fromFile := errors.As(e.Err, &read) || errors.As(e.Err, &check) && check.File != "" && check.Problem == workload.ProblemEmpty
-		if hint, ok := workloadHint(e.Err); ok && !(h.identity == "" && fromFile) {
+		if hint, ok := workloadHint(e.Err); ok && (h.identity != "" || !fromFile) {
 			return hint
 		}
 		return "Check that " + EnvClientAssertionFile + " names a file this process can read and that the CI system has written " +

@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -49,11 +47,6 @@ var (
 	ErrAssertionAlgMismatch = errors.New("the signing algorithm does not fit the client assertion key")
 )
 
-// assertionPlaceholder stands for the client assertion in the form x/oauth2
-// builds; the transport replaces it with a fresh assertion in every HTTP
-// request, retries included.
-const assertionPlaceholder = "workiva-client-assertion-placeholder"
-
 // assertionSource makes the client_assertion of one request; ctx is the
 // request's (a source may fetch the assertion).
 type assertionSource func(ctx context.Context) (string, error)
@@ -87,20 +80,4 @@ func signedAssertions(key jose.SigningKey, keyID, clientID, audience string, clk
 			ID:       base64.RawURLEncoding.EncodeToString(jti),
 		}).Serialize()
 	}, nil
-}
-
-// withAssertion returns a form body with the placeholder replaced by a
-// fresh assertion, or the body unchanged when it holds none.
-func withAssertion(ctx context.Context, body, placeholder string, source assertionSource) (string, string, error) {
-	if source == nil || !strings.Contains(body, placeholder) {
-		return body, "", nil
-	}
-	a, err := source(ctx)
-	if err != nil {
-		return "", "", err
-	}
-	if strings.TrimSpace(a) == "" {
-		return "", "", ErrEmptyAssertion
-	}
-	return strings.Replace(body, placeholder, url.QueryEscape(a), 1), a, nil
 }

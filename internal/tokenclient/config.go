@@ -14,8 +14,7 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
+	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
 	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
@@ -61,11 +60,6 @@ const (
 // AuthStyles lists the valid auth styles, default first.
 var AuthStyles = []string{string(AuthStyleHeader), string(AuthStyleBody), string(AuthStyleAuto),
 	string(AuthStylePrivateKeyJWT), string(AuthStyleClientAssertion), string(AuthStyleTLSClientAuth), string(AuthStyleClientSecretJWT), string(AuthStyleNone)}
-
-// usesSecret reports whether the style sends the client secret.
-func (s AuthStyle) usesSecret() bool {
-	return s == "" || s == AuthStyleHeader || s == AuthStyleBody || s == AuthStyleAuto
-}
 
 // ReservedParams are the form fields the client sets itself, which
 // ExtraParams may not hold.
@@ -193,6 +187,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.TokenURL = u.String()
 	cfg.GrantType = cmp.Or(cfg.GrantType, GrantClientCredentials)
 	if cfg.ClientID == "" && cfg.GrantType == GrantClientCredentials {
 		return nil, errors.New("client id is empty")
@@ -200,28 +195,26 @@ func New(cfg Config) (*Client, error) {
 	if cfg.AuthStyle == AuthStyleNone && cfg.GrantType == GrantClientCredentials {
 		return nil, fmt.Errorf("%w: the client_credentials grant needs client authentication", ErrMissingCredential)
 	}
-	style, err := oauthStyle(cfg.AuthStyle)
-	if err != nil {
-		return nil, err
+	if _, ok := styles[cfg.AuthStyle]; !ok && cfg.AuthStyle != "" {
+		return nil, fmt.Errorf("auth style %q is not one of %s", cfg.AuthStyle, strings.Join(AuthStyles, ", "))
 	}
-	if cfg.AuthStyle == "" {
-		cfg.AuthStyle = AuthStyleHeader
-	}
+	cfg.AuthStyle = cmp.Or(cfg.AuthStyle, AuthStyleHeader)
 	cfg.Clock = clock.OrSystem(cfg.Clock)
 	if cfg.Logger != nil && len(cfg.LogFields) > 0 {
 		cfg.Logger = fieldsLogger{cfg.Logger, cfg.LogFields}
 	}
-	secret := cfg.ClientSecret
-	if !cfg.AuthStyle.usesSecret() {
-		secret = ""
-	}
-	assertion, err := assertionFor(cfg, u.String())
+	auth, err := authFor(cfg)
 	if err != nil {
 		return nil, err
 	}
-	params, err := endpointParams(cfg, assertion != nil)
+	g, err := grantFor(cfg)
 	if err != nil {
 		return nil, err
+	}
+	for k := range cfg.ExtraParams {
+		if slices.Contains(ReservedParams, k) {
+			return nil, fmt.Errorf("%w: %q", ErrReservedParam, k)
+		}
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -242,107 +235,77 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	return &Client{
-		cfg: cfg,
-		oauth: clientcredentials.Config{
-			ClientID:       cfg.ClientID,
-			ClientSecret:   secret,
-			TokenURL:       u.String(),
-			AuthStyle:      style,
-			EndpointParams: params,
-		},
-		http:       newHTTPClient(cfg, assertion, cfg.Subject),
+		cfg:        cfg,
+		auth:       auth,
+		grant:      g,
+		http:       newRetryClient(cfg),
 		tokenURL:   u,
 		cacheState: cacheState{cache: map[string]*Token{}, inflight: map[string]*call{}},
 	}, nil
 }
 
-func oauthStyle(s AuthStyle) (oauth2.AuthStyle, error) {
-	switch s {
-	case AuthStyleHeader, "":
-		return oauth2.AuthStyleInHeader, nil
-	case AuthStyleBody, AuthStylePrivateKeyJWT, AuthStyleClientAssertion, AuthStyleTLSClientAuth, AuthStyleClientSecretJWT, AuthStyleNone:
-		// The client id in the body; the secret too for AuthStyleBody only.
-		return oauth2.AuthStyleInParams, nil
-	case AuthStyleAuto:
-		return oauth2.AuthStyleAutoDetect, nil
+// authFor checks that the auth style's credential is there (Needs) and
+// returns how the client authenticates; nil for AuthStyleAuto, whose two
+// ways fetch tries.
+func authFor(cfg Config) (clientAuth, error) {
+	missing := func(what string) error {
+		return fmt.Errorf("%w: %s needs %s", ErrMissingCredential, cfg.AuthStyle, what)
 	}
-	return 0, fmt.Errorf("auth style %q is not one of %s", s, strings.Join(AuthStyles, ", "))
-}
-
-// assertionFor checks that the auth style's credential is there and returns
-// the source of client assertions for the two assertion styles.
-func assertionFor(cfg Config, tokenURL string) (assertionSource, error) {
-	switch cfg.AuthStyle {
-	case AuthStylePrivateKeyJWT:
-		if strings.TrimSpace(cfg.AssertionKeyPEM) == "" {
-			return nil, fmt.Errorf("%w: %s needs a private key", ErrMissingCredential, cfg.AuthStyle)
+	switch cfg.AuthStyle.Needs() {
+	case CredentialSecret:
+		if cfg.ClientSecret == "" {
+			return nil, fmt.Errorf("%w: client secret is empty", ErrMissingCredential)
 		}
+	case CredentialKey:
+		if strings.TrimSpace(cfg.AssertionKeyPEM) == "" {
+			return nil, missing("a private key")
+		}
+	case CredentialAssertion:
+		if cfg.Assertion == nil {
+			return nil, missing("an assertion")
+		}
+	case CredentialCertificate:
+		if cfg.ClientCertificatePEM == "" {
+			return nil, missing("a client certificate")
+		}
+	}
+	aud := cmp.Or(cfg.AssertionAudience, cfg.TokenURL)
+	switch cfg.AuthStyle {
+	case AuthStyleHeader:
+		return secretBasic{cfg.ClientID, cfg.ClientSecret}, nil
+	case AuthStyleBody:
+		return secretPost{cfg.ClientID, cfg.ClientSecret}, nil
+	case AuthStyleAuto:
+		return nil, nil
+	case AuthStylePrivateKeyJWT:
 		key, alg, err := parseAssertionKey(cfg.AssertionKeyPEM, cfg.AssertionAlg)
 		if err != nil {
 			return nil, err
 		}
-		aud := cmp.Or(cfg.AssertionAudience, tokenURL)
-		return signedAssertions(jose.SigningKey{Algorithm: alg, Key: key}, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
+		sign, err := signedAssertions(jose.SigningKey{Algorithm: alg, Key: key}, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
+		return jwtAssertion{id: cfg.ClientID, style: cfg.AuthStyle, assertion: sign, sensitive: cfg.Sensitive}, err
 	case AuthStyleClientSecretJWT:
-		switch {
-		case cfg.ClientSecret == "":
-			return nil, fmt.Errorf("%w: client secret is empty", ErrMissingCredential)
-		case len(cfg.ClientSecret) < MinSecretJWTKey:
+		if len(cfg.ClientSecret) < MinSecretJWTKey {
 			return nil, fmt.Errorf("%w: HS256 needs a key of at least %d bytes (RFC 7518 section 3.2), and the secret has %d",
 				ErrSecretTooShort, MinSecretJWTKey, len(cfg.ClientSecret))
 		}
-		aud := cmp.Or(cfg.AssertionAudience, tokenURL)
-		return signedAssertions(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(cfg.ClientSecret)}, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
+		sign, err := signedAssertions(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(cfg.ClientSecret)}, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
+		return jwtAssertion{id: cfg.ClientID, style: cfg.AuthStyle, assertion: sign, sensitive: cfg.Sensitive}, err
 	case AuthStyleClientAssertion:
-		if cfg.Assertion == nil {
-			return nil, fmt.Errorf("%w: %s needs an assertion", ErrMissingCredential, cfg.AuthStyle)
-		}
-		return cfg.Assertion, nil
-	case AuthStyleTLSClientAuth:
-		if cfg.ClientCertificatePEM == "" {
-			return nil, fmt.Errorf("%w: %s needs a client certificate", ErrMissingCredential, cfg.AuthStyle)
-		}
-	case AuthStyleNone:
-	default:
-		if cfg.ClientSecret == "" {
-			return nil, fmt.Errorf("%w: client secret is empty", ErrMissingCredential)
-		}
+		return jwtAssertion{id: cfg.ClientID, style: cfg.AuthStyle, assertion: cfg.Assertion, sensitive: cfg.Sensitive}, nil
 	}
-	return nil, nil
-}
-
-// endpointParams are the form fields every client_credentials request adds
-// to grant_type and scope.
-func endpointParams(cfg Config, assertion bool) (url.Values, error) {
-	v := url.Values{}
-	for k, val := range cfg.ExtraParams {
-		if slices.Contains(ReservedParams, k) {
-			return nil, fmt.Errorf("%w: %q", ErrReservedParam, k)
-		}
-		v.Set(k, val)
-	}
-	if cfg.Audience != "" {
-		v.Set("audience", cfg.Audience)
-	}
-	for _, r := range cfg.Resources {
-		v.Add("resource", r)
-	}
-	if assertion {
-		v.Set("client_assertion_type", ClientAssertionType)
-		v.Set("client_assertion", assertionPlaceholder)
-	}
-	return v, grantParams(cfg, v)
+	return idOnly{id: cfg.ClientID, style: cfg.AuthStyle}, nil // tls_client_auth, none
 }
 
 // Client fetches and caches tokens. It is safe for concurrent use.
 type Client struct {
 	cfg      Config
-	oauth    clientcredentials.Config
-	http     *http.Client
+	auth     clientAuth // nil for AuthStyleAuto: learned
+	grant    grant
+	http     *retryablehttp.Client
 	tokenURL *url.URL
-	// learnedStyle is the oauth2.AuthStyle that worked for AuthStyleAuto;
-	// AuthStyleAutoDetect (0) until one has.
-	learnedStyle atomic.Int32
+	// learned is the way of AuthStyleAuto that worked; nil until one has.
+	learned atomic.Pointer[clientAuth]
 
 	cacheState
 }

@@ -12,8 +12,6 @@ import (
 	"net/url"
 	"strings"
 
-	"golang.org/x/oauth2"
-
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
@@ -116,65 +114,65 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// classify turns what x/oauth2 returned into an Error, from what happened:
-// the type of x/oauth2's error for answers it refused by status, the
-// context, and the transport's record of the last attempt (an answer with a
-// 2xx status whose body was read without a transport error is an unusable
-// response; anything short of that is a connection failure or a timeout).
-func (c *Client) classify(ctx context.Context, err error, rec *exchangeRecord) *Error {
+// noAnswer is the Error of a request that got no complete answer, from
+// what happened: the client assertion or subject token could not be made
+// (nothing was sent), the caller's context ended, the request timed out,
+// or the connection failed (refused, DNS, TLS, reset while the body was
+// read).
+func (c *Client) noAnswer(ctx context.Context, err error) *Error {
 	e := &Error{TokenURL: c.TokenURL(), Err: err}
-	status, contentType, head, readErr := rec.snapshot()
-	cause := err
-	if readErr != nil {
-		// x/oauth2 formats a body read error with %v, which unwraps to
-		// nothing; the transport kept the error itself.
-		cause = readErr
-	}
-	var re *oauth2.RetrieveError
-	var netErr net.Error
 	var ae *assertionError
+	var netErr net.Error
 	switch {
 	case errors.As(err, &ae):
 		e.Kind, e.Err, e.Cause = KindAssertion, ae.err, redact.UntrustedError(ae.err)
-	case errors.As(err, &re):
-		e.Kind = KindServer
-		e.Code, e.Description, e.URI = redact.UntrustedText(re.ErrorCode), redact.UntrustedText(re.ErrorDescription), redact.UntrustedText(re.ErrorURI)
-		if re.Response != nil {
-			e.StatusCode = re.Response.StatusCode
-			contentType = re.Response.Header.Get("Content-Type")
-			e.ContentType = redact.UntrustedText(contentType)
-			if loc := re.Response.Header.Get("Location"); loc != "" && e.StatusCode >= 300 && e.StatusCode < 400 {
-				e.Location = redact.UntrustedText(redact.URL(loc))
-			}
-			if e.StatusCode == http.StatusUnauthorized {
-				e.Challenge = redact.UntrustedText(re.Response.Header.Get("WWW-Authenticate"))
-			}
-		}
-		if re.ErrorCode == "" && e.Location.IsZero() {
-			e.setBody(re.Body, contentType)
-		}
-		// The oauth2 error's text embeds the whole body; it is not kept.
-		e.Err = errors.New("oauth2: token endpoint returned an error")
 	case ctx.Err() != nil:
 		e.Kind, e.Err = KindCanceled, ctx.Err()
-	case rec.answered2xx():
-		e.Kind = KindResponse
-		e.StatusCode, e.ContentType = status, redact.UntrustedText(contentType)
-		e.Cause = redact.UntrustedError(err)
-		if looksLikeMarkup(contentType, head) {
-			// Only markup is shown: a JSON or form body of a 2xx answer
-			// may hold a token. A page is no token response; what the JSON
-			// parser made of it is noise.
-			e.Err, e.Cause = errMarkup, redact.UntrustedError(errMarkup)
-			e.setBody(head, contentType)
-		}
-	case errors.As(cause, &netErr) && netErr.Timeout():
+	case errors.As(err, &netErr) && netErr.Timeout():
 		e.Kind = KindTimeout
-		e.Op, e.Cause = transportCause(cause)
+		e.Op, e.Cause = transportCause(err)
 	default:
 		e.Kind = KindConnection
-		e.Op, e.Cause = transportCause(cause)
-		e.UntrustedCertificate = untrustedCertificate(cause)
+		e.Op, e.Cause = transportCause(err)
+		e.UntrustedCertificate = untrustedCertificate(err)
+	}
+	return e
+}
+
+// refused is the Error of an answer that is an OAuth2 error (RFC 6749
+// 5.2), or any answer with a status outside 2xx: the server's fields, its
+// redirect target or its challenge, and the body when it holds no error
+// code.
+func (c *Client) refused(resp *http.Response, r response, body []byte) *Error {
+	contentType := resp.Header.Get("Content-Type")
+	e := &Error{Kind: KindServer, TokenURL: c.TokenURL(), StatusCode: resp.StatusCode,
+		Code: redact.UntrustedText(r.errorCode), Description: redact.UntrustedText(r.errorDescription), URI: redact.UntrustedText(r.errorURI),
+		ContentType: redact.UntrustedText(contentType), Err: errTokenEndpoint}
+	if loc := resp.Header.Get("Location"); loc != "" && e.StatusCode >= 300 && e.StatusCode < 400 {
+		e.Location = redact.UntrustedText(redact.URL(loc))
+	}
+	if e.StatusCode == http.StatusUnauthorized {
+		e.Challenge = redact.UntrustedText(resp.Header.Get("WWW-Authenticate"))
+	}
+	if r.errorCode == "" && e.Location.IsZero() {
+		e.setBody(body, contentType)
+	}
+	return e
+}
+
+// errTokenEndpoint is the cause of an OAuth2 error answer.
+var errTokenEndpoint = errors.New("the token endpoint answered with an error")
+
+// unusable is the Error of a 2xx answer, read in full, that is no usable
+// token response. Only a page is shown of its body: a JSON or form body of
+// a 2xx answer may hold a token. A page is no token response; what the
+// JSON parser made of it is noise.
+func (c *Client) unusable(status int, contentType string, body []byte, err error) *Error {
+	e := &Error{Kind: KindResponse, TokenURL: c.TokenURL(), StatusCode: status, ContentType: redact.UntrustedText(contentType),
+		Cause: redact.UntrustedError(err), Err: err}
+	if looksLikeMarkup(contentType, body) {
+		e.Err, e.Cause = errMarkup, redact.UntrustedError(errMarkup)
+		e.setBody(body, contentType)
 	}
 	return e
 }
@@ -212,10 +210,10 @@ func untrustedCertificate(err error) bool {
 
 // looksLikeMarkup reports whether a body is an HTML or XML page rather than
 // a token response.
-func looksLikeMarkup(contentType string, head []byte) bool {
+func looksLikeMarkup(contentType string, body []byte) bool {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	if mt == "text/html" || mt == "application/xhtml+xml" || strings.HasSuffix(mt, "/xml") {
 		return true
 	}
-	return strings.HasPrefix(strings.TrimSpace(string(head)), "<")
+	return strings.HasPrefix(strings.TrimSpace(string(body[:min(len(body), 512)])), "<")
 }

@@ -3,10 +3,13 @@ package tokenclient
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
-	"golang.org/x/oauth2"
+	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
@@ -22,29 +25,28 @@ import (
 // With AuthStyleAuto the client sends the credentials in a Basic header
 // and, only when the server refuses the client (refusedClient), once more
 // in the body; the style that works is kept for the life of the client, so
-// later tokens cost one request. (x/oauth2's own memory of the style lives
-// in the clientcredentials.Config value and is lost when the value is
-// copied; its fallback also follows any error, which would double every
-// retry and every timeout.)
+// later tokens cost one request. (A fallback after any error would double
+// every retry and every timeout.)
 func (c *Client) fetch(ctx context.Context, scopes []string) (*Token, error) {
 	if c.cfg.AuthStyle != AuthStyleAuto {
-		return c.exchange(ctx, scopes, c.oauth.AuthStyle)
+		return c.exchange(ctx, scopes, c.auth)
 	}
-	if learned := oauth2.AuthStyle(c.learnedStyle.Load()); learned != oauth2.AuthStyleAutoDetect {
-		return c.exchange(ctx, scopes, learned)
+	if learned := c.learned.Load(); learned != nil {
+		return c.exchange(ctx, scopes, *learned)
 	}
-	t, err := c.exchange(ctx, scopes, oauth2.AuthStyleInHeader)
+	header, body := clientAuth(secretBasic{c.cfg.ClientID, c.cfg.ClientSecret}), clientAuth(secretPost{c.cfg.ClientID, c.cfg.ClientSecret})
+	t, err := c.exchange(ctx, scopes, header)
 	if err == nil {
-		c.learnedStyle.CompareAndSwap(int32(oauth2.AuthStyleAutoDetect), int32(oauth2.AuthStyleInHeader))
+		c.learned.CompareAndSwap(nil, &header)
 		return t, nil
 	}
 	if !refusedClient(err) {
 		return nil, err
 	}
 	c.debug(ctx, "the endpoint refused the credentials in the Authorization header; trying them in the body", map[string]any{"endpoint": c.TokenURL()})
-	t, err = c.exchange(ctx, scopes, oauth2.AuthStyleInParams)
+	t, err = c.exchange(ctx, scopes, body)
 	if err == nil {
-		c.learnedStyle.Store(int32(oauth2.AuthStyleInParams))
+		c.learned.Store(&body)
 	}
 	return t, err
 }
@@ -67,32 +69,49 @@ func refusedClient(err error) bool {
 	return false
 }
 
-// styleNames names x/oauth2's auth styles in the log.
-var styleNames = map[oauth2.AuthStyle]string{oauth2.AuthStyleInHeader: "header", oauth2.AuthStyleInParams: "body"}
-
-// exchange sends one token request of the client's grant (with its retries),
-// the client's credentials sent in the given style.
-func (c *Client) exchange(ctx context.Context, scopes []string, style oauth2.AuthStyle) (*Token, error) {
-	clientAuth := string(c.cfg.AuthStyle)
+// exchange sends one token request of the client's grant (with its
+// retries), the client authenticated by auth. The request is built here,
+// not by a library: the form of every attempt is made afresh (go-retryablehttp
+// asks the body function for each), so a signed assertion or a subject
+// token is new in every attempt and nothing is swapped into a body.
+func (c *Client) exchange(ctx context.Context, scopes []string, auth clientAuth) (*Token, error) {
+	clientAuth := auth.name()
 	if c.cfg.AuthStyle == AuthStyleAuto {
-		clientAuth += " (" + styleNames[style] + ")"
+		clientAuth = string(AuthStyleAuto) + " (" + clientAuth + ")"
 	}
 	fields := map[string]any{"endpoint": c.TokenURL(), "scopes": strings.Join(scopes, " "), "client_auth": clientAuth, "grant_type": string(c.cfg.GrantType)}
 	c.debug(ctx, "requesting token", fields)
 	start := c.cfg.Clock.Now()
-	seen := &exchangeRecord{}
-	hctx := context.WithValue(context.WithValue(ctx, oauth2.HTTPClient, c.http), exchangeRecordKey{}, seen)
-	// The style is always explicit, so no copy of the config relies on
-	// x/oauth2's per-value memory of it.
-	cfg := c.oauth
-	cfg.Scopes, cfg.AuthStyle = scopes, style
-	ot, err := cfg.Token(hctx)
+	// go-retryablehttp asks the body function once when the request is
+	// made (for a length, before any attempt) and once for every attempt;
+	// the form is made for attempts only, each with its own length.
+	var req *retryablehttp.Request
+	body := func() (io.Reader, error) {
+		if req == nil {
+			return strings.NewReader(""), nil
+		}
+		f := c.form(scopes)
+		for _, apply := range []func(context.Context, url.Values) error{c.grant.form, auth.form} {
+			if err := apply(ctx, f); err != nil {
+				return nil, &assertionError{err}
+			}
+		}
+		encoded := f.Encode()
+		req.ContentLength = int64(len(encoded))
+		return strings.NewReader(encoded), nil
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.tokenURL.String(), retryablehttp.ReaderFunc(body))
 	var t *Token
 	if err == nil {
-		t, err = newToken(ot, scopes, start, c.cfg.Clock.Now())
+		c.headers(req.Header)
+		auth.header(req.Header)
+		t, err = c.send(ctx, req, scopes, start)
 	}
 	if err != nil {
-		e := c.classify(ctx, err, seen)
+		var e *Error
+		if !errors.As(err, &e) {
+			e = &Error{Kind: KindConnection, TokenURL: c.TokenURL(), Cause: redact.UntrustedError(err), Err: err}
+		}
 		// The facts, each as a field; the logger shows what the server or
 		// the transport said through redact.Output.
 		fields["error_kind"], fields["status"] = string(e.Kind), e.StatusCode
@@ -111,5 +130,64 @@ func (c *Client) exchange(ctx context.Context, scopes []string, style oauth2.Aut
 	fields["lifetime"] = string(t.Lifetime)
 	fields["duration_ms"] = c.cfg.Clock.Now().Sub(start).Milliseconds()
 	c.debug(ctx, "token issued", fields)
+	return t, nil
+}
+
+// form is the form of a token request without the grant's and the client
+// authentication's fields: scope, audience, resources and the extra
+// parameters.
+func (c *Client) form(scopes []string) url.Values {
+	f := url.Values{}
+	for k, v := range c.cfg.ExtraParams {
+		f.Set(k, v)
+	}
+	if c.cfg.Audience != "" {
+		f.Set("audience", c.cfg.Audience)
+	}
+	for _, r := range c.cfg.Resources {
+		f.Add("resource", r)
+	}
+	if len(scopes) > 0 {
+		f.Set("scope", strings.Join(scopes, " "))
+	}
+	return f
+}
+
+// headers sets the headers every token request carries.
+func (c *Client) headers(h http.Header) {
+	h.Set("Content-Type", "application/x-www-form-urlencoded")
+	h.Set("Accept", "application/json")
+	if c.cfg.APIVersion != "" {
+		h.Set("X-Version", c.cfg.APIVersion)
+	}
+	if c.cfg.UserAgent != "" {
+		h.Set("User-Agent", c.cfg.UserAgent)
+	}
+}
+
+// send sends req (retrying as httpretry says), reads the answer and turns
+// it into a token, or into an Error with the facts of what happened.
+func (c *Client) send(ctx context.Context, req *retryablehttp.Request, scopes []string, start time.Time) (*Token, error) {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.noAnswer(ctx, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	if err != nil {
+		return nil, c.noAnswer(ctx, err)
+	}
+	contentType := resp.Header.Get("Content-Type")
+	r, oauthErr, err := parseResponse(resp.StatusCode, contentType, body)
+	switch {
+	case oauthErr:
+		return nil, c.refused(resp, r, body)
+	case err != nil:
+		return nil, c.unusable(resp.StatusCode, contentType, body, err)
+	}
+	t, err := newToken(r, scopes, start, c.cfg.Clock.Now())
+	if err != nil {
+		return nil, c.unusable(resp.StatusCode, contentType, body, err)
+	}
 	return t, nil
 }

@@ -4,10 +4,14 @@ import (
 	"context"
 	"crypto/elliptic"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -271,5 +275,49 @@ func TestClientSecretJWT(t *testing.T) {
 		AuthStyle: tokenclient.AuthStyleClientSecretJWT})
 	if !errors.Is(err, tokenclient.ErrSecretTooShort) {
 		t.Errorf("a 5-byte secret: %v", err)
+	}
+}
+
+// Every attempt is sent with its own Content-Length (not chunked), though
+// its assertion, and so its length, is new: some gateways refuse a
+// chunked token request.
+func TestEveryAttemptHasItsLength(t *testing.T) {
+	var mu sync.Mutex
+	var lengths []int64
+	var bodies []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		lengths, bodies = append(lengths, r.ContentLength), append(bodies, string(b))
+		first := len(bodies) == 1
+		mu.Unlock()
+		if len(r.TransferEncoding) > 0 {
+			t.Errorf("a chunked token request: %v", r.TransferEncoding)
+		}
+		if first {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"access_token":"tok","token_type":"Bearer","expires_in":600}`)
+	}))
+	t.Cleanup(srv.Close)
+	n := 0
+	c, err := tokenclient.New(tokenclient.Config{TokenURL: srv.URL + "/token", ClientID: "id", AuthStyle: tokenclient.AuthStyleClientAssertion,
+		MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond,
+		Assertion: func(context.Context) (string, error) { n++; return "eyJ." + strings.Repeat("a", n*7) + ".sig", nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Token(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(bodies) != 2 || bodies[0] == bodies[1] {
+		t.Fatalf("attempts %q", bodies)
+	}
+	for i, b := range bodies {
+		if lengths[i] != int64(len(b)) {
+			t.Errorf("attempt %d: Content-Length %d for a body of %d bytes", i+1, lengths[i], len(b))
+		}
 	}
 }

@@ -1,8 +1,11 @@
 package tokenclient
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"net/url"
+	"slices"
 )
 
 // GrantType is the OAuth2 grant a token request uses.
@@ -34,35 +37,73 @@ const (
 	TokenTypeAccessToken = "urn:ietf:params:oauth:token-type:access_token" //nolint:gosec // a protocol URN
 )
 
-// subjectPlaceholder stands for the grant's subject (the assertion of
-// jwt_bearer, the subject_token of token_exchange) in the form x/oauth2
-// builds; the transport replaces it with a fresh one in every HTTP
-// request, as it does the client assertion.
-const subjectPlaceholder = "workiva-grant-subject-placeholder"
+// grant is the grant of a token request: its form fields, the subject
+// token afresh for every attempt.
+type grant interface {
+	form(ctx context.Context, f url.Values) error
+}
 
-// grantParams sets the fields of the grant in v: grant_type and the
-// subject for jwt_bearer and token_exchange.
-func grantParams(cfg Config, v url.Values) error {
-	switch cfg.GrantType {
-	case GrantClientCredentials:
-	case GrantJWTBearer:
-		v.Set("grant_type", JWTBearerGrantURN)
-		v.Set("assertion", subjectPlaceholder)
-	case GrantTokenExchange:
-		v.Set("grant_type", TokenExchangeGrantURN)
-		v.Set("subject_token", subjectPlaceholder)
-		if cfg.SubjectTokenType == "" {
-			cfg.SubjectTokenType = TokenTypeJWT
-		}
-		v.Set("subject_token_type", cfg.SubjectTokenType)
-		if cfg.RequestedTokenType != "" {
-			v.Set("requested_token_type", cfg.RequestedTokenType)
-		}
-	default:
-		return fmt.Errorf("grant type %q is not one of %v", cfg.GrantType, GrantTypes)
+// clientCredentials is RFC 6749 4.4.2.
+type clientCredentials struct{}
+
+func (clientCredentials) form(_ context.Context, f url.Values) error {
+	f.Set("grant_type", "client_credentials")
+	return nil
+}
+
+// jwtBearer is RFC 7523 2.1: the subject token is the assertion.
+type jwtBearer struct {
+	subject   assertionSource
+	sensitive func(...string)
+}
+
+func (g jwtBearer) form(ctx context.Context, f url.Values) error {
+	v, err := fresh(ctx, g.subject, g.sensitive)
+	if err != nil {
+		return err
 	}
-	if cfg.GrantType != GrantClientCredentials && cfg.Subject == nil {
-		return fmt.Errorf("%w: the %s grant needs a subject token", ErrMissingCredential, cfg.GrantType)
+	f.Set("grant_type", JWTBearerGrantURN)
+	f.Set("assertion", v)
+	return nil
+}
+
+// tokenExchange is RFC 8693 2.1: the subject token is exchanged.
+type tokenExchange struct {
+	subject                         assertionSource
+	subjectTokenType, requestedType string
+	sensitive                       func(...string)
+}
+
+func (g tokenExchange) form(ctx context.Context, f url.Values) error {
+	v, err := fresh(ctx, g.subject, g.sensitive)
+	if err != nil {
+		return err
+	}
+	f.Set("grant_type", TokenExchangeGrantURN)
+	f.Set("subject_token", v)
+	f.Set("subject_token_type", g.subjectTokenType)
+	if g.requestedType != "" {
+		f.Set("requested_token_type", g.requestedType)
 	}
 	return nil
+}
+
+// grantFor is the grant of cfg.
+func grantFor(cfg Config) (grant, error) {
+	if !slices.Contains(GrantTypes, string(cfg.GrantType)) {
+		return nil, fmt.Errorf("grant type %q is not one of %v", cfg.GrantType, GrantTypes)
+	}
+	if cfg.GrantType != GrantClientCredentials && cfg.Subject == nil {
+		return nil, fmt.Errorf("%w: the %s grant needs a subject token", ErrMissingCredential, cfg.GrantType)
+	}
+	switch cfg.GrantType {
+	case GrantClientCredentials:
+		return clientCredentials{}, nil
+	case GrantJWTBearer:
+		return jwtBearer{subject: cfg.Subject, sensitive: cfg.Sensitive}, nil
+	case GrantTokenExchange:
+		return tokenExchange{subject: cfg.Subject, subjectTokenType: cmp.Or(cfg.SubjectTokenType, TokenTypeJWT),
+			requestedType: cfg.RequestedTokenType, sensitive: cfg.Sensitive}, nil
+	}
+	return nil, fmt.Errorf("grant type %q is not one of %v", cfg.GrantType, GrantTypes)
 }

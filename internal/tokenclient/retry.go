@@ -1,8 +1,6 @@
 package tokenclient
 
 import (
-	"context"
-	"errors"
 	"net/http"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -11,18 +9,14 @@ import (
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
-// newHTTPClient builds the client x/oauth2 uses: retries from
-// go-retryablehttp on top of a transport that adds the version and agent
-// headers, with redirects never followed.
-func newHTTPClient(cfg Config, assertion, subject assertionSource) *http.Client {
-	// The last response reaches x/oauth2 when the retries run out, so that
-	// the error it builds carries the server's status and body.
-	rc := httpretry.New(httpretry.Options{
-		Transport: &headerTransport{base: cfg.Transport, version: cfg.APIVersion, userAgent: cfg.UserAgent,
-			assertion: assertion, subject: subject, sensitive: cfg.Sensitive},
-		Timeout: cfg.Timeout, MaxRetries: cfg.MaxRetries, WaitMin: cfg.RetryWaitMin, WaitMax: cfg.RetryWaitMax,
-		Clock: cfg.Clock, Policy: retryPolicy,
-	})
+// newRetryClient is the client token requests go through: httpretry's
+// rules (which answers are retried, the backoff, no redirects, the last
+// answer handed back when the retries run out, so that its status and body
+// are reported) over the configured transport, and a log line per retry
+// and per answer.
+func newRetryClient(cfg Config) *retryablehttp.Client {
+	rc := httpretry.New(httpretry.Options{Transport: cfg.Transport, Timeout: cfg.Timeout, MaxRetries: cfg.MaxRetries,
+		WaitMin: cfg.RetryWaitMin, WaitMax: cfg.RetryWaitMax, Clock: cfg.Clock})
 	if cfg.Logger != nil {
 		rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
 			if attempt > 0 {
@@ -36,18 +30,5 @@ func newHTTPClient(cfg Config, assertion, subject assertionSource) *http.Client 
 			})
 		}
 	}
-	return &http.Client{
-		Transport:     &retryablehttp.RoundTripper{Client: rc},
-		CheckRedirect: httpretry.NoRedirect,
-	}
-}
-
-// retryPolicy is httpretry.Policy, except that a client assertion that
-// could not be made is not retried.
-func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	var ae *assertionError
-	if errors.As(err, &ae) && ctx.Err() == nil {
-		return false, nil
-	}
-	return httpretry.Policy(ctx, resp, err)
+	return rc
 }

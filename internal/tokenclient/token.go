@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
@@ -112,19 +110,19 @@ func (t *Token) StaleAt(minValidity time.Duration) time.Time {
 // reusable reports whether the token may be cached for later callers.
 func (t *Token) reusable() bool { return t.Lifetime != LifetimeZero }
 
-// newToken reads an x/oauth2 token: the granted scope (RFC 6749 5.1: none
-// means the requested one) and the lifetime, counted from start, when the
-// request was sent, so that the expiry reported is never later than the
-// server's.
-func newToken(ot *oauth2.Token, requested []string, start, now time.Time) (*Token, error) {
+// newToken reads a token response: the granted scope (RFC 6749 5.1: none
+// means the requested one) and the lifetime (the one rule, lifetimeOf),
+// counted from start, when the request was sent, so that the expiry
+// reported is never later than the server's.
+func newToken(r response, requested []string, start, now time.Time) (*Token, error) {
 	t := &Token{
-		AccessToken:     ot.AccessToken,
-		TokenType:       redact.UntrustedText(ot.TokenType),
-		RefreshToken:    ot.RefreshToken,
+		AccessToken:     r.accessToken,
+		TokenType:       redact.UntrustedText(r.tokenType),
+		RefreshToken:    r.refreshToken,
 		RequestedScopes: requested,
 		IssuedAt:        now,
 	}
-	scope, returned := ot.Extra("scope").(string)
+	scope, returned := r.extra("scope").(string)
 	if !returned {
 		scope = strings.Join(requested, " ")
 	}
@@ -133,9 +131,9 @@ func newToken(ot *oauth2.Token, requested []string, start, now time.Time) (*Toke
 	for _, g := range t.granted {
 		t.GrantedScopes = append(t.GrantedScopes, redact.UntrustedText(g))
 	}
-	issued, _ := ot.Extra("issued_token_type").(string)
+	issued, _ := r.extra("issued_token_type").(string)
 	t.IssuedTokenType = redact.UntrustedText(issued)
-	lt, err := lifetimeOf(ot.Extra("expires_in"))
+	lt, err := lifetimeOf(r.extra("expires_in"))
 	if err != nil {
 		return nil, err
 	}

@@ -25,16 +25,16 @@ func ValidateTokenURL(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, credentialURLError("the token URL does not parse as a URL: " + urlRule(err))
+		return nil, credentialURLError{"the token URL does not parse as a URL: " + urlRule(err), nil}
 	}
 	if u.User != nil || strings.Contains(u.Host, "@") {
-		return nil, credentialURLError("the token URL carries user info (a name or password before @); client credentials do not belong in the URL: set client_id and the secret instead")
+		return nil, credentialURLError{"the token URL carries user info (a name or password before @); client credentials do not belong in the URL", ErrUserInfo}
 	}
 	// A URL with a query may carry a key there (?code=): its refusal is
 	// marked so that callers do not point at where it is written either.
 	refuse := func(msg string) error {
 		if u.RawQuery != "" || u.ForceQuery {
-			return credentialURLError(msg)
+			return credentialURLError{msg, nil}
 		}
 		return errors.New(msg)
 	}
@@ -61,12 +61,20 @@ func ValidateTokenURL(raw string) (*url.URL, error) {
 // do not show it, nor point at where it is written.
 var ErrURLMayHoldCredential = errors.New("the token URL may hold a credential")
 
-// credentialURLError is an error of ValidateTokenURL that is
-// ErrURLMayHoldCredential.
-type credentialURLError string
+// ErrUserInfo marks a token URL refused for its user info.
+var ErrUserInfo = errors.New("the token URL carries user info")
 
-func (e credentialURLError) Error() string        { return string(e) }
-func (e credentialURLError) Is(target error) bool { return target == ErrURLMayHoldCredential }
+// credentialURLError is an error of ValidateTokenURL that is
+// ErrURLMayHoldCredential, and also kind when that is set.
+type credentialURLError struct {
+	msg  string
+	kind error
+}
+
+func (e credentialURLError) Error() string { return e.msg }
+func (e credentialURLError) Is(target error) bool {
+	return target == ErrURLMayHoldCredential || e.kind != nil && target == e.kind
+}
 
 // urlRule says which rule of URL syntax a parse error reports, without the
 // text it quotes.

@@ -1,0 +1,124 @@
+package tokenclient
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Credential is what an auth style authenticates the client with.
+type Credential string
+
+// The credentials.
+const (
+	CredentialSecret      Credential = "secret"
+	CredentialKey         Credential = "private key"
+	CredentialAssertion   Credential = "assertion"
+	CredentialCertificate Credential = "certificate"
+	CredentialNone        Credential = ""
+)
+
+// styles says, once, what each auth style authenticates with.
+var styles = map[AuthStyle]Credential{
+	AuthStyleHeader:          CredentialSecret,
+	AuthStyleBody:            CredentialSecret,
+	AuthStyleAuto:            CredentialSecret,
+	AuthStylePrivateKeyJWT:   CredentialKey,
+	AuthStyleClientAssertion: CredentialAssertion,
+	AuthStyleTLSClientAuth:   CredentialCertificate,
+	AuthStyleClientSecretJWT: CredentialSecret,
+	AuthStyleNone:            CredentialNone,
+}
+
+// Needs is the credential the style authenticates with.
+func (s AuthStyle) Needs() Credential { return styles[s] }
+
+// clientAuth authenticates the client in one token request (RFC 6749 2.3,
+// RFC 7523 2.2, RFC 8705 2): its header once per request, its form fields
+// afresh for every attempt (a signed assertion is made anew each time).
+type clientAuth interface {
+	header(h http.Header)
+	form(ctx context.Context, f url.Values) error
+	// name is the style as the log says it.
+	name() string
+}
+
+// secretBasic sends the secret in an HTTP Basic header, id and secret
+// form-urlencoded first (RFC 6749 2.3.1).
+type secretBasic struct{ id, secret string }
+
+func (a secretBasic) header(h http.Header) {
+	r := http.Request{Header: h}
+	r.SetBasicAuth(url.QueryEscape(a.id), url.QueryEscape(a.secret))
+}
+func (secretBasic) form(context.Context, url.Values) error { return nil }
+func (secretBasic) name() string                           { return "header" }
+
+// secretPost sends the id and the secret as form fields (RFC 6749 2.3.1).
+type secretPost struct{ id, secret string }
+
+func (secretPost) header(http.Header) {}
+func (a secretPost) form(_ context.Context, f url.Values) error {
+	f.Set("client_id", a.id)
+	f.Set("client_secret", a.secret)
+	return nil
+}
+func (secretPost) name() string { return "body" }
+
+// jwtAssertion sends a JWT client assertion (RFC 7523 2.2): signed with
+// the client's key or secret, or ready-made, fresh for every attempt.
+type jwtAssertion struct {
+	id        string
+	style     AuthStyle
+	assertion assertionSource
+	sensitive func(...string)
+}
+
+func (jwtAssertion) header(http.Header) {}
+func (a jwtAssertion) form(ctx context.Context, f url.Values) error {
+	v, err := fresh(ctx, a.assertion, a.sensitive)
+	if err != nil {
+		return err
+	}
+	if a.id != "" {
+		f.Set("client_id", a.id)
+	}
+	f.Set("client_assertion_type", ClientAssertionType)
+	f.Set("client_assertion", v)
+	return nil
+}
+func (a jwtAssertion) name() string { return string(a.style) }
+
+// idOnly sends the client id, when there is one: the TLS client
+// certificate authenticates (RFC 8705 2.1), or nothing does (a federated
+// grant whose token is enough).
+type idOnly struct {
+	id    string
+	style AuthStyle
+}
+
+func (idOnly) header(http.Header) {}
+func (a idOnly) form(_ context.Context, f url.Values) error {
+	if a.id != "" {
+		f.Set("client_id", a.id)
+	}
+	return nil
+}
+func (a idOnly) name() string { return string(a.style) }
+
+// fresh asks a source for a value to send, tells sensitive about it before
+// it is sent, and refuses an empty one.
+func fresh(ctx context.Context, source assertionSource, sensitive func(...string)) (string, error) {
+	v, err := source(ctx)
+	if err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(v) == "" {
+		return "", ErrEmptyAssertion
+	}
+	if sensitive != nil {
+		sensitive(v)
+	}
+	return v, nil
+}
