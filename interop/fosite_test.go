@@ -1,4 +1,4 @@
-package provider_test
+package interop_test
 
 import (
 	"crypto/rand"
@@ -22,6 +22,7 @@ import (
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver/iamtest"
+	"github.com/clientcreds/terraform-provider-workiva/internal/providertest"
 )
 
 // fositeServer is a token endpoint built with ory/fosite, an OAuth2 server
@@ -136,16 +137,16 @@ data "workiva_token" "jwt" {
 	var checks []statecheck.StateCheck
 	for name, scope := range map[string]string{"basic": "file:read", "post": "graph:read", "jwt": "file:read graph:read"} {
 		checks = append(checks,
-			attr("data.workiva_token."+name, "client_id", knownvalue.StringExact(name+"-client")),
-			attr("data.workiva_token."+name, "scope", knownvalue.StringExact(scope)),
-			attr("data.workiva_token."+name, "expires_in", knownvalue.NotNull()),
-			attr("data.workiva_token."+name, "access_token", knownvalue.StringRegexp(regexpMust(`^ory_at_`))))
+			providertest.Attr("data.workiva_token."+name, "client_id", knownvalue.StringExact(name+"-client")),
+			providertest.Attr("data.workiva_token."+name, "scope", knownvalue.StringExact(scope)),
+			providertest.Attr("data.workiva_token."+name, "expires_in", knownvalue.NotNull()),
+			providertest.Attr("data.workiva_token."+name, "access_token", knownvalue.StringRegexp(regexpMust(`^ory_at_`))))
 	}
-	unitTest(t, resource.TestStep{Config: config, ConfigStateChecks: checks})
+	providertest.UnitTest(t, resource.TestStep{Config: config, ConfigStateChecks: checks})
 
 	// fosite holds clients to their method: the same secret sent the other
 	// way is refused, with fosite's own words in the diagnostic.
-	unitTest(t, resource.TestStep{
+	providertest.UnitTest(t, resource.TestStep{
 		Config:      fmt.Sprintf("provider \"workiva\" {\n  token_url = %q\n  api_version = \"\"\n  client_id = \"basic-client\"\n  client_secret = \"basic-secret\"\n  auth_style = \"body\"\n}\ndata \"workiva_token\" \"t\" {}\n", tokenURL),
 		ExpectError: regexpMust(`(?s)Authentication failed: HTTP 401 invalid_client.*client_secret_post`),
 	})
@@ -163,9 +164,9 @@ func githubActionsJob(t *testing.T, subject string) (*iamserver.CIIssuer, *iamse
 	if err != nil {
 		t.Fatal(err)
 	}
-	ci := iam(t, iamserver.Options{CI: &iamserver.CIFakes{Issuer: issuer, Subject: subject, RequestToken: ciRequestToken}})
+	ci := providertest.IAM(t, iamserver.Options{CI: &iamserver.CIFakes{Issuer: issuer, Subject: subject, RequestToken: requestToken}})
 	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", ci.CIGitHubURL())
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", ciRequestToken)
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
 	return issuer, ci
 }
 
@@ -183,7 +184,7 @@ func TestInteropFositeJWTBearer(t *testing.T) {
 				Scopes: []string{"file:read", "graph:read"}},
 		}},
 	}}
-	unitTest(t, resource.TestStep{
+	providertest.UnitTest(t, resource.TestStep{
 		Config: fmt.Sprintf(`
 provider "workiva" {
   token_url   = %q
@@ -195,7 +196,7 @@ data "workiva_token" "t" {
   scopes = ["file:read"]
 }
 `, tokenURL, tokenURL),
-		ConfigStateChecks: []statecheck.StateCheck{attr("data.workiva_token.t", "scope", knownvalue.StringExact("file:read"))},
+		ConfigStateChecks: []statecheck.StateCheck{providertest.Attr("data.workiva_token.t", "scope", knownvalue.StringExact("file:read"))},
 	})
 	if n := len(ci.CIIssued()); n == 0 {
 		t.Error("no GitHub token was asked for")

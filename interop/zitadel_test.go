@@ -1,4 +1,4 @@
-package provider_test
+package interop_test
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/op"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/providertest"
 )
 
 // zitadelExchange is the storage of a zitadel/oidc OpenID provider that
@@ -127,7 +128,7 @@ func TestInteropZitadelTokenExchange(t *testing.T) {
 	issuer, ci := githubActionsJob(t, subject)
 	tokenURL, store := zitadelServer(t, issuer, subject)
 	audience := store.verifier.ClientID
-	unitTest(t, resource.TestStep{
+	providertest.UnitTest(t, resource.TestStep{
 		Config: fmt.Sprintf(`
 provider "workiva" {
   token_url     = %q
@@ -157,12 +158,12 @@ data "workiva_token" "id" {
 }
 `, tokenURL, audience, audience),
 		ConfigStateChecks: []statecheck.StateCheck{
-			attr("data.workiva_token.access", "scope", knownvalue.StringExact("file:read graph:read")),
-			attr("data.workiva_token.access", "token_type", knownvalue.StringExact("Bearer")),
-			attr("data.workiva_token.access", "issued_token_type", knownvalue.StringExact("urn:ietf:params:oauth:token-type:access_token")),
-			attr("data.workiva_token.access", "expires_in", knownvalue.NotNull()),
-			attr("data.workiva_token.id", "token_type", knownvalue.StringExact("N_A")),
-			attr("data.workiva_token.id", "issued_token_type", knownvalue.StringExact("urn:ietf:params:oauth:token-type:id_token")),
+			providertest.Attr("data.workiva_token.access", "scope", knownvalue.StringExact("file:read graph:read")),
+			providertest.Attr("data.workiva_token.access", "token_type", knownvalue.StringExact("Bearer")),
+			providertest.Attr("data.workiva_token.access", "issued_token_type", knownvalue.StringExact("urn:ietf:params:oauth:token-type:access_token")),
+			providertest.Attr("data.workiva_token.access", "expires_in", knownvalue.NotNull()),
+			providertest.Attr("data.workiva_token.id", "token_type", knownvalue.StringExact("N_A")),
+			providertest.Attr("data.workiva_token.id", "issued_token_type", knownvalue.StringExact("urn:ietf:params:oauth:token-type:id_token")),
 		},
 	})
 	store.mu.Lock()

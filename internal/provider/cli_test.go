@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/providertest"
 )
 
 var (
@@ -28,7 +29,7 @@ var (
 func builtProvider(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir := filepath.Join(testTmp, "bin")
+		dir := filepath.Join(providertest.TmpDir(), "bin")
 		if buildErr = os.MkdirAll(dir, 0o755); buildErr != nil {
 			return
 		}

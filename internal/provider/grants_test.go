@@ -21,11 +21,12 @@ import (
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver/iamtest"
+	"github.com/clientcreds/terraform-provider-workiva/internal/providertest"
 )
 
 func unitTest(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factories(), TerraformVersionChecks: ephemeralVersionChecks(), Steps: steps})
+	providertest.UnitTest(t, steps...)
 }
 
 // Several grants in one provider block, from a sensitive map variable, each

@@ -4,103 +4,44 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
-	"github.com/clientcreds/terraform-provider-workiva/internal/provider"
+	"github.com/clientcreds/terraform-provider-workiva/internal/providertest"
 )
 
 const (
-	testClientID = "tf-integration"
-	testSecret   = "tf-secret-5f2b9c0e-never-printed"
+	testClientID = providertest.ClientID
+	testSecret   = providertest.Secret
 )
 
-// TestMain makes the suite safe on machines without network: it points the
-// Terraform CLI at an empty configuration file (TF_CLI_CONFIG_FILE may name
-// a file that does not exist), disables checkpoint calls, and fails at once
-// when no Terraform binary is usable instead of letting
-// terraform-plugin-testing try to download one.
+// TestMain makes the suite safe on machines without network
+// (providertest.Main), keeping the WORKIVA_* variables for the real-API
+// tests.
 func TestMain(m *testing.M) {
-	os.Exit(runMain(m))
+	os.Exit(providertest.Main(m, savedEnv))
 }
-
-// testTmp is a directory for the whole test run, removed at its end.
-var testTmp string
 
 // savedEnv holds the WORKIVA_* variables the run started with; TestMain
 // clears them so that only the real-API tests see them.
 var savedEnv = map[string]string{}
 
-func runMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "workiva-provider-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	testTmp = dir
-	cliConfig := filepath.Join(dir, "terraformrc")
-	if err := os.WriteFile(cliConfig, []byte("# empty: tests use reattached in-process providers\n"), 0o600); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
-	os.Setenv("CHECKPOINT_DISABLE", "1")
-	os.Unsetenv("TF_ACC_TERRAFORM_VERSION") // would download Terraform
-	if os.Getenv("TF_ACC_PROVIDER_NAMESPACE") == "" {
-		// The namespace Terraform implies for "workiva"; OpenTofu refuses the
-		// legacy namespace the testing framework otherwise reattaches under.
-		os.Setenv("TF_ACC_PROVIDER_NAMESPACE", "hashicorp")
-	}
-	for _, v := range []string{provider.EnvClientID, provider.EnvClientSecret, provider.EnvRegion, provider.EnvTokenURL} {
-		savedEnv[v] = os.Getenv(v) // for the real-API tests
-		os.Unsetenv(v)             // the others set what they need
-	}
-
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			fmt.Fprintf(os.Stderr, "TF_ACC_TERRAFORM_PATH=%s is not usable: %v\n", p, err)
-			return 1
-		}
-	} else if _, err := exec.LookPath("terraform"); err != nil {
-		fmt.Fprintln(os.Stderr, "The acceptance tests run the Terraform CLI (1.10 or later) and none was found: "+
-			"put terraform on PATH or set TF_ACC_TERRAFORM_PATH to its binary "+
-			"(https://developer.hashicorp.com/terraform/install). The tests never download one.")
-		return 1
-	}
-	return m.Run()
-}
-
-// iam starts a local IAM server with the test client and stops it when the
-// test ends.
+// iam, factories and words are providertest's, which the interop module
+// shares.
 func iam(t testing.TB, opts iamserver.Options) *iamserver.Server {
 	t.Helper()
-	opts.Clients = append(opts.Clients,
-		iamserver.Client{ID: testClientID, Secret: testSecret, Scopes: []string{"file:read", "graph:read"}},
-	)
-	srv, err := iamserver.Start("127.0.0.1:0", opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
+	return providertest.IAM(t, opts)
 }
 
-func factories() map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"workiva": providerserver.NewProtocol6WithError(provider.New("test")()),
-		"echo":    echoprovider.NewProviderServer(),
-	}
-}
+func factories() map[string]func() (tfprotov6.ProviderServer, error) { return providertest.Factories() }
+
+func words(s string) string { return providertest.Words(s) }
 
 // providerBlock is a provider configuration for srv with extra attribute lines.
 func providerBlock(srv *iamserver.Server, extra ...string) string {
@@ -118,16 +59,6 @@ provider "workiva" {
   %s
 }
 `, testClientID, testSecret, tokenURL, strings.Join(extra, "\n  "))
-}
-
-// words matches the words of s in order, across the line breaks Terraform
-// puts into diagnostics.
-func words(s string) string {
-	f := strings.Fields(s)
-	for i := range f {
-		f[i] = regexp.QuoteMeta(f[i])
-	}
-	return strings.Join(f, `\s+`)
 }
 
 // checkOneRequestPerConfiguration checks that consumers of the scope set

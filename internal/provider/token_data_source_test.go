@@ -9,9 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/providertest"
 )
 
 var (
@@ -20,7 +20,7 @@ var (
 )
 
 func attr(addr, name string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(name), v)
+	return providertest.Attr(addr, name, v)
 }
 
 // tokenChecks checks the token attributes of data.workiva_token.t.

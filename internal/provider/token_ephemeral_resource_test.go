@@ -13,10 +13,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/providertest"
 )
 
 func ephemeralVersionChecks() []tfversion.TerraformVersionCheck {
-	return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+	return providertest.EphemeralVersionChecks()
 }
 
 // echoed checks an attribute of the ephemeral token copied into echo.t.
