@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -124,5 +125,49 @@ resource "terraform_data" "use" {
 				t.Error("the secret appears in the plan output")
 			}
 		})
+	}
+}
+
+// A client secret from a file named by WORKIVA_CLIENT_SECRET_FILE (a Vault
+// Agent template, say): the token is issued with it; an echo of it is
+// withheld like the secret's; a missing or empty file is an error that
+// names it, and nothing is sent.
+func TestCLIClientSecretFile(t *testing.T) {
+	srv := iam(t, iamserver.Options{})
+	dir := t.TempDir()
+	file := filepath.Join(dir, "secret")
+	if err := os.WriteFile(file, []byte(testSecret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  token_url = %q\n  max_retries = 0\n}\ndata \"workiva_token\" \"t\" {}\noutput \"scope\" {\n  value = data.workiva_token.t.scope\n}\n",
+		testClientID, srv.TokenURL())
+	c := newCLIDir(t, config)
+	if out, err := flatRun(c, []string{"WORKIVA_CLIENT_SECRET_FILE=" + file}, "apply", "-auto-approve", "-input=false"); err != nil || !strings.Contains(out, `scope = "file:read graph:read"`) {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	srv.Script(iamserver.Fault{Status: 401, ContentType: "text/plain", Body: "unknown secret " + strings.ToUpper(testSecret)})
+	out, _ := flatRun(c, []string{"WORKIVA_CLIENT_SECRET_FILE=" + file}, "plan", "-input=false")
+	if !strings.Contains(out, "(the response body is not shown: it echoes a credential)") || strings.Contains(strings.ToLower(out), testSecret) {
+		t.Errorf("the echo of the file's secret is shown:\n%s", out)
+	}
+	for _, tc := range []struct{ name, content, want string }{
+		{"missing", "", "Reading the client secret from the file " + filepath.Join(dir, "missing") + " failed: no such file or directory"},
+		{"empty", "\n", "The client secret file " + filepath.Join(dir, "empty") + " is empty or only white space"},
+	} {
+		path := filepath.Join(dir, tc.name)
+		if tc.content != "" {
+			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := len(srv.TokenRequests())
+		out, err := flatRun(c, []string{"WORKIVA_CLIENT_SECRET_FILE=" + path}, "plan", "-input=false")
+		if err == nil || !strings.Contains(out, "Authentication failed: no client secret") || !strings.Contains(out, tc.want) ||
+			!strings.Contains(out, "WORKIVA_CLIENT_SECRET_FILE) names a file this process can read") {
+			t.Errorf("%s file:\n%s", tc.name, out)
+		}
+		if n := len(srv.TokenRequests()) - before; n != 0 {
+			t.Errorf("%s file: %d token requests sent", tc.name, n)
+		}
 	}
 }

@@ -19,7 +19,8 @@ import (
 // Environment variables the provider reads when an attribute is not set.
 const (
 	EnvClientID            = "WORKIVA_CLIENT_ID"
-	EnvClientSecret        = "WORKIVA_CLIENT_SECRET" //nolint:gosec // the variable's name, not a credential
+	EnvClientSecret        = "WORKIVA_CLIENT_SECRET"      //nolint:gosec // the variable's name, not a credential
+	EnvClientSecretFile    = "WORKIVA_CLIENT_SECRET_FILE" //nolint:gosec // the variable's name, not a credential
 	EnvRegion              = "WORKIVA_REGION"
 	EnvTokenURL            = "WORKIVA_TOKEN_URL"             //nolint:gosec // the variable's name, not a credential
 	EnvClientAssertion     = "WORKIVA_CLIENT_ASSERTION"      //nolint:gosec // the variable's name, not a credential
@@ -50,6 +51,7 @@ func regionTokenURL(region string) string { return regionHosts[region] + "/oauth
 type grantModel struct {
 	ClientID                types.String `tfsdk:"client_id"`
 	ClientSecret            types.String `tfsdk:"client_secret"`
+	ClientSecretFile        types.String `tfsdk:"client_secret_file"`
 	Scopes                  types.Set    `tfsdk:"scopes"`
 	TokenURL                types.String `tfsdk:"token_url"`
 	AuthStyle               types.String `tfsdk:"auth_style"`

@@ -43,11 +43,11 @@ func missingClientIDDiagnostic(grant string) diag.Diagnostic {
 
 func missingCredentialDiagnostic(grant string) diag.Diagnostic {
 	detail := "The provider needs a credential of the API grant. Set the " + EnvClientSecret + " environment variable (preferred) " +
-		"or client_secret in the provider block; or authenticate without a secret: workload_identity (a CI system's OIDC token), " +
+		"or client_secret in the provider block, or name a file that holds it (client_secret_file, " + EnvClientSecretFile + "); or authenticate without a secret: workload_identity (a CI system's OIDC token), " +
 		"client_assertion_key_pem (private_key_jwt), client_assertion, " + EnvClientAssertion + " or " + EnvClientAssertionFile + ", or " +
 		"client_certificate_pem with auth_style = \"tls_client_auth\"."
 	if grant != defaultGrant {
-		detail = "Grant " + strconv.Quote(grant) + " has no credential: set client_secret, workload_identity, client_assertion_key_pem, client_assertion, " +
+		detail = "Grant " + strconv.Quote(grant) + " has no credential: set client_secret or client_secret_file, workload_identity, client_assertion_key_pem, client_assertion, " +
 			"or client_certificate_pem with auth_style = \"tls_client_auth\" in its entry. An entry with its own client_id, or with a " +
 			"token_url of another origin (scheme, host, port) than the provider block's endpoint, inherits no credential from the " +
 			"provider block or the environment: the provider's credentials are sent only to the provider's token endpoint."

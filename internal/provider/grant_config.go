@@ -68,7 +68,7 @@ type grantHint struct {
 	identity  workload.Kind
 	workiva   bool
 	// Where the client id and each credential came from (origin.of).
-	idFrom, secretFrom, keyFrom, assertionFrom, certFrom string
+	idFrom, secretFrom, secretFileFrom, keyFrom, assertionFrom, certFrom string
 }
 
 // grantLogName names a grant in log lines.
@@ -122,7 +122,7 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		return s
 	}
 	c := &s.client
-	c.ClientID, c.ClientSecret = g.ClientID.ValueString(), g.ClientSecret.ValueString()
+	c.ClientID, c.ClientSecret, c.ClientSecretFile = g.ClientID.ValueString(), g.ClientSecret.ValueString(), g.ClientSecretFile.ValueString()
 	c.APIVersion, c.Timeout, c.MaxRetries, c.CACertPEM = wide.apiVersion, wide.timeout, wide.maxRetries, wide.caCertPEM
 	c.Audience = g.Audience.ValueString()
 	c.Resources = listStrings(g.Resources)
@@ -146,8 +146,11 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		assertionFrom = "the file named by " + EnvClientAssertionFile
 	}
 	s.hint = grantHint{grant: name, grantType: c.GrantType, workiva: workivaEndpoint(g.TokenURL, wide), idFrom: from.of("client_id"),
-		secretFrom: from.of("client_secret"), keyFrom: from.of("client_assertion_key_pem"), assertionFrom: assertionFrom,
+		secretFrom: from.of("client_secret"), secretFileFrom: from.of("client_secret_file"), keyFrom: from.of("client_assertion_key_pem"), assertionFrom: assertionFrom,
 		certFrom: from.of("client_certificate_pem")}
+	if c.ClientSecret == "" && c.ClientSecretFile != "" {
+		s.hint.secretFrom = "the file " + c.ClientSecretFile + ", from " + s.hint.secretFileFrom
+	}
 	if federated && g.WorkloadIdentity.IsNull() {
 		diags.Append(grantNeedsIdentityDiagnostic(name, string(c.GrantType)))
 		return s
@@ -227,6 +230,9 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, feder
 	if c.ClientSecret != "" {
 		present = append(present, "a client secret ("+h.secretFrom+")")
 	}
+	if c.ClientSecretFile != "" {
+		present = append(present, "a client secret file ("+h.secretFileFrom+")")
+	}
 	if c.AssertionKeyPEM != "" {
 		present = append(present, "a private key ("+h.keyFrom+")")
 	}
@@ -240,7 +246,7 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, feder
 	style := tokenclient.AuthStyle(set.ValueString())
 	if set.IsNull() {
 		switch {
-		case c.ClientSecret != "":
+		case c.ClientSecret != "" || c.ClientSecretFile != "":
 			style = tokenclient.AuthStyleHeader
 		case c.AssertionKeyPEM != "":
 			style = tokenclient.AuthStylePrivateKeyJWT
@@ -266,7 +272,7 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, feder
 	case !have:
 		diags.Append(styleNeedsDiagnostic(name, string(style), need))
 		return "", false
-	case need != "client_secret" && need != "" && c.ClientSecret != "":
+	case need != "client_secret" && need != "" && (c.ClientSecret != "" || c.ClientSecretFile != ""):
 		diags.Append(secretWithoutUseDiagnostic(name, string(style), h.secretFrom))
 		return "", false
 	}
@@ -283,7 +289,7 @@ var credentialAttributes = map[tokenclient.Credential]string{
 func hasCredential(c *tokenclient.Config, cred tokenclient.Credential) bool {
 	switch cred {
 	case tokenclient.CredentialSecret:
-		return c.ClientSecret != ""
+		return c.ClientSecret != "" || c.ClientSecretFile != ""
 	case tokenclient.CredentialKey:
 		return c.AssertionKeyPEM != ""
 	case tokenclient.CredentialAssertion:

@@ -42,6 +42,11 @@ var grantAttributes = []grantAttribute{
 	{name: "client_secret", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecret) }, env: EnvClientSecret, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Client secret of the API grant (Workiva shows it once, when the grant's user regenerates it). Prefer the environment " +
 			"variable or an ephemeral input variable, so the secret stays out of configuration and saved plans."},
+	{name: "client_secret_file", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecretFile) }, env: EnvClientSecretFile, credential: true,
+		build: stringAttr(stringvalidator.LengthAtLeast(1)),
+		desc: "Path of a file that holds the client secret, instead of `client_secret` (a Vault Agent template, a mounted " +
+			"Kubernetes secret): read for every token request, so that a rotated secret needs no restart, with one trailing " +
+			"newline trimmed. A missing or empty file is an error that names it, and nothing is sent."},
 	{name: "scopes", field: func(g *grantModel) fieldRef { return ref(&g.Scopes) }, build: setAttr(setvalidator.ValueStringsAre(scopeValidators()...)),
 		desc: "Scopes to request by default, such as `file:read`. Each `workiva_token` may ask for others. When no scopes are " +
 			"requested the server grants the API grant's scopes. Each scope is one RFC 6749 scope token: printable ASCII without spaces, `\"` or `\\`."},

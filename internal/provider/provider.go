@@ -182,7 +182,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		data.scrub.AddURL(s.client.TokenURL)
 		s.client.Transport, s.client.Clock = p.transport, data.clock
 		s.client.UserAgent = p.userAgent(req.TerraformVersion)
-		s.client.Logger, s.client.Sensitive = tflogLogger{data.scrub}, data.scrub.Add
+		s.client.Logger, s.client.Sensitive, s.client.SensitiveSecret = tflogLogger{data.scrub}, data.scrub.Add, data.scrub.AddClientCredentials
 		s.client.LogFields = map[string]any{"grant": grantLogName(s.name), "client_id": s.client.ClientID}
 		for _, src := range s.sources {
 			src.Transport, src.Clock, src.Sensitive = p.transport, data.clock, data.scrub.Add

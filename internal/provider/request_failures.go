@@ -47,6 +47,14 @@ func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scr
 		what, cause = "interrupted", "interrupted: "+show.err(te.Err)
 	case tokenclient.KindAssertion:
 		what, cause = "no client assertion", "the client assertion could not be read, so nothing was sent: "+show.field(te.Cause)
+		var sfe *tokenclient.SecretFileError
+		if errors.As(te.Err, &sfe) {
+			what, cause = "no client secret", "The client secret file "+sfe.Path+" is empty or only white space. Nothing was sent to the token endpoint."
+			if !sfe.Empty {
+				what, cause = "no client secret", fmt.Sprintf("Reading the client secret from the file %s failed: %s. Nothing was sent to the token endpoint.",
+					sfe.Path, show.err(errors.Unwrap(sfe.Err)))
+			}
+		}
 		switch w, ok := workloadCause(te.Err, show); {
 		case ok && g.hint.identity == "":
 			// A ready-made assertion (client_assertion, or its variable or
@@ -114,6 +122,10 @@ func tokenErrorHint(e *tokenclient.Error, h grantHint) string {
 	case tokenclient.KindCanceled:
 		return "Terraform was interrupted before the token endpoint answered."
 	case tokenclient.KindAssertion:
+		if errors.As(e.Err, new(*tokenclient.SecretFileError)) {
+			return "Check that client_secret_file (or " + EnvClientSecretFile + ") names a file this process can read, and that the step " +
+				"that writes the secret there (a Vault Agent template, a mounted secret) has run."
+		}
 		var read *workload.ReadError
 		var check *workload.CheckError
 		fromFile := errors.As(e.Err, &read) || errors.As(e.Err, &check) && check.File != "" && check.Problem == workload.ProblemEmpty

@@ -90,6 +90,10 @@ type Config struct {
 	TokenURL     string
 	ClientID     string
 	ClientSecret string
+	// ClientSecretFile names a file that holds the client secret, read for
+	// every token request (so that a rotated secret needs no restart) with
+	// one trailing newline trimmed, instead of ClientSecret.
+	ClientSecretFile string
 	AuthStyle    AuthStyle
 	// APIVersion is sent as the X-Version header; empty sends none.
 	APIVersion string
@@ -156,8 +160,10 @@ type Config struct {
 	ClientKeyPEM         string
 	// Sensitive is told every credential the client derives (each assertion
 	// it signs or reads) before it is sent, so that the caller can keep it
-	// out of its output.
-	Sensitive func(values ...string)
+	// out of its output; SensitiveSecret every client secret it reads from
+	// ClientSecretFile, with the client id (for the secret's Basic forms).
+	Sensitive       func(values ...string)
+	SensitiveSecret func(clientID, secret string)
 }
 
 // String keeps the secret out of any formatting of a Config.
@@ -246,14 +252,20 @@ func New(cfg Config) (*Client, error) {
 
 // authFor checks that the auth style's credential is there (Needs) and
 // returns how the client authenticates; nil for AuthStyleAuto, whose two
-// ways fetch tries.
+// ways fetch tries, and for a secret read from a file, which each request
+// reads (Client.authentication).
 func authFor(cfg Config) (clientAuth, error) {
 	missing := func(what string) error {
 		return fmt.Errorf("%w: %s needs %s", ErrMissingCredential, cfg.AuthStyle, what)
 	}
 	switch cfg.AuthStyle.Needs() {
 	case CredentialSecret:
-		if cfg.ClientSecret == "" {
+		switch {
+		case cfg.ClientSecret != "" && cfg.ClientSecretFile != "":
+			return nil, fmt.Errorf("%w: give the client secret or its file, not both", ErrMissingCredential)
+		case cfg.ClientSecretFile != "":
+			return nil, nil
+		case cfg.ClientSecret == "":
 			return nil, fmt.Errorf("%w: client secret is empty", ErrMissingCredential)
 		}
 	case CredentialKey:
@@ -269,12 +281,18 @@ func authFor(cfg Config) (clientAuth, error) {
 			return nil, missing("a client certificate")
 		}
 	}
+	return authOf(cfg, cfg.AuthStyle, cfg.ClientSecret)
+}
+
+// authOf is how the client authenticates with style, the secret styles
+// with secret.
+func authOf(cfg Config, style AuthStyle, secret string) (clientAuth, error) {
 	aud := cmp.Or(cfg.AssertionAudience, cfg.TokenURL)
-	switch cfg.AuthStyle {
+	switch style {
 	case AuthStyleHeader:
-		return secretBasic{cfg.ClientID, cfg.ClientSecret}, nil
+		return secretBasic{cfg.ClientID, secret}, nil
 	case AuthStyleBody:
-		return secretPost{cfg.ClientID, cfg.ClientSecret}, nil
+		return secretPost{cfg.ClientID, secret}, nil
 	case AuthStyleAuto:
 		return nil, nil
 	case AuthStylePrivateKeyJWT:
@@ -283,29 +301,30 @@ func authFor(cfg Config) (clientAuth, error) {
 			return nil, err
 		}
 		sign, err := signedAssertions(jose.SigningKey{Algorithm: alg, Key: key}, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
-		return jwtAssertion{id: cfg.ClientID, style: cfg.AuthStyle, assertion: sign, sensitive: cfg.Sensitive}, err
+		return jwtAssertion{id: cfg.ClientID, style: style, assertion: sign, sensitive: cfg.Sensitive}, err
 	case AuthStyleClientSecretJWT:
-		if len(cfg.ClientSecret) < MinSecretJWTKey {
+		if len(secret) < MinSecretJWTKey {
 			return nil, fmt.Errorf("%w: HS256 needs a key of at least %d bytes (RFC 7518 section 3.2), and the secret has %d",
-				ErrSecretTooShort, MinSecretJWTKey, len(cfg.ClientSecret))
+				ErrSecretTooShort, MinSecretJWTKey, len(secret))
 		}
-		sign, err := signedAssertions(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(cfg.ClientSecret)}, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
-		return jwtAssertion{id: cfg.ClientID, style: cfg.AuthStyle, assertion: sign, sensitive: cfg.Sensitive}, err
+		sign, err := signedAssertions(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(secret)}, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
+		return jwtAssertion{id: cfg.ClientID, style: style, assertion: sign, sensitive: cfg.Sensitive}, err
 	case AuthStyleClientAssertion:
-		return jwtAssertion{id: cfg.ClientID, style: cfg.AuthStyle, assertion: cfg.Assertion, sensitive: cfg.Sensitive}, nil
+		return jwtAssertion{id: cfg.ClientID, style: style, assertion: cfg.Assertion, sensitive: cfg.Sensitive}, nil
 	}
-	return idOnly{id: cfg.ClientID, style: cfg.AuthStyle}, nil // tls_client_auth, none
+	return idOnly{id: cfg.ClientID, style: style}, nil // tls_client_auth, none
 }
 
 // Client fetches and caches tokens. It is safe for concurrent use.
 type Client struct {
 	cfg      Config
-	auth     clientAuth // nil for AuthStyleAuto: learned
+	auth     clientAuth // nil for AuthStyleAuto (learned) and a secret file (read per request)
 	grant    grant
 	http     *retryablehttp.Client
 	tokenURL *url.URL
-	// learned is the way of AuthStyleAuto that worked; nil until one has.
-	learned atomic.Pointer[clientAuth]
+	// learned is the way of AuthStyleAuto that worked (AuthStyleHeader or
+	// AuthStyleBody); nil until one has.
+	learned atomic.Pointer[AuthStyle]
 
 	cacheState
 }

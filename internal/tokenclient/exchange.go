@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -29,13 +30,13 @@ import (
 // every retry and every timeout.)
 func (c *Client) fetch(ctx context.Context, scopes []string) (*Token, error) {
 	if c.cfg.AuthStyle != AuthStyleAuto {
-		return c.exchange(ctx, scopes, c.auth)
+		return c.exchangeAs(ctx, scopes, c.cfg.AuthStyle)
 	}
 	if learned := c.learned.Load(); learned != nil {
-		return c.exchange(ctx, scopes, *learned)
+		return c.exchangeAs(ctx, scopes, *learned)
 	}
-	header, body := clientAuth(secretBasic{c.cfg.ClientID, c.cfg.ClientSecret}), clientAuth(secretPost{c.cfg.ClientID, c.cfg.ClientSecret})
-	t, err := c.exchange(ctx, scopes, header)
+	header, body := AuthStyleHeader, AuthStyleBody
+	t, err := c.exchangeAs(ctx, scopes, header)
 	if err == nil {
 		c.learned.CompareAndSwap(nil, &header)
 		return t, nil
@@ -44,11 +45,70 @@ func (c *Client) fetch(ctx context.Context, scopes []string) (*Token, error) {
 		return nil, err
 	}
 	c.debug(ctx, "the endpoint refused the credentials in the Authorization header; trying them in the body", map[string]any{"endpoint": c.TokenURL()})
-	t, err = c.exchange(ctx, scopes, body)
+	t, err = c.exchangeAs(ctx, scopes, body)
 	if err == nil {
 		c.learned.Store(&body)
 	}
 	return t, err
+}
+
+// exchangeAs sends one token request, the client authenticated with
+// style: the client's own way when it has one, else made now, with the
+// secret read from its file for this request.
+func (c *Client) exchangeAs(ctx context.Context, scopes []string, style AuthStyle) (*Token, error) {
+	if c.auth != nil && style == c.cfg.AuthStyle {
+		return c.exchange(ctx, scopes, c.auth)
+	}
+	secret := c.cfg.ClientSecret
+	if c.cfg.ClientSecretFile != "" {
+		var err error
+		if secret, err = readSecret(c.cfg.ClientSecretFile); err != nil {
+			e := &Error{Kind: KindAssertion, TokenURL: c.TokenURL(), Err: err, Cause: redact.UntrustedError(err)}
+			c.debug(ctx, "token request not sent", map[string]any{"endpoint": c.TokenURL(), "error_kind": string(e.Kind), "cause": e.Cause})
+			return nil, e
+		}
+		if c.cfg.SensitiveSecret != nil {
+			c.cfg.SensitiveSecret(c.cfg.ClientID, secret)
+		}
+	}
+	auth, err := authOf(c.cfg, style, secret)
+	if err != nil {
+		e := &Error{Kind: KindAssertion, TokenURL: c.TokenURL(), Err: err, Cause: redact.UntrustedError(err)}
+		return nil, e
+	}
+	return c.exchange(ctx, scopes, auth)
+}
+
+// SecretFileError: the file of Config.ClientSecretFile could not be read,
+// or holds nothing; nothing was sent.
+type SecretFileError struct {
+	Path string `shown:"ours"`
+	// Empty reports a file that holds nothing (white space at most).
+	Empty bool
+	Err   error
+}
+
+func (e *SecretFileError) Error() string {
+	if e.Empty {
+		return "the client secret file " + e.Path + " is empty"
+	}
+	return "reading the client secret file " + e.Path + " failed"
+}
+
+func (e *SecretFileError) Unwrap() error { return e.Err }
+
+// readSecret reads a client secret from its file: one trailing newline
+// trimmed (an editor's, a template's), nothing else.
+func readSecret(path string) (string, error) {
+	b, err := os.ReadFile(path) //nolint:gosec // the file the user names for this purpose
+	if err != nil {
+		return "", &SecretFileError{Path: path, Err: err}
+	}
+	secret := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	if strings.TrimSpace(secret) == "" {
+		return "", &SecretFileError{Path: path, Empty: true}
+	}
+	return secret, nil
 }
 
 // refusedClient reports whether a token request failed because the server
