@@ -94,7 +94,7 @@ type Config struct {
 	// every token request (so that a rotated secret needs no restart) with
 	// one trailing newline trimmed, instead of ClientSecret.
 	ClientSecretFile string
-	AuthStyle    AuthStyle
+	AuthStyle        AuthStyle
 	// APIVersion is sent as the X-Version header; empty sends none.
 	APIVersion string
 	// Timeout bounds each HTTP request to the token endpoint (each retry
