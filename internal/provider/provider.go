@@ -27,6 +27,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -53,6 +54,7 @@ type WorkivaProvider struct {
 var (
 	_ provider.Provider                       = (*WorkivaProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*WorkivaProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*WorkivaProvider)(nil)
 )
 
 // New returns the provider factory providerserver.Serve expects.
@@ -261,6 +263,11 @@ func (p *WorkivaProvider) Resources(context.Context) []func() resource.Resource 
 // DataSources implements provider.Provider.
 func (p *WorkivaProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewTokenDataSource}
+}
+
+// Functions implements provider.ProviderWithFunctions.
+func (p *WorkivaProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{NewJWTClaimsFunction}
 }
 
 // EphemeralResources implements provider.ProviderWithEphemeralResources.
