@@ -12,7 +12,6 @@ import (
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
-	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // This file words a failed token request: what happened, what the server
@@ -126,14 +125,12 @@ func tokenErrorHint(e *tokenclient.Error, h grantHint) string {
 			return "Check that client_secret_file (or " + EnvClientSecretFile + ") names a file this process can read, and that the step " +
 				"that writes the secret there (a Vault Agent template, a mounted secret) has run."
 		}
-		var read *workload.ReadError
-		var check *workload.CheckError
-		fromFile := errors.As(e.Err, &read) || errors.As(e.Err, &check) && check.File != "" && check.Problem == workload.ProblemEmpty
-		if hint, ok := workloadHint(e.Err); ok && (h.identity != "" || !fromFile) {
-			return hint
+		if h.identity != "" {
+			if hint, ok := workloadHint(e.Err); ok {
+				return hint
+			}
 		}
-		return "Check that " + EnvClientAssertionFile + " names a file this process can read and that the CI system has written " +
-			"the workload-identity token to it (for GitHub Actions, that the job has permission id-token: write)."
+		return assertionHint(e.Err, h)
 	}
 	if e.UntrustedCertificate {
 		return "The token endpoint's TLS certificate is not trusted. If a private CA signed it, give that CA's certificate in ca_cert_pem; otherwise check that token_url names the right host."

@@ -35,6 +35,7 @@ func TestClientAuthentications(t *testing.T) {
 	}{
 		{secretBasic{id, secret}, "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret))), url.Values{}},
 		{secretPost{id, secret}, "", url.Values{"client_id": {id}, "client_secret": {secret}}},
+		{secretPost{"", secret}, "", url.Values{"client_secret": {secret}}}, // a federated grant without an id, as x/oauth2 sent it
 		{jwtAssertion{id: id, style: AuthStyleClientAssertion, assertion: func(context.Context) (string, error) { return "eyJ.a.b", nil }}, "",
 			url.Values{"client_id": {id}, "client_assertion_type": {ClientAssertionType}, "client_assertion": {"eyJ.a.b"}}},
 		{idOnly{id: id, style: AuthStyleTLSClientAuth}, "", url.Values{"client_id": {id}}},

@@ -21,46 +21,6 @@ import (
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
-// AuthStyle says how client credentials are sent to the token endpoint.
-type AuthStyle string
-
-// The auth styles with the client secret.
-const (
-	// AuthStyleHeader sends an HTTP Basic Authorization header (RFC 6749
-	// 2.3.1), Workiva's preferred method.
-	AuthStyleHeader AuthStyle = "header"
-	// AuthStyleBody sends the client id and secret as form fields.
-	AuthStyleBody AuthStyle = "body"
-	// AuthStyleAuto tries the header first and, when the server refuses the
-	// client, the body; the style that works is kept (see Client.fetch).
-	AuthStyleAuto AuthStyle = "auto"
-)
-
-// The auth styles without a shared secret.
-const (
-	// AuthStylePrivateKeyJWT signs a fresh JWT assertion with the client's
-	// private key for every request (RFC 7523 2.2, OpenID Connect Core 9).
-	AuthStylePrivateKeyJWT AuthStyle = "private_key_jwt"
-	// AuthStyleClientAssertion sends a ready-made assertion (a workload
-	// identity token, say), read afresh for every request.
-	AuthStyleClientAssertion AuthStyle = "client_assertion"
-	// AuthStyleTLSClientAuth sends the client id only: the client
-	// certificate authenticates (RFC 8705 2.1).
-	AuthStyleTLSClientAuth AuthStyle = "tls_client_auth"
-	// AuthStyleNone sends no client credentials (the client id when
-	// set): jwt_bearer and token_exchange grants whose server needs no
-	// client authentication.
-	AuthStyleNone AuthStyle = "none"
-	// AuthStyleClientSecretJWT signs a fresh JWT assertion with HS256 keyed
-	// by the client secret for every request (RFC 7523 2.2, OpenID Connect
-	// Core 9), so that the secret itself never travels.
-	AuthStyleClientSecretJWT AuthStyle = "client_secret_jwt"
-)
-
-// AuthStyles lists the valid auth styles, default first.
-var AuthStyles = []string{string(AuthStyleHeader), string(AuthStyleBody), string(AuthStyleAuto),
-	string(AuthStylePrivateKeyJWT), string(AuthStyleClientAssertion), string(AuthStyleTLSClientAuth), string(AuthStyleClientSecretJWT), string(AuthStyleNone)}
-
 // ReservedParams are the form fields the client sets itself, which
 // ExtraParams may not hold.
 var ReservedParams = []string{"grant_type", "scope", "client_id", "client_secret", "client_assertion",
@@ -93,7 +53,7 @@ type Config struct {
 	// ClientSecretFile names a file that holds the client secret, read for
 	// every token request (so that a rotated secret needs no restart) with
 	// one trailing newline trimmed, instead of ClientSecret.
-	ClientSecretFile string
+	ClientSecretFile string `shown:"ours"`
 	AuthStyle        AuthStyle
 	// APIVersion is sent as the X-Version header; empty sends none.
 	APIVersion string

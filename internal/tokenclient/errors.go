@@ -215,5 +215,5 @@ func looksLikeMarkup(contentType string, body []byte) bool {
 	if mt == "text/html" || mt == "application/xhtml+xml" || strings.HasSuffix(mt, "/xml") {
 		return true
 	}
-	return strings.HasPrefix(strings.TrimSpace(string(body[:min(len(body), 512)])), "<")
+	return strings.HasPrefix(strings.TrimSpace(string(body[:min(len(body), redact.Kept)])), "<")
 }

@@ -144,8 +144,12 @@ func (c *Client) exchange(ctx context.Context, scopes []string, auth clientAuth)
 	start := c.cfg.Clock.Now()
 	// go-retryablehttp asks the body function once when the request is
 	// made (for a length, before any attempt) and once for every attempt;
-	// the form is made for attempts only, each with its own length.
+	// the form is made for attempts only, each with its own length. What
+	// net/http replays of an attempt (a 307 or 308 it then does not follow,
+	// a request retried on a dead connection) is that attempt's form, never
+	// a new one.
 	var req *retryablehttp.Request
+	var sent string
 	body := func() (io.Reader, error) {
 		if req == nil {
 			return strings.NewReader(""), nil
@@ -156,11 +160,14 @@ func (c *Client) exchange(ctx context.Context, scopes []string, auth clientAuth)
 				return nil, &assertionError{err}
 			}
 		}
-		encoded := f.Encode()
-		req.ContentLength = int64(len(encoded))
-		return strings.NewReader(encoded), nil
+		sent = f.Encode()
+		req.ContentLength = int64(len(sent))
+		return strings.NewReader(sent), nil
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.tokenURL.String(), retryablehttp.ReaderFunc(body))
+	if err == nil {
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(sent)), nil }
+	}
 	var t *Token
 	if err == nil {
 		c.headers(req.Header)

@@ -312,8 +312,8 @@ func TestEveryAttemptHasItsLength(t *testing.T) {
 	if _, err := c.Token(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if len(bodies) != 2 || bodies[0] == bodies[1] {
-		t.Fatalf("attempts %q", bodies)
+	if len(bodies) != 2 || bodies[0] == bodies[1] || n != 2 {
+		t.Fatalf("%d assertions for the attempts %q", n, bodies)
 	}
 	for i, b := range bodies {
 		if lengths[i] != int64(len(b)) {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"mime"
 	"net/url"
 	"strconv"
@@ -81,9 +80,11 @@ func parseResponse(status int, contentType string, body []byte) (r response, oau
 	return r, false, nil
 }
 
-// wholeSeconds is a JSON expires_in that must be a whole number of seconds
-// within 64 bits, as a number or a numeric string; null or absent is none.
-type wholeSeconds int64
+// wholeSeconds checks that a JSON expires_in is a whole number of seconds
+// within 64 bits, as a number or a numeric string (null or absent is
+// none), as x/oauth2 requires; the lifetime itself is the lifetime rule's
+// reading of the member (lifetimeOf).
+type wholeSeconds struct{}
 
 func (w *wholeSeconds) UnmarshalJSON(b []byte) error {
 	if len(b) == 0 || string(b) == "null" {
@@ -93,12 +94,8 @@ func (w *wholeSeconds) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &n); err != nil {
 		return err
 	}
-	i, err := n.Int64()
-	if err != nil {
-		return err
-	}
-	*w = wholeSeconds(min(i, math.MaxInt32))
-	return nil
+	_, err := n.Int64()
+	return err
 }
 
 // formValue is a form member as the lifetime rule reads it: an integer or

@@ -12,8 +12,9 @@ import (
 // Token is an issued access token.
 type Token struct {
 	AccessToken string
-	// RefreshToken is set when the server issued one (RFC 6749 5.1); the
-	// cache then renews the token with the refresh_token grant.
+	// RefreshToken is set when the server issued one (RFC 6749 5.1). It is
+	// never used (see Client.fetch); it is kept so that the caller can keep
+	// it out of its output.
 	RefreshToken string
 	// What the server said of the token is redact.Untrusted, as all its
 	// text is: values Terraform stores (Untrusted.Data), shown only through

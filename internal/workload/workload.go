@@ -2,9 +2,12 @@
 // systems and platforms hand a job) so that a pipeline needs no stored
 // secret, each source exactly as its system documents it, and checks a
 // token before anything is sent with it. It has no Terraform types: it
-// reports facts (typed errors) and internal/provider words them. What a CI
-// endpoint or the transport said is redact.Untrusted; a string field
-// tagged shown:"ours" holds text the package or the user wrote.
+// reports facts (typed errors) and internal/provider words them, except
+// what only a source knows: each source's Info carries its name, how it
+// obtains its token and its hints, which may name the workload_identity
+// settings it reads. What a CI endpoint or the transport said is
+// redact.Untrusted; a string field tagged shown:"ours" holds text the
+// package or the user wrote.
 package workload
 
 import (
@@ -49,6 +52,18 @@ const (
 	File Kind = "file"
 	// Value: Source.Value as given (an HCP Terraform Stacks identity_token, say).
 	Value Kind = "value"
+	// The CI systems whose token is a variable or a command, each in its
+	// file: GitLab, CircleCI, Bitbucket, Spacelift, env0, Kubernetes,
+	// Buildkite, Codefresh; and Auto, which recognises the CI system.
+	GitLab     Kind = "gitlab"
+	CircleCI   Kind = "circleci"
+	Bitbucket  Kind = "bitbucket"
+	Spacelift  Kind = "spacelift"
+	Env0       Kind = "env0"
+	Kubernetes Kind = "kubernetes"
+	Buildkite  Kind = "buildkite"
+	Codefresh  Kind = "codefresh"
+	Auto       Kind = "auto"
 )
 
 // Kinds lists the sources, in the order of sources.
@@ -90,10 +105,19 @@ type Info struct {
 	// endpoint did not hand out a token. Empty when the source has none.
 	Hint      func(variable string) string
 	FetchHint string
+	// Detect recognises the CI system from the variables its jobs always
+	// have (no network probe), for Auto; Markers says what it looks for.
+	// Nil for a source Auto does not choose (env, file, value, and Google
+	// Cloud, which no variable reveals).
+	Detect  func(getenv func(string) string) bool
+	Markers string
 }
 
 // sources are the kinds of source, in the order the docs list them.
-var sources = []kindSource{githubActions{}, azureDevOps{}, hcpTerraform{}, gcpMetadata{}, envSource{}, fileSource{}, valueSource{}}
+// Auto tries the ones with Detect in this order: the CI systems, then the
+// platforms a CI runner may run on (HCP Terraform's agents, Kubernetes).
+var sources = []kindSource{autoSource{}, githubActions{}, azureDevOps{}, gitlab{}, circleCI{}, bitbucket{}, buildkite{}, codefresh{},
+	spacelift{}, env0{}, hcpTerraform{}, kubernetes{}, gcpMetadata{}, envSource{}, fileSource{}, valueSource{}}
 
 // Sources describes every kind of source, in the order the docs list them.
 func Sources() []Info {
@@ -175,6 +199,12 @@ func (s Source) Token(ctx context.Context) (string, error) {
 	src, ok := sourceOf(s.Kind)
 	if !ok {
 		return "", fmt.Errorf("unknown workload identity source %q", s.Kind)
+	}
+	if s.Kind == Auto {
+		if src, ok = recognise(s); !ok {
+			return "", &NotRecognisedError{LookedFor: lookedFor()}
+		}
+		s.Kind = src.Info().Kind
 	}
 	tok, err := src.obtain(ctx, s)
 	if err != nil {
