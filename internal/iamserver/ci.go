@@ -77,7 +77,9 @@ type FederatedCredential struct {
 //     with "Authorization: Bearer <RequestToken>", answering {"oidcToken": <token>}
 //     whose aud is api://AzureADTokenExchange;
 //   - Google Cloud's metadata server: GET CIGCPMetadataPath?audience=<aud>&format=full
-//     with "Metadata-Flavor: Google", answering the token as text.
+//     with "Metadata-Flavor: Google", answering the token as text;
+//   - Codefresh: GET CICodefreshPath?audience=<aud> with
+//     "Authorization: <RequestToken>" (no scheme), answering {"id_token": <token>}.
 //
 // Tokens live TokenLifetime (five minutes when zero), as CI tokens do.
 type CIFakes struct {
@@ -92,6 +94,7 @@ const (
 	CIGitHubPath      = "/_ci/github/idtoken"
 	CIAzureDevOpsPath = "/_ci/azure-devops/oidctoken"
 	CIGCPMetadataPath = "/computeMetadata/v1/instance/service-accounts/default/identity"
+	CICodefreshPath   = "/_ci/codefresh/oidc"
 	// AzureDevOpsAudience is the aud of Azure DevOps' workload-identity
 	// tokens, which Entra ID's federated credentials expect.
 	AzureDevOpsAudience = "api://AzureADTokenExchange"
@@ -100,6 +103,9 @@ const (
 // CIGitHubURL is ACTIONS_ID_TOKEN_REQUEST_URL for the GitHub fake: it has
 // a query already, as GitHub's has.
 func (s *Server) CIGitHubURL() string { return s.URL() + CIGitHubPath + "?api-version=2.0" }
+
+// CICodefreshURL is CF_OIDC_REQUEST_URL for the Codefresh fake.
+func (s *Server) CICodefreshURL() string { return s.URL() + CICodefreshPath }
 
 // CIAzureDevOpsURL is SYSTEM_OIDCREQUESTURI for the Azure DevOps fake.
 func (s *Server) CIAzureDevOpsURL() string { return s.URL() + CIAzureDevOpsPath }
@@ -137,7 +143,10 @@ func (s *Server) handleCI(kind string) http.HandlerFunc {
 			}
 		}
 		authorized := r.Header.Get("Authorization") == "Bearer "+ci.RequestToken
-		if kind == "gcp_metadata" {
+		switch kind {
+		case "codefresh":
+			authorized = r.Header.Get("Authorization") == ci.RequestToken
+		case "gcp_metadata":
 			authorized = r.Header.Get("Metadata-Flavor") == "Google" && q.Get("format") == "full"
 		}
 		switch {
@@ -168,6 +177,8 @@ func (s *Server) handleCI(kind string) http.HandlerFunc {
 			writeJSON(w, http.StatusOK, map[string]any{"count": len(tok), "value": tok})
 		case "azure_devops":
 			writeJSON(w, http.StatusOK, map[string]any{"oidcToken": tok})
+		case "codefresh":
+			writeJSON(w, http.StatusOK, map[string]any{"id_token": tok})
 		default:
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = w.Write([]byte(tok))

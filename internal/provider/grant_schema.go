@@ -129,8 +129,8 @@ var workloadIdentityKeys = []struct{ name, desc string }{
 		"every source, the audience the token must hold"},
 	{"tag", "for `hcp_terraform`, the tag of `TFC_WORKLOAD_IDENTITY_TOKEN_<tag>` (the workspace sets `TFC_WORKLOAD_IDENTITY_AUDIENCE_<tag>`)"},
 	{"service_connection_id", "for `azure_devops`, the id of the service connection whose federated identity to use (required there)"},
-	{"env_var", "for `env`, the name of the environment variable that holds the token (required there)"},
-	{"file", "for `file`, the path of the file that holds the token, read for every token request (required there)"},
+	{"env_var", "for `env` (and `gitlab`, whose default is `GITLAB_OIDC_TOKEN`), the name of the environment variable that holds the token (required there)"},
+	{"file", "for `file` (and `kubernetes`, which otherwise takes the file the AKS or EKS webhook names), the path of the file that holds the token, read for every token request (required there)"},
 	{"token", "for `value`, the token itself, such as an HCP Terraform Stacks `identity_token`"},
 }
 

@@ -64,11 +64,30 @@ func TestCLIWorkloadIdentitySources(t *testing.T) {
 		t.Fatal(err)
 	}
 	value := f.sign(t, "api://workiva", time.Now().Add(time.Hour))
+	// A buildkite-agent that prints the token for the audience it is asked.
+	agent := t.TempDir()
+	script := "#!/bin/sh\n[ \"$1 $2 $3 $4\" = \"oidc request-token --audience api://workiva\" ] || exit 2\nprintf '%s\\n' '" + value + "'\n"
+	if err := os.WriteFile(filepath.Join(agent, "buildkite-agent"), []byte(script), 0o700); err != nil { //nolint:gosec // a test's fake command
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, client, identity string
 		env                    []string
 		fromCI                 bool
 	}{
+		{"gitlab", "pipeline", `{ source = "gitlab" }`, []string{"GITLAB_OIDC_TOKEN=" + value}, false},
+		{"circleci", "pipeline", `{ source = "circleci" }`, []string{"CIRCLE_OIDC_TOKEN_V2=" + value}, false},
+		{"bitbucket", "pipeline", `{ source = "bitbucket" }`, []string{"BITBUCKET_STEP_OIDC_TOKEN=" + value}, false},
+		{"spacelift", "pipeline", `{ source = "spacelift" }`, []string{"SPACELIFT_OIDC_TOKEN=" + value}, false},
+		{"env0", "pipeline", `{ source = "env0" }`, []string{"ENV0_OIDC_TOKEN=" + value}, false},
+		{"kubernetes", "pipeline", `{ source = "kubernetes" }`, []string{"AWS_WEB_IDENTITY_TOKEN_FILE=" + file}, false},
+		{"codefresh", "pipeline", `{ source = "codefresh", audience = "api://workiva" }`,
+			[]string{"CF_OIDC_REQUEST_URL=" + f.srv.CICodefreshURL(), "CF_OIDC_REQUEST_TOKEN=" + ciRequestToken}, true},
+		{"buildkite", "pipeline", `{ source = "buildkite", audience = "api://workiva" }`,
+			[]string{"PATH=" + agent + string(os.PathListSeparator) + os.Getenv("PATH")}, false},
+		{"auto (GitLab)", "pipeline", `{ source = "auto" }`, []string{"GITLAB_CI=true", "GITLAB_OIDC_TOKEN=" + value}, false},
+		{"auto (GitHub Actions)", "pipeline", `{ source = "auto", audience = "api://workiva" }`,
+			[]string{"GITHUB_ACTIONS=true", "ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}, true},
 		{"github_actions", "pipeline", `{ source = "github_actions", audience = "api://workiva" }`,
 			[]string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}, true},
 		{"azure_devops", "azure-pipeline", `{ source = "azure_devops", service_connection_id = "sc-workiva" }`,
@@ -185,6 +204,13 @@ func TestCLIWorkloadIdentityErrors(t *testing.T) {
 			[]string{"reads GCE_METADATA_HOST, which is not a host name or IP address with an optional :port", "Unset GCE_METADATA_HOST"}},
 		{"not a JWT", `{ source = "env", env_var = "CI_TOKEN" }`, []string{"CI_TOKEN=opaque-ci-token"},
 			[]string{"is not a JWT"}},
+		{"auto in no CI system", `{ source = "auto" }`, nil,
+			[]string{`workload_identity.source = "auto" recognised no CI system in the environment; it looked for GITHUB_ACTIONS=true (GitHub Actions)`,
+				"GITLAB_CI=true (GitLab CI)", "BUILDKITE=true (Buildkite)", "name the source in workload_identity.source"}},
+		{"bitbucket without oidc: true", `{ source = "bitbucket" }`, []string{"BITBUCKET_BUILD_NUMBER=12"},
+			[]string{"needs BITBUCKET_STEP_OIDC_TOKEN, which is not set", "the step sets `oidc: true`"}},
+		{"buildkite without the agent", `{ source = "buildkite" }`, []string{"PATH=" + t.TempDir()},
+			[]string{"runs buildkite-agent, which is not on PATH"}},
 		{"gcp without audience", `{ source = "gcp_metadata" }`, nil,
 			[]string{"Missing workload_identity.audience", `workload_identity.source = "gcp_metadata" needs audience`}},
 	} {
@@ -271,7 +297,8 @@ output "client_id" {
 	t.Run("without workload_identity", func(t *testing.T) {
 		out, err := flatRun(newCLIDir(t, fmt.Sprintf("provider \"workiva\" {\n  token_url = %q\n  grant_type = \"jwt_bearer\"\n}\ndata \"workiva_token\" \"t\" {}\n", f.srv.TokenURL())), nil, "plan", "-input=false")
 		if err == nil || !strings.Contains(out, "Missing workload_identity") || !strings.Contains(out, `grant_type = "jwt_bearer" presents a workload-identity token`) ||
-			!strings.Contains(out, "(github_actions, azure_devops, hcp_terraform, gcp_metadata, env, file or value)") {
+			!strings.Contains(out, "(auto, github_actions, azure_devops, gitlab, circleci, bitbucket, buildkite, codefresh, spacelift, env0, "+
+				"hcp_terraform, kubernetes, gcp_metadata, env, file or value)") {
 			t.Errorf("plan:\n%s", out)
 		}
 	})

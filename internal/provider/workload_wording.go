@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
@@ -72,6 +73,18 @@ func workloadCause(err error, show shower) (string, bool) {
 	switch {
 	case errors.As(err, &missing):
 		return fmt.Sprintf("The workload identity (source %q) needs %s, which is not set.", missing.Kind, missing.Variable), true
+	case errors.As(err, new(*workload.NotRecognisedError)):
+		var none *workload.NotRecognisedError
+		errors.As(err, &none)
+		return "workload_identity.source = \"auto\" recognised no CI system in the environment; it looked for " +
+			strings.Join(none.LookedFor, ", ") + ".", true
+	case errors.As(err, new(*workload.CommandError)):
+		var cmdErr *workload.CommandError
+		errors.As(err, &cmdErr)
+		if cmdErr.Missing {
+			return fmt.Sprintf("The workload identity (source %q) runs %s, which is not on PATH.", cmdErr.Kind, cmdErr.Command), true
+		}
+		return fmt.Sprintf("%s exited with code %d: %s.", cmdErr.Command, cmdErr.ExitCode, show.field(cmdErr.Stderr)), true
 	case errors.As(err, &invalid):
 		return fmt.Sprintf("The workload identity (source %q) reads %s, which is not %s.", invalid.Kind, invalid.Variable, invalid.Rule), true
 	case errors.As(err, &read):
@@ -106,6 +119,23 @@ func workloadCause(err error, show shower) (string, bool) {
 	return "", false
 }
 
+// assertionHint says what to check when a ready-made client assertion
+// (client_assertion, WORKIVA_CLIENT_ASSERTION or the file
+// WORKIVA_CLIENT_ASSERTION_FILE names) could not be used; it names no
+// workload_identity, which the grant does not have.
+func assertionHint(err error, h grantHint) string {
+	var check *workload.CheckError
+	switch {
+	case errors.As(err, &check) && check.Problem == workload.ProblemExpired:
+		return "CI tokens live minutes: write the assertion in the same job, shortly before Terraform runs, or let the provider " +
+			"fetch a fresh one for every request with workload_identity."
+	case errors.As(err, &check) && check.Problem != workload.ProblemEmpty:
+		return "Check " + h.assertionFrom + ": it should hold a client assertion, a JWT (a CI system's OIDC token, say)."
+	}
+	return "Check that " + EnvClientAssertionFile + " names a file this process can read and that the CI system has written " +
+		"the workload-identity token to it (for GitHub Actions, that the job has permission id-token: write)."
+}
+
 // workloadHint says what the CI system needs; false when err is no
 // workload error.
 func workloadHint(err error) (string, bool) {
@@ -117,6 +147,14 @@ func workloadHint(err error) (string, bool) {
 			return info.Hint(missing.Variable), true
 		}
 		return "Set " + missing.Variable + " in the job's environment.", true
+	case errors.As(err, new(*workload.NotRecognisedError)):
+		return "Run Terraform in one of those CI systems, or name the source in workload_identity.source (env, file or value " +
+			"when the token comes another way).", true
+	case errors.As(err, new(*workload.CommandError)):
+		var cmdErr *workload.CommandError
+		errors.As(err, &cmdErr)
+		info, _ := workload.InfoOf(cmdErr.Kind)
+		return cmp.Or(info.FetchHint, "Check that "+cmdErr.Command+" runs in this job."), true
 	case errors.As(err, &check) && check.Problem == workload.ProblemExpired:
 		return "CI tokens live minutes: obtain the token in the same job, shortly before Terraform runs.", true
 	case errors.As(err, &check) && check.Problem == workload.ProblemAudience:

@@ -22,6 +22,8 @@ func (azureDevOps) Info() Info {
 			return "The variable is set by the Azure Pipelines agent; run the step in an Azure Pipelines job."
 		},
 		FetchHint: "Check workload_identity.service_connection_id and that the pipeline may use that service connection.",
+		Detect:    func(getenv func(string) string) bool { return isTrue(getenv, "TF_BUILD") },
+		Markers:   "TF_BUILD=True",
 	}
 }
 

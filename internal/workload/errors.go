@@ -121,3 +121,34 @@ func (e *CheckError) Error() string {
 	}
 	return fmt.Sprintf("%s: the token is %s", e.Kind, e.Problem)
 }
+
+// NotRecognisedError: source Auto recognised no CI system in the
+// environment; nothing was sent. LookedFor says what it looked for, in
+// order ("GITHUB_ACTIONS=true (GitHub Actions)").
+type NotRecognisedError struct {
+	LookedFor []string `shown:"ours"`
+}
+
+func (e *NotRecognisedError) Error() string { return "auto: no CI system recognised" }
+
+// CommandError: the command a source runs (buildkite-agent) is not on
+// PATH, or failed; nothing was sent.
+type CommandError struct {
+	Kind    Kind
+	Command string `shown:"ours"`
+	// Missing reports a command not found on PATH; else ExitCode and what
+	// it wrote to standard error.
+	Missing  bool
+	ExitCode int
+	Stderr   redact.Untrusted
+	Err      error
+}
+
+func (e *CommandError) Error() string {
+	if e.Missing {
+		return fmt.Sprintf("%s: %s is not on PATH", e.Kind, e.Command)
+	}
+	return fmt.Sprintf("%s: %s failed (exit code %d)", e.Kind, e.Command, e.ExitCode)
+}
+
+func (e *CommandError) Unwrap() error { return e.Err }

@@ -21,6 +21,8 @@ func (githubActions) Info() Info {
 				"`permissions: id-token: write`."
 		},
 		FetchHint: "Check the job's permissions for OIDC tokens (`permissions: id-token: write`).",
+		Detect:    func(getenv func(string) string) bool { return isTrue(getenv, "GITHUB_ACTIONS") },
+		Markers:   "GITHUB_ACTIONS=true",
 	}
 }
 

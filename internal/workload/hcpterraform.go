@@ -18,6 +18,8 @@ func (hcpTerraform) Info() Info {
 			return "HCP Terraform gives a run a workload-identity token only when the workspace sets " + audience +
 				" (an environment variable of the workspace, the audience the token is for)."
 		},
+		Detect:  func(getenv func(string) string) bool { return isSet(getenv, "TFC_RUN_ID") },
+		Markers: "TFC_RUN_ID",
 	}
 }
 

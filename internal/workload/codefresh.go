@@ -1,0 +1,55 @@
+package workload
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// The variables Codefresh gives a build for its OIDC token.
+const (
+	EnvCodefreshRequestURL   = "CF_OIDC_REQUEST_URL"
+	EnvCodefreshRequestToken = "CF_OIDC_REQUEST_TOKEN" //nolint:gosec // the variable's name
+)
+
+// codefresh: GET $CF_OIDC_REQUEST_URL?audience=<aud> with
+// "Authorization: $CF_OIDC_REQUEST_TOKEN"; the token is .id_token.
+type codefresh struct{}
+
+func (codefresh) Info() Info {
+	return Info{Kind: Codefresh, Name: "Codefresh",
+		Doc: "`codefresh` asks `$" + EnvCodefreshRequestURL + "?audience=<audience>` with `$" + EnvCodefreshRequestToken + "`",
+		Hint: func(string) string {
+			return "Codefresh sets " + EnvCodefreshRequestURL + " and " + EnvCodefreshRequestToken + " in builds on its runners; " +
+				"check that the step runs in a Codefresh build."
+		},
+		FetchHint: "Check that the Codefresh account may issue OIDC tokens for the audience.",
+		Detect:    func(getenv func(string) string) bool { return isSet(getenv, "CF_BUILD_ID") },
+		Markers:   "CF_BUILD_ID",
+	}
+}
+
+func (codefresh) obtain(ctx context.Context, s Source) (string, error) {
+	v, err := s.need(EnvCodefreshRequestURL, EnvCodefreshRequestToken)
+	if err != nil {
+		return "", err
+	}
+	s.tell(v[1])
+	u := v[0]
+	if s.Audience != "" {
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		u += sep + "audience=" + url.QueryEscape(s.Audience)
+	}
+	var answer struct {
+		IDToken string `json:"id_token"`
+	}
+	err = s.fetchJSON(ctx, request{method: http.MethodGet, url: u, variable: EnvCodefreshRequestURL,
+		header: map[string]string{"Authorization": v[1]}}, &answer)
+	return answer.IDToken, err
+}
+
+func (codefresh) readFrom(Source) (string, string) { return "", "" }
