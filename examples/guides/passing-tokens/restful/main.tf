@@ -21,8 +21,9 @@ provider "restful" {
   base_url = "https://api.eu.wdesk.com"
   security = {
     http = {
-      type  = "Bearer"
-      token = ephemeral.workiva_token.api.access_token
+      token = {
+        token = ephemeral.workiva_token.api.access_token
+      }
     }
   }
 }
