@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
@@ -33,6 +34,10 @@ type TrustRelationship struct {
 	Audience string
 	ClientID string
 	Scopes   []string
+	// SingleUse accepts each token once (by its jti, RFC 7523 section 3),
+	// as Ory Hydra does: a token presented again is refused with
+	// invalid_grant.
+	SingleUse bool
 }
 
 // sendsClientCredentials reports whether a request carries any client
@@ -111,6 +116,20 @@ func (s *Server) verifyTrusted(presented, tokenURL string) (TrustRelationship, s
 		return TrustRelationship{}, "", "the presented token is not valid: " + strings.TrimPrefix(err.Error(), "go-jose/go-jose/jwt: ")
 	case claims.Expiry == nil:
 		return TrustRelationship{}, "", "the presented token has no exp"
+	case trust.SingleUse && s.seenSubject(claims.ID, claims.Expiry.Time()):
+		return TrustRelationship{}, "", "jti_known: the presented token was used before"
 	}
 	return trust, claims.Subject, ""
+}
+
+// seenSubject reports whether a single-use token's jti was presented
+// before, and remembers it until it expires.
+func (s *Server) seenSubject(jti string, exp time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, seen := s.jtis["subject:"+jti]; seen {
+		return true
+	}
+	s.jtis["subject:"+jti] = exp
+	return false
 }

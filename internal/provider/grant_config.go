@@ -34,8 +34,10 @@ type grantSettings struct {
 	hint grantHint
 	// sources are the grant's workload-identity source and the source of
 	// its ready-made client assertion, if it has them: Configure gives them
-	// the transport, the clock and the scrubber.
-	sources []*workload.Source
+	// the transport, the clock and the scrubber. identity is the first,
+	// when the grant has one.
+	sources  []*workload.Source
+	identity *workload.Source
 }
 
 // workloadSource reads a grant's workload_identity; nil, with a diagnostic,
@@ -163,7 +165,7 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		// A closure, not the method value src.Token, which would copy src
 		// before Configure sets its transport, clock and scrubber.
 		fetch := func(ctx context.Context) (string, error) { return src.Token(ctx) }
-		s.sources, s.hint.identity = append(s.sources, src), src.Kind
+		s.sources, s.identity, s.hint.identity = append(s.sources, src), src, src.Kind
 		// The request tokens of GitHub Actions and Azure DevOps, and every
 		// token, reach the scrubber when the source reads them
 		// (Source.Sensitive).

@@ -38,6 +38,12 @@ type grant struct {
 	clientID      string
 	defaultScopes []string
 	hint          grantHint
+	// check, when set, is how Configure authenticates the grant instead of
+	// a token request: a federated grant whose token is fixed for the job
+	// (env, file, value, …) is checked where it stands (a JWS, not expired,
+	// the audience), since a server that accepts each JWT once would
+	// refuse it at the next request, and terraform apply configures twice.
+	check func(ctx context.Context) error
 }
 
 // scrubber is the configuration's scrubber; nil (which removes nothing)
@@ -108,6 +114,17 @@ func (d *providerData) authenticate(ctx context.Context) diag.Diagnostics {
 		}
 		ctx := detachedLogContext(ctx)
 		wg.Go(func() {
+			if g.check != nil {
+				if err := g.check(ctx); err != nil {
+					mu.Lock()
+					defer mu.Unlock()
+					failures[g.name] = tokenErrorDiagnostic(grantSummary("Authentication failed", g.name),
+						&tokenclient.Error{Kind: tokenclient.KindAssertion, TokenURL: g.client.TokenURL(), Err: err, Cause: redact.UntrustedError(err)}, g, d.scrub)
+				}
+				tflogLogger{d.scrub}.Debug(ctx, "grant checked without a token request (its identity token is fixed for the job)",
+					map[string]any{"grant": g.name, "token_url": g.client.TokenURL()})
+				return
+			}
 			tok, err := g.client.Token(ctx, g.defaultScopes)
 			mu.Lock()
 			defer mu.Unlock()

@@ -195,6 +195,9 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 			continue
 		}
 		g.client = client
+		if id := s.identity; id != nil && s.client.GrantType != tokenclient.GrantClientCredentials && !id.Fresh() {
+			g.check = func(ctx context.Context) error { _, err := id.Token(ctx); return err }
+		}
 	}
 	if resp.Diagnostics.HasError() {
 		return

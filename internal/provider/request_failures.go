@@ -12,6 +12,7 @@ import (
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // This file words a failed token request: what happened, what the server
@@ -196,9 +197,15 @@ func refusedGrantHint(code string, h grantHint) string {
 		return "The server will not issue a token for the audience or resources asked for (RFC 8707): check audience and " +
 			"resources against what it may issue this client."
 	case federated:
-		return "The server refused the presented workload-identity token: check that it trusts the token's issuer and subject " +
+		hint := "The server refused the presented workload-identity token: check that it trusts the token's issuer and subject " +
 			"(a trust relationship, a federation policy), the token's audience (workload_identity.audience), and audience, " +
 			"resources and requested_token_type against what it may issue."
+		if info, ok := workload.InfoOf(h.identity); ok && !info.Fresh {
+			hint += " Source " + strconv.Quote(string(h.identity)) + " presents the same token until the job rewrites it, and some " +
+				"servers accept each JWT once (RFC 7523 section 3: a known jti): an ephemeral workiva_token, opened in plan and again " +
+				"in apply, presents it twice. Sources that obtain a new token for every request avoid it: " + joinWords(freshSources(), "or") + "."
+		}
+		return hint
 	case h.identity != "":
 		return "The server refused the grant. The client authenticated with a workload-identity token (source " + strconv.Quote(string(h.identity)) +
 			"): check that the server trusts its issuer and subject for this client, and that the client may use the client_credentials grant."

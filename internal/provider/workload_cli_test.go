@@ -314,3 +314,43 @@ output "client_id" {
 		}
 	})
 }
+
+// A jwt_bearer grant whose subject token is fixed for the job (source env),
+// at a server that accepts each JWT once (Ory Hydra's jti_known): configure
+// checks the token where it stands instead of spending it, so terraform
+// apply (which configures twice) presents it once, for the data source's
+// scope set; an ephemeral token, opened in plan and again in apply,
+// presents it twice, and the refusal says why and which sources avoid it.
+func TestCLIFixedSubjectIsNotSpentOnACheck(t *testing.T) {
+	issuer, err := iamserver.NewCIIssuer("https://gitlab.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := iam(t, iamserver.Options{TrustedIssuers: []iamserver.TrustRelationship{
+		{Issuer: issuer, Subject: "project_path:acme/infra", ClientID: "pipeline", Scopes: []string{"file:read"}, SingleUse: true}}})
+	sign := func() string {
+		tok, err := issuer.Sign("project_path:acme/infra", srv.TokenURL(), time.Now(), time.Now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	provider := fmt.Sprintf("provider \"workiva\" {\n  token_url = %q\n  grant_type = \"jwt_bearer\"\n  max_retries = 0\n  workload_identity = { source = \"env\", env_var = \"CI_JOB_JWT\" }\n}\n", srv.TokenURL())
+
+	c := newCLIDir(t, provider+"data \"workiva_token\" \"t\" {\n  scopes = [\"file:read\"]\n}\n")
+	if out, err := flatRun(c, []string{"CI_JOB_JWT=" + sign()}, "apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("apply: %s", out)
+	}
+	if n := len(srv.TokenRequests()); n != 1 {
+		t.Errorf("%d token requests for one data source over plan and apply, want 1", n)
+	}
+
+	c = newCLIDir(t, provider+"ephemeral \"workiva_token\" \"t\" {\n  scopes = [\"file:read\"]\n}\n"+
+		"resource \"terraform_data\" \"use\" {\n  provisioner \"local-exec\" {\n    command = \"true\"\n"+
+		"    environment = { T = ephemeral.workiva_token.t.access_token }\n  }\n}\n")
+	out, err := flatRun(c, []string{"CI_JOB_JWT=" + sign()}, "apply", "-auto-approve", "-input=false")
+	if err == nil || !strings.Contains(out, "HTTP 400 invalid_grant") || !strings.Contains(out, `Source "env" presents the same token until the job rewrites it`) ||
+		!strings.Contains(out, "github_actions, azure_devops, buildkite, codefresh or gcp_metadata") {
+		t.Errorf("apply with an ephemeral token:\n%s", out)
+	}
+}

@@ -14,6 +14,17 @@ import (
 // ready-made client assertion, and what the CI system needs; the sources'
 // names and hints come from internal/workload.
 
+// freshSources are the sources that obtain a new token for every request.
+func freshSources() []string {
+	var out []string
+	for _, info := range workload.Sources() {
+		if info.Fresh {
+			out = append(out, string(info.Kind))
+		}
+	}
+	return out
+}
+
 // sourceName names a workload-identity source in a sentence.
 func sourceName(k workload.Kind) string {
 	info, _ := workload.InfoOf(k)

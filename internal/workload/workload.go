@@ -111,6 +111,21 @@ type Info struct {
 	// Cloud, which no variable reveals).
 	Detect  func(getenv func(string) string) bool
 	Markers string
+	// Fresh reports that the source obtains a new token for every request
+	// (it asks the CI system); the others give the same token until the
+	// job rewrites it, which a server that accepts each JWT once (RFC 7523
+	// section 3) refuses the second time.
+	Fresh bool
+}
+
+// Fresh reports whether s obtains a new token for every request (see
+// Info.Fresh), Auto as the source it recognises.
+func (s Source) Fresh() bool {
+	src, ok := sourceOf(s.Kind)
+	if ok && s.Kind == Auto {
+		src, ok = recognise(s)
+	}
+	return ok && src.Info().Fresh
 }
 
 // sources are the kinds of source, in the order the docs list them.
