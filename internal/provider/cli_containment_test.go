@@ -91,7 +91,7 @@ func TestCLIInheritedCredentialsStayAtTheirEndpoint(t *testing.T) {
 		{"the secret from the environment", fmt.Sprintf("token_url = %q", other.TokenURL()), []string{"WORKIVA_CLIENT_SECRET=" + testSecret},
 			`Missing client_secret for grant "other"`},
 		{"a token exchange at another party's STS", fmt.Sprintf("token_url = %q\n      grant_type = \"token_exchange\"\n      workload_identity = { source = \"value\", token = %q }",
-			other.TokenURL(), subject), nil, `Authentication failed for grant "other"`},
+			other.TokenURL(), subject), nil, `for grant "other": HTTP 400 invalid_grant`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			other.Reset()

@@ -91,7 +91,9 @@ resource "terraform_data" "kept" {
 }
 `, tok))
 	out, err = flatRun(c, nil, "plan", "-input=false")
-	if err == nil || !strings.Contains(out, "Invalid use of ephemeral value") {
+	// Terraform says "Invalid use of ephemeral value", OpenTofu "Ephemeral
+	// value used in non-ephemeral context".
+	if err == nil || !strings.Contains(out, "Invalid use of ephemeral value") && !strings.Contains(out, "Ephemeral value used in non-ephemeral context") {
 		t.Errorf("claims of an ephemeral token were kept in a resource:\n%s", out)
 	}
 }
