@@ -13,15 +13,20 @@ terraform {
 # token as that system documents it. Each system must hand the job a token
 # for this audience (GitLab: id_tokens; Bitbucket: oidc: true; GitHub:
 # permissions: id-token: write).
+# Here the token itself is the grant (RFC 7523 section 2.1), at a server
+# that trusts each CI system's issuer for this audience.
 provider "workiva" {
-  client_id   = "terraform"
-  token_url   = "https://keycloak.example.com/realms/ci/protocol/openid-connect/token"
+  token_url   = "https://sts.example.com/oauth2/token"
   api_version = ""
+  grant_type  = "jwt_bearer"
+  audience    = "https://api.example.com"
 
   workload_identity = {
     source   = "auto"
-    audience = "https://keycloak.example.com/realms/ci"
+    audience = "https://sts.example.com"
   }
 }
 
-ephemeral "workiva_token" "deploy" {}
+ephemeral "workiva_token" "deploy" {
+  scopes = ["deploy"]
+}
