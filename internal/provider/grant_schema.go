@@ -95,7 +95,8 @@ var grantAttributes = []grantAttribute{
 	{name: "client_assertion", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertion) }, env: EnvClientAssertion, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "A ready-made client assertion (a JWT, such as a CI system's OIDC workload-identity token) for `client_assertion`. At the " +
 			"provider level it may also come from `" + EnvClientAssertion + "`, or from the file named by `" + EnvClientAssertionFile + "`, " +
-			"which is read afresh for every request (CI systems rotate it)."},
+			"which is read afresh for every request (CI systems rotate it). Before anything is sent it is checked as a " +
+			"`workload_identity` token is: one that is not a JWS or has expired is an error naming where it came from."},
 	{name: "workload_identity", field: func(g *grantModel) fieldRef { return ref(&g.WorkloadIdentity) }, credential: true, build: workloadIdentityAttr,
 		desc: "Where to obtain a workload-identity token (the OIDC token a CI system or platform hands a job), sent as the client " +
 			"assertion (RFC 7523 section 2.2: Entra ID federated credentials, Keycloak federated client authentication), or as the " +
