@@ -33,8 +33,9 @@ const (
 	KindTimeout ErrorKind = "timeout"
 	// KindCanceled: the caller's context ended (Terraform was interrupted).
 	KindCanceled ErrorKind = "canceled"
-	// KindAssertion: the client assertion could not be made (its source,
-	// a file say, could not be read); nothing was sent.
+	// KindAssertion: a credential the request carries could not be made
+	// or read (the client assertion, the grant's subject token, the client
+	// secret from its file: SecretFileError); nothing was sent.
 	KindAssertion ErrorKind = "assertion"
 )
 
