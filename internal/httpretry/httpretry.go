@@ -9,6 +9,7 @@ package httpretry
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -88,18 +89,30 @@ func Secure(u *url.URL) bool {
 	case "https":
 		return true
 	case "http":
-		return IsLoopbackHost(u.Hostname())
+		return isLoopbackHost(u.Hostname())
 	}
 	return false
 }
 
-// IsLoopbackHost reports whether host is localhost or a loopback IP address.
-func IsLoopbackHost(host string) bool {
+// isLoopbackHost reports whether host is localhost or a loopback IP address.
+func isLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// TransportCause is what a request that got no answer was (its method)
+// and why, without the request URL: the error inside the innermost
+// *url.Error, the only layer of net/http's errors that quotes the URL,
+// query and all.
+func TransportCause(err error) (op string, cause error) {
+	var ue *url.Error
+	for errors.As(err, &ue) {
+		op, err = ue.Op, ue.Err
+	}
+	return op, err
 }
 
 // NoRedirect stops a client at a 3xx answer: following it would re-send

@@ -8,11 +8,11 @@ import (
 	"math/big"
 	"slices"
 
-	"github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 var _ function.Function = (*JWTClaimsFunction)(nil)
@@ -60,20 +60,12 @@ func (f *JWTClaimsFunction) Run(ctx context.Context, req function.RunRequest, re
 	resp.Error = resp.Result.Set(ctx, types.DynamicValue(claims))
 }
 
-// jwtAlgorithms are the signature algorithms a token may carry; only its
-// claims are read.
-var jwtAlgorithms = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512,
-	jose.ES256, jose.ES384, jose.ES512, jose.EdDSA, jose.HS256, jose.HS384, jose.HS512}
-
-// readClaims parses a JWS and returns its claims as a Terraform object,
-// numbers exact.
+// readClaims parses a JWS (workload.UnverifiedClaims, as every token the
+// provider looks at) and returns its claims as a Terraform object, numbers
+// exact.
 func readClaims(token string) (attr.Value, error) {
-	parsed, err := jwt.ParseSigned(token, jwtAlgorithms)
-	if err != nil {
-		return nil, err
-	}
 	var raw json.RawMessage
-	if err := parsed.UnsafeClaimsWithoutVerification(&raw); err != nil {
+	if err := workload.UnverifiedClaims(token, &raw); err != nil {
 		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))

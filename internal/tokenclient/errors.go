@@ -9,9 +9,9 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
@@ -178,15 +178,11 @@ func (c *Client) unusable(status int, contentType string, body []byte, err error
 	return e
 }
 
-// transportCause is what a request that got no answer was (its method)
-// and why, in the transport's words without the request URL: the error
-// inside the innermost *url.Error, which alone quotes the URL.
+// transportCause is httpretry.TransportCause, the cause as what it is:
+// untrusted text.
 func transportCause(err error) (op string, cause redact.Untrusted) {
-	var ue *url.Error
-	for errors.As(err, &ue) {
-		op, err = ue.Op, ue.Err
-	}
-	return op, redact.UntrustedError(err)
+	op, inner := httpretry.TransportCause(err)
+	return op, redact.UntrustedError(inner)
 }
 
 // setBody keeps the body of an answer that carried no OAuth2 error.

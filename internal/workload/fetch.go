@@ -117,15 +117,11 @@ func (s Source) fetch(ctx context.Context, r request) ([]byte, error) {
 	return body, nil
 }
 
-// transportCause is what a request that got no answer was (its method)
-// and why, in the transport's words without the request URL: the error
-// inside the innermost *url.Error, which alone quotes the URL.
+// transportCause is httpretry.TransportCause, the cause as what it is:
+// untrusted text.
 func transportCause(err error) (op string, cause redact.Untrusted, inner error) {
-	var ue *url.Error
-	for errors.As(err, &ue) {
-		op, err = ue.Op, ue.Err
-	}
-	return op, redact.UntrustedError(err), err
+	op, inner = httpretry.TransportCause(err)
+	return op, redact.UntrustedError(inner), inner
 }
 
 // validHostPort reports whether s is a host name or IP address with an

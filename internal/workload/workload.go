@@ -260,10 +260,22 @@ func (s Source) tell(values ...string) {
 	}
 }
 
-// jwsAlgorithms are the signature algorithms a workload-identity token may
-// carry; only the claims are read here.
+// jwsAlgorithms are the signature algorithms a token may carry; only its
+// claims are read here.
 var jwsAlgorithms = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512,
 	jose.ES256, jose.ES384, jose.ES512, jose.EdDSA, jose.HS256, jose.HS384, jose.HS512}
+
+// UnverifiedClaims decodes the claims of a JWS in compact serialisation
+// into into (jwt.Claims, json.RawMessage, …) without verifying it: for
+// looking at a token, never for trusting it. Its error says only that tok
+// is no JWS.
+func UnverifiedClaims(tok string, into any) error {
+	parsed, err := jwt.ParseSigned(tok, jwsAlgorithms)
+	if err != nil {
+		return err
+	}
+	return parsed.UnsafeClaimsWithoutVerification(into)
+}
 
 // check decodes tok (without verifying its signature, which the server
 // does) and refuses one that is empty, not a JWS, expired, or without the
@@ -272,12 +284,8 @@ func (s Source) check(tok string) *CheckError {
 	if tok == "" {
 		return &CheckError{Kind: s.Kind, Problem: ProblemEmpty}
 	}
-	parsed, err := jwt.ParseSigned(tok, jwsAlgorithms)
-	if err != nil {
-		return &CheckError{Kind: s.Kind, Problem: ProblemNotJWT}
-	}
 	var claims jwt.Claims
-	if err := parsed.UnsafeClaimsWithoutVerification(&claims); err != nil {
+	if err := UnverifiedClaims(tok, &claims); err != nil {
 		return &CheckError{Kind: s.Kind, Problem: ProblemNotJWT}
 	}
 	if claims.Expiry != nil && !clock.OrSystem(s.Clock).Now().Before(claims.Expiry.Time()) {
