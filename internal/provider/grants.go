@@ -118,8 +118,7 @@ func (d *providerData) authenticate(ctx context.Context) diag.Diagnostics {
 				if err := g.check(ctx); err != nil {
 					mu.Lock()
 					defer mu.Unlock()
-					failures[g.name] = tokenErrorDiagnostic(grantSummary("Authentication failed", g.name),
-						&tokenclient.Error{Kind: tokenclient.KindAssertion, TokenURL: g.client.TokenURL(), Err: err, Cause: redact.UntrustedError(err)}, g, d.scrub)
+					failures[g.name] = tokenErrorDiagnostic(grantSummary("Authentication failed", g.name), g.client.NotSent(err), g, d.scrub)
 					return
 				}
 				tflogLogger{d.scrub}.Debug(ctx, "grant checked without a token request (its identity token is fixed for the job)",

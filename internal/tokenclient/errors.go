@@ -126,7 +126,7 @@ func (c *Client) noAnswer(ctx context.Context, err error) *Error {
 	var netErr net.Error
 	switch {
 	case errors.As(err, &ae):
-		e.Kind, e.Err, e.Cause = KindAssertion, ae.err, redact.UntrustedError(ae.err)
+		return c.NotSent(ae.err)
 	case ctx.Err() != nil:
 		e.Kind, e.Err = KindCanceled, ctx.Err()
 	case errors.As(err, &netErr) && netErr.Timeout():
@@ -138,6 +138,13 @@ func (c *Client) noAnswer(ctx context.Context, err error) *Error {
 		e.UntrustedCertificate = untrustedCertificate(err)
 	}
 	return e
+}
+
+// NotSent is the Error of a token request not sent because a credential it
+// carries could not be made or read (err: the assertion's, the subject
+// token's, the secret file's): KindAssertion.
+func (c *Client) NotSent(err error) *Error {
+	return &Error{Kind: KindAssertion, TokenURL: c.TokenURL(), Err: err, Cause: redact.UntrustedError(err)}
 }
 
 // refused is the Error of an answer that is an OAuth2 error (RFC 6749

@@ -63,7 +63,7 @@ func (c *Client) exchangeAs(ctx context.Context, scopes []string, style AuthStyl
 	if c.cfg.ClientSecretFile != "" {
 		var err error
 		if secret, err = readSecret(c.cfg.ClientSecretFile); err != nil {
-			e := &Error{Kind: KindAssertion, TokenURL: c.TokenURL(), Err: err, Cause: redact.UntrustedError(err)}
+			e := c.NotSent(err)
 			c.debug(ctx, "token request not sent", map[string]any{"endpoint": c.TokenURL(), "error_kind": string(e.Kind), "cause": e.Cause})
 			return nil, e
 		}
@@ -73,8 +73,7 @@ func (c *Client) exchangeAs(ctx context.Context, scopes []string, style AuthStyl
 	}
 	auth, err := authOf(c.cfg, style, secret)
 	if err != nil {
-		e := &Error{Kind: KindAssertion, TokenURL: c.TokenURL(), Err: err, Cause: redact.UntrustedError(err)}
-		return nil, e
+		return nil, c.NotSent(err)
 	}
 	return c.exchange(ctx, scopes, auth)
 }
