@@ -79,7 +79,7 @@ var grantAttributes = []grantAttribute{
 		desc: "Sent as the form field `audience` (Auth0 requires it for client credentials)."},
 	{name: "resources", field: func(g *grantModel) fieldRef { return ref(&g.Resources) }, build: listAttr(listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
 		desc: "Sent as one `resource` form field each, in order (RFC 8707; Microsoft Entra ID v1)."},
-	{name: "extra_params", field: func(g *grantModel) fieldRef { return ref(&g.ExtraParams) }, build: mapAttr(extraParamsValidator{}),
+	{name: "extra_params", field: func(g *grantModel) fieldRef { return ref(&g.ExtraParams) }, build: mapAttr(extraParamsValidator),
 		desc: "More form fields for every token request, such as a tenant. A protocol field or one with its own attribute (" +
 			quoteList(tokenclient.ReservedParams) + ") is refused."},
 	{name: "client_assertion_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyPEM) }, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -97,59 +98,54 @@ var durationValidator = stringCheck{
 	},
 }
 
+// mapCheck is a validator.Map made of a description and a check of a
+// known, non-null map, as stringCheck is for strings.
+type mapCheck struct {
+	desc  string
+	check func(at path.Path, elems map[string]attr.Value, diags *diag.Diagnostics)
+}
+
+var _ validator.Map = mapCheck{}
+
+func (v mapCheck) Description(context.Context) string { return v.desc }
+
+func (v mapCheck) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v mapCheck) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() {
+		v.check(req.Path, req.ConfigValue.Elements(), &resp.Diagnostics)
+	}
+}
+
 // extraParamsValidator refuses extra_params keys that are protocol fields
 // or have attributes of their own, before any request.
-type extraParamsValidator struct{}
-
-var _ validator.Map = extraParamsValidator{}
-
-func (extraParamsValidator) Description(context.Context) string {
-	return "keys must not be " + strings.Join(tokenclient.ReservedParams, ", ")
-}
-
-func (v extraParamsValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (extraParamsValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	for _, k := range slices.Sorted(maps.Keys(req.ConfigValue.Elements())) {
-		if slices.Contains(tokenclient.ReservedParams, k) {
-			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Reserved key in extra_params",
-				fmt.Sprintf("extra_params has the key %q, which the provider sets itself (a protocol field, or one with its own attribute: "+
-					"scope is scopes, audience is audience, resource is resources; the credentials come from the auth_style). Remove it.", k))
+var extraParamsValidator = mapCheck{
+	desc: "keys must not be " + strings.Join(tokenclient.ReservedParams, ", "),
+	check: func(at path.Path, elems map[string]attr.Value, diags *diag.Diagnostics) {
+		for _, k := range slices.Sorted(maps.Keys(elems)) {
+			if slices.Contains(tokenclient.ReservedParams, k) {
+				diags.AddAttributeError(at.AtMapKey(k), "Reserved key in extra_params",
+					fmt.Sprintf("extra_params has the key %q, which the provider sets itself (a protocol field, or one with its own attribute: "+
+						"scope is scopes, audience is audience, resource is resources; the credentials come from the auth_style). Remove it.", k))
+			}
 		}
-	}
+	},
 }
 
 // workloadSourceValidator checks that a known workload_identity names one
 // of the sources.
-var workloadSourceValidator validator.Map = workloadSourceCheck{}
-
-type workloadSourceCheck struct{}
-
-func (workloadSourceCheck) Description(context.Context) string {
-	return "source must be one of " + strings.Join(workload.Kinds, ", ")
-}
-
-func (v workloadSourceCheck) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (workloadSourceCheck) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	source, ok := req.ConfigValue.Elements()["source"].(types.String)
-	switch {
-	case !ok || source.IsNull():
-		resp.Diagnostics.AddAttributeError(req.Path, "Missing workload_identity.source",
-			"workload_identity needs source, one of "+quoteNames(workload.Kinds)+".")
-	case source.IsUnknown():
-	case !slices.Contains(workload.Kinds, source.ValueString()):
-		resp.Diagnostics.AddAttributeError(req.Path.AtMapKey("source"), "Invalid workload_identity.source",
-			fmt.Sprintf("workload_identity.source is %q; it must be one of %s.", source.ValueString(), quoteNames(workload.Kinds)))
-	}
+var workloadSourceValidator = mapCheck{
+	desc: "source must be one of " + strings.Join(workload.Kinds, ", "),
+	check: func(at path.Path, elems map[string]attr.Value, diags *diag.Diagnostics) {
+		source, ok := elems["source"].(types.String)
+		switch {
+		case !ok || source.IsNull():
+			diags.AddAttributeError(at, "Missing workload_identity.source",
+				"workload_identity needs source, one of "+quoteNames(workload.Kinds)+".")
+		case source.IsUnknown():
+		case !slices.Contains(workload.Kinds, source.ValueString()):
+			diags.AddAttributeError(at.AtMapKey("source"), "Invalid workload_identity.source",
+				fmt.Sprintf("workload_identity.source is %q; it must be one of %s.", source.ValueString(), quoteNames(workload.Kinds)))
+		}
+	},
 }
