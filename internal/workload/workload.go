@@ -68,9 +68,9 @@ const (
 
 // Kinds lists the sources, in the order of sources.
 var Kinds = func() []string {
-	out := make([]string, len(sources))
-	for i, src := range sources {
-		out[i] = string(src.Info().Kind)
+	out := make([]string, len(infos))
+	for i, info := range infos {
+		out[i] = string(info.Kind)
 	}
 	return out
 }()
@@ -134,29 +134,31 @@ func (s Source) Fresh() bool {
 var sources = []kindSource{autoSource{}, githubActions{}, azureDevOps{}, gitlab{}, circleCI{}, bitbucket{}, buildkite{}, codefresh{},
 	spacelift{}, env0{}, hcpTerraform{}, kubernetes{}, gcpMetadata{}, envSource{}, fileSource{}, valueSource{}}
 
-// Sources describes every kind of source, in the order the docs list them.
-func Sources() []Info {
+// infos are the sources' Info, in the order of sources, made once, so that
+// a lookup by kind (every token's dispatch) does not make every source's
+// Info, Auto's list of the others included, again.
+var infos = func() []Info {
 	out := make([]Info, len(sources))
 	for i, src := range sources {
 		out[i] = src.Info()
 	}
 	return out
-}
+}()
+
+// Sources describes every kind of source, in the order the docs list them.
+func Sources() []Info { return slices.Clone(infos) }
 
 // InfoOf describes the kind of source k; false when there is none.
 func InfoOf(k Kind) (Info, bool) {
-	src, ok := sourceOf(k)
-	if !ok {
-		return Info{}, false
+	if i := slices.IndexFunc(infos, func(info Info) bool { return info.Kind == k }); i >= 0 {
+		return infos[i], true
 	}
-	return src.Info(), true
+	return Info{}, false
 }
 
 func sourceOf(k Kind) (kindSource, bool) {
-	for _, src := range sources {
-		if src.Info().Kind == k {
-			return src, true
-		}
+	if i := slices.IndexFunc(infos, func(info Info) bool { return info.Kind == k }); i >= 0 {
+		return sources[i], true
 	}
 	return nil, false
 }
