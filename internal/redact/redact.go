@@ -234,11 +234,14 @@ func (s *Scrubber) Replace(text, mask string) string {
 // The text is looked at as it came and as UTF-8 (ToUTF8), for a server
 // that writes UTF-16 or UTF-32.
 func (s *Scrubber) Carries(text string) bool {
-	if len(s.find(text, true, skeletonAll)) > 0 {
-		return true
-	}
-	utf := ToUTF8(text)
-	return utf != text && len(s.find(utf, true, skeletonAll)) > 0
+	_, carries := s.carries(text)
+	return carries
+}
+
+// carries is Carries, and text as UTF-8, which it looked at too.
+func (s *Scrubber) carries(text string) (utf string, carries bool) {
+	utf = ToUTF8(text)
+	return utf, len(s.find(text, true, skeletonAll)) > 0 || utf != text && len(s.find(utf, true, skeletonAll)) > 0
 }
 
 // How find uses the skeleton step.

@@ -113,11 +113,12 @@ func (o *Output) Show(u Untrusted, limit int) (text string, withheld bool) {
 	if u.s == "" {
 		return "", false
 	}
-	if o.scrub.Carries(u.s) {
+	utf, carries := o.scrub.carries(u.s)
+	if carries {
 		return "", true
 	}
 	limit = min(limit, FieldLimit, o.left)
-	text = cut(Printable(strings.Join(strings.Fields(ToUTF8(u.s)), " ")), max(limit, 0))
+	text = cut(Printable(strings.Join(strings.Fields(utf), " ")), max(limit, 0))
 	o.left -= len(text)
 	return text, false
 }
