@@ -3,6 +3,7 @@ package iamserver
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -103,7 +104,7 @@ func (s *Server) verifyAssertion(r *http.Request, form url.Values, bodyID string
 		return Client{}, "", "the client assertion's signature does not verify with the client's key"
 	}
 	now := s.clock.Now()
-	err = claims.ValidateWithLeeway(jwt.Expected{Issuer: c.ID, Subject: c.ID, AnyAudience: jwt.Audience{s.URL() + r.URL.Path}, Time: now}, 0)
+	err = claims.ValidateWithLeeway(jwt.Expected{Issuer: c.ID, Subject: c.ID, AnyAudience: s.audiences(r), Time: now}, 0)
 	switch {
 	case err != nil:
 		return Client{}, "", "the client assertion is not valid: " + err.Error()
@@ -152,4 +153,16 @@ func (s *Server) clientByID(id string) (Client, bool) {
 	defer s.mu.Unlock()
 	c, ok := s.clients[id]
 	return c, ok
+}
+
+// audiences are the aud values a client assertion may carry at r's
+// endpoint: the endpoint's URL, and at the revocation endpoint the token
+// endpoint's too (the client authenticates there as at the token
+// endpoint; RFC 7523 3 lets aud be any URL that identifies the server).
+func (s *Server) audiences(r *http.Request) jwt.Audience {
+	aud := jwt.Audience{s.URL() + r.URL.Path}
+	if strings.HasSuffix(r.URL.Path, RevokePath) {
+		aud = append(aud, s.URL()+strings.TrimSuffix(r.URL.Path, RevokePath)+TokenPath)
+	}
+	return aud
 }

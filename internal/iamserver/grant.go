@@ -162,8 +162,13 @@ func (s *Server) token(r *http.Request, version string, formErr error, method *s
 	// Version routing as the API gateway does it: the current path exists
 	// only in 2026-01-01, the legacy path only in 2022-01-01 (the default
 	// when no X-Version header is sent).
+	// A server with Discovery stands for another vendor's, which has no
+	// versions: a request without X-Version is for the path it was sent to.
 	requested := r.Header.Get("X-Version")
-	if requested == "" {
+	switch {
+	case requested == "" && s.opts.Discovery != nil:
+		requested = version
+	case requested == "":
 		requested = LegacyVersion
 	}
 	if requested != CurrentVersion && requested != LegacyVersion {

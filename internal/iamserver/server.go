@@ -13,7 +13,9 @@
 // Files by concept: server.go (listener, TLS, lifecycle), grant.go (the
 // token endpoint: client authentication, grants, scopes, issuing), faults.go
 // (scripted answers and latency), record.go (what was received and issued),
-// routes.go (the protected API route and the benchmark's GET route).
+// routes.go (the protected API route and the benchmark's GET route),
+// discovery.go (issuer metadata and revocation, which Workiva's IAM does
+// not have and real servers do).
 package iamserver
 
 import (
@@ -102,6 +104,9 @@ type Options struct {
 	// without one, as an endpoint behind mutual TLS does.
 	ClientCAPEM              string
 	RequireClientCertificate bool
+	// Discovery, when set, serves issuer metadata and the revocation
+	// endpoint (discovery.go).
+	Discovery *Discovery
 }
 
 // Server is a running local IAM server.
@@ -122,6 +127,7 @@ type Server struct {
 	inWindow int
 	ciFaults []Fault
 	ciIssued []string
+	revoked  []string
 }
 
 // Start starts a server listening on addr, which must be a loopback address
@@ -155,6 +161,9 @@ func Start(addr string, opts Options) (*Server, error) {
 	mux.HandleFunc(LegacyTokenPath, s.handleToken(LegacyVersion))
 	mux.HandleFunc(ProtectedPath, s.handleProtected)
 	mux.HandleFunc(BenchTokenPath, s.handleBenchToken)
+	if opts.Discovery != nil {
+		s.routeDiscovery(mux)
+	}
 	if opts.CI != nil {
 		mux.HandleFunc(CIGitHubPath, s.handleCI("github_actions"))
 		mux.HandleFunc(CIAzureDevOpsPath, s.handleCI("azure_devops"))

@@ -27,6 +27,8 @@ type cacheState struct {
 	mu       sync.Mutex
 	cache    map[string]*Token
 	inflight map[string]*call
+	// uses are the holders of the tokens handed out (revoke.go).
+	uses map[*Token]*use
 }
 
 type call struct {
@@ -44,6 +46,7 @@ type Option func(*options)
 type options struct {
 	minValidity time.Duration
 	reused      *bool
+	hold        bool
 }
 
 // MinValidity asks for a token with at least d of its lifetime left: a
@@ -72,6 +75,9 @@ func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*T
 	for {
 		c.mu.Lock()
 		if prev := c.cache[key]; prev != nil && c.fresh(prev, o.minValidity) {
+			if o.hold {
+				c.useOf(prev).holders++
+			}
 			c.mu.Unlock()
 			if o.reused != nil {
 				*o.reused = true
@@ -86,6 +92,9 @@ func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*T
 				// The leader's own context ended; ours has not: try again.
 				if cl.leaderGone && ctx.Err() == nil {
 					continue
+				}
+				if cl.err == nil && o.hold && !c.hold(cl.tok) {
+					continue // revoked since it arrived: not to be handed out
 				}
 				return cl.tok, cl.err
 			case <-ctx.Done():
@@ -107,10 +116,25 @@ func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*T
 		case cl.err == nil:
 			delete(c.cache, key)
 		}
+		if cl.err == nil && o.hold {
+			c.useOf(cl.tok).holders++
+		}
 		c.mu.Unlock()
 		close(cl.done)
 		return cl.tok, cl.err
 	}
+}
+
+// hold counts one more holder of t, unless it was revoked.
+func (c *Client) hold(t *Token) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	u := c.useOf(t)
+	if u.revoked {
+		return false
+	}
+	u.holders++
+	return true
 }
 
 // fresh reports whether t may be handed out again to a caller that wants

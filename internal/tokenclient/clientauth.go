@@ -71,6 +71,32 @@ var styles = map[AuthStyle]Credential{
 	AuthStyleNone:            CredentialNone,
 }
 
+// styleMethods are the token endpoint authentication methods (RFC 8414 2,
+// the IANA registry of RFC 7591) each style is to a server that lists
+// them: a ready-made assertion is a private_key_jwt assertion on the wire,
+// and a certificate's style is either of RFC 8705's.
+var styleMethods = map[AuthStyle][]string{
+	AuthStyleHeader:          {"client_secret_basic"},
+	AuthStyleBody:            {"client_secret_post"},
+	AuthStyleAuto:            {"client_secret_basic", "client_secret_post"},
+	AuthStylePrivateKeyJWT:   {"private_key_jwt"},
+	AuthStyleClientAssertion: {"private_key_jwt"},
+	AuthStyleTLSClientAuth:   {"tls_client_auth", "self_signed_tls_client_auth"},
+	AuthStyleClientSecretJWT: {"client_secret_jwt"},
+	AuthStyleNone:            {"none"},
+}
+
+// preference is the order in which a style is chosen for a credential
+// from a server's list (Metadata.ChooseStyle): the secret in a Basic
+// header first (RFC 6749 2.3.1's MUST), then in the body, then as an HS256
+// assertion.
+var preference = []AuthStyle{AuthStyleHeader, AuthStyleBody, AuthStyleClientSecretJWT, AuthStylePrivateKeyJWT,
+	AuthStyleClientAssertion, AuthStyleTLSClientAuth, AuthStyleNone}
+
+// Methods are the token endpoint authentication methods the style is to a
+// server that lists them.
+func (s AuthStyle) Methods() []string { return styleMethods[s] }
+
 // Needs is the credential the style authenticates with.
 func (s AuthStyle) Needs() Credential { return styles[s] }
 

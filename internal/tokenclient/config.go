@@ -47,9 +47,12 @@ type Logger interface {
 
 // Config configures a Client.
 type Config struct {
-	TokenURL     string
-	ClientID     string
-	ClientSecret string
+	TokenURL string
+	// RevocationURL is the revocation endpoint (RFC 7009), checked as
+	// TokenURL is; empty when there is none (Release then revokes nothing).
+	RevocationURL string
+	ClientID      string
+	ClientSecret  string
 	// ClientSecretFile names a file that holds the client secret, read for
 	// every token request (so that a rotated secret needs no restart) with
 	// one trailing newline trimmed, instead of ClientSecret.
@@ -154,6 +157,12 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	cfg.TokenURL = u.String()
+	var revocation *url.URL
+	if cfg.RevocationURL != "" {
+		if revocation, err = ValidateRevocationURL(cfg.RevocationURL); err != nil {
+			return nil, err
+		}
+	}
 	cfg.GrantType = cmp.Or(cfg.GrantType, GrantClientCredentials)
 	if cfg.ClientID == "" && cfg.GrantType == GrantClientCredentials {
 		return nil, errors.New("client id is empty")
@@ -201,12 +210,13 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	return &Client{
-		cfg:        cfg,
-		auth:       auth,
-		grant:      g,
-		http:       newRetryClient(cfg),
-		tokenURL:   u,
-		cacheState: cacheState{cache: map[string]*Token{}, inflight: map[string]*call{}},
+		cfg:           cfg,
+		auth:          auth,
+		grant:         g,
+		http:          newRetryClient(cfg),
+		tokenURL:      u,
+		revocationURL: revocation,
+		cacheState:    cacheState{cache: map[string]*Token{}, inflight: map[string]*call{}},
 	}, nil
 }
 
@@ -282,6 +292,8 @@ type Client struct {
 	grant    grant
 	http     *retryablehttp.Client
 	tokenURL *url.URL
+	// revocationURL is nil when the client knows no revocation endpoint.
+	revocationURL *url.URL
 	// learned is the way of AuthStyleAuto that worked (AuthStyleHeader or
 	// AuthStyleBody); nil until one has.
 	learned atomic.Pointer[AuthStyle]

@@ -53,18 +53,28 @@ func (c *Client) fetch(ctx context.Context, scopes []string) (*Token, error) {
 }
 
 // exchangeAs sends one token request, the client authenticated with
-// style: the client's own way when it has one, else made now, with the
-// secret read from its file for this request.
+// style (authAs).
 func (c *Client) exchangeAs(ctx context.Context, scopes []string, style AuthStyle) (*Token, error) {
+	auth, err := c.authAs(ctx, style)
+	if err != nil {
+		return nil, err
+	}
+	return c.exchange(ctx, scopes, auth)
+}
+
+// authAs is how a request authenticates the client with style: the
+// client's own way when it has one, else made now, with the secret read
+// from its file for this request. Its error is an Error: nothing was sent.
+func (c *Client) authAs(ctx context.Context, style AuthStyle) (clientAuth, error) {
 	if c.auth != nil && style == c.cfg.AuthStyle {
-		return c.exchange(ctx, scopes, c.auth)
+		return c.auth, nil
 	}
 	secret := c.cfg.ClientSecret
 	if c.cfg.ClientSecretFile != "" {
 		var err error
 		if secret, err = readSecret(c.cfg.ClientSecretFile); err != nil {
 			e := c.NotSent(err)
-			c.debug(ctx, "token request not sent", map[string]any{"endpoint": c.TokenURL(), "error_kind": string(e.Kind), "cause": e.Cause})
+			c.debug(ctx, "request not sent", map[string]any{"endpoint": c.TokenURL(), "error_kind": string(e.Kind), "cause": e.Cause})
 			return nil, e
 		}
 		if c.cfg.SensitiveSecret != nil {
@@ -75,7 +85,7 @@ func (c *Client) exchangeAs(ctx context.Context, scopes []string, style AuthStyl
 	if err != nil {
 		return nil, c.NotSent(err)
 	}
-	return c.exchange(ctx, scopes, auth)
+	return auth, nil
 }
 
 // SecretFileError: the file of Config.ClientSecretFile could not be read,
@@ -141,36 +151,12 @@ func (c *Client) exchange(ctx context.Context, scopes []string, auth clientAuth)
 	fields := map[string]any{"endpoint": c.TokenURL(), "scopes": strings.Join(scopes, " "), "client_auth": clientAuth, "grant_type": string(c.cfg.GrantType)}
 	c.debug(ctx, "requesting token", fields)
 	start := c.cfg.Clock.Now()
-	// go-retryablehttp asks the body function once when the request is
-	// made (for a length, before any attempt) and once for every attempt;
-	// the form is made for attempts only, each with its own length. What
-	// net/http replays of an attempt (a 307 or 308 it then does not follow,
-	// a request retried on a dead connection) is that attempt's form, never
-	// a new one.
-	var req *retryablehttp.Request
-	var sent string
-	body := func() (io.Reader, error) {
-		if req == nil {
-			return strings.NewReader(""), nil
-		}
-		f := c.form(scopes)
-		for _, apply := range []func(context.Context, url.Values) error{c.grant.form, auth.form} {
-			if err := apply(ctx, f); err != nil {
-				return nil, &assertionError{err}
-			}
-		}
-		sent = f.Encode()
-		req.ContentLength = int64(len(sent))
-		return strings.NewReader(sent), nil
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.tokenURL.String(), retryablehttp.ReaderFunc(body))
-	if err == nil {
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(sent)), nil }
-	}
+	req, err := c.post(ctx, c.tokenURL, auth, func(_ context.Context, f url.Values) error {
+		c.form(scopes, f)
+		return nil
+	}, c.grant.form)
 	var t *Token
 	if err == nil {
-		c.headers(req.Header)
-		auth.header(req.Header)
 		t, err = c.send(ctx, req, scopes, start)
 	}
 	if err != nil {
@@ -199,11 +185,45 @@ func (c *Client) exchange(ctx context.Context, scopes []string, auth clientAuth)
 	return t, nil
 }
 
-// form is the form of a token request without the grant's and the client
-// authentication's fields: scope, audience, resources and the extra
+// post is a POST of a form to target, the client authenticated by auth:
+// its headers, and a form made afresh for every attempt from fields and
+// auth's own. go-retryablehttp asks the body function once when the
+// request is made (for a length, before any attempt) and once for every
+// attempt; the form is made for attempts only, each with its own length.
+// What net/http replays of an attempt (a 307 or 308 it then does not
+// follow, a request retried on a dead connection) is that attempt's form,
+// never a new one.
+func (c *Client) post(ctx context.Context, target *url.URL, auth clientAuth, fields ...func(context.Context, url.Values) error) (*retryablehttp.Request, error) {
+	var req *retryablehttp.Request
+	var sent string
+	body := func() (io.Reader, error) {
+		if req == nil {
+			return strings.NewReader(""), nil
+		}
+		f := url.Values{}
+		for _, apply := range append(fields, auth.form) {
+			if err := apply(ctx, f); err != nil {
+				return nil, &assertionError{err}
+			}
+		}
+		sent = f.Encode()
+		req.ContentLength = int64(len(sent))
+		return strings.NewReader(sent), nil
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, target.String(), retryablehttp.ReaderFunc(body))
+	if err != nil {
+		return nil, err
+	}
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(sent)), nil }
+	c.headers(req.Header)
+	auth.header(req.Header)
+	return req, nil
+}
+
+// form sets the fields of a token request other than the grant's and the
+// client authentication's: scope, audience, resources and the extra
 // parameters.
-func (c *Client) form(scopes []string) url.Values {
-	f := url.Values{}
+func (c *Client) form(scopes []string, f url.Values) {
 	for k, v := range c.cfg.ExtraParams {
 		f.Set(k, v)
 	}
@@ -216,7 +236,6 @@ func (c *Client) form(scopes []string) url.Values {
 	if len(scopes) > 0 {
 		f.Set("scope", strings.Join(scopes, " "))
 	}
-	return f
 }
 
 // headers sets the headers every token request carries.

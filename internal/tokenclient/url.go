@@ -16,19 +16,29 @@ import (
 // say which rule the value breaks and never repeat the value, which may
 // hold a credential (user info, a key in the query, a password that made
 // it unparsable).
-func ValidateTokenURL(raw string) (*url.URL, error) {
+func ValidateTokenURL(raw string) (*url.URL, error) { return validateEndpoint(raw, "the token URL") }
+
+// ValidateRevocationURL checks a revocation endpoint URL as
+// ValidateTokenURL checks a token endpoint's.
+func ValidateRevocationURL(raw string) (*url.URL, error) {
+	return validateEndpoint(raw, "the revocation URL")
+}
+
+// validateEndpoint is ValidateTokenURL for a URL that what names ("the
+// token URL", "the issuer").
+func validateEndpoint(raw, what string) (*url.URL, error) {
 	if strings.TrimSpace(raw) == "" {
-		return nil, fmt.Errorf("the token URL is empty")
+		return nil, errors.New(what + " is empty")
 	}
 	if strings.ContainsFunc(raw, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return nil, fmt.Errorf("the token URL holds a control character (a line break, say)")
+		return nil, errors.New(what + " holds a control character (a line break, say)")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, credentialURLError{"the token URL does not parse as a URL: " + urlRule(err), nil}
+		return nil, credentialURLError{what + " does not parse as a URL: " + urlRule(err), nil}
 	}
 	if u.User != nil || strings.Contains(u.Host, "@") {
-		return nil, credentialURLError{"the token URL carries user info (a name or password before @); client credentials do not belong in the URL", ErrUserInfo}
+		return nil, credentialURLError{what + " carries user info (a name or password before @); client credentials do not belong in the URL", ErrUserInfo}
 	}
 	// A URL with a query may carry a key there (?code=): its refusal is
 	// marked so that callers do not point at where it is written either.
@@ -39,22 +49,28 @@ func ValidateTokenURL(raw string) (*url.URL, error) {
 		return errors.New(msg)
 	}
 	if u.Scheme == "" || u.Host == "" {
-		return nil, refuse("the token URL is not an absolute URL; give scheme and host, e.g. https://api.app.wdesk.com/oauth2/token")
+		return nil, refuse(what + " is not an absolute URL; give scheme and host, e.g. " + examples[what])
 	}
 	if u.Fragment != "" || strings.Contains(raw, "#") {
-		return nil, refuse("the token URL has a fragment (#...), which RFC 6749 section 3.2 does not allow")
+		return nil, refuse(what + " has a fragment (#...), which RFC 6749 section 3.2 does not allow")
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":
 	case "http":
 		if !httpretry.Secure(u) {
-			return nil, refuse("the token URL " + redact.ShowURL(u) + " uses plain http to a host that is not loopback; client credentials and tokens must travel over https (http is allowed only for 127.0.0.0/8, ::1 and localhost)")
+			return nil, refuse(what + " " + redact.ShowURL(u) + " uses plain http to a host that is not loopback; client credentials and tokens must travel over https (http is allowed only for 127.0.0.0/8, ::1 and localhost)")
 		}
 	default:
-		return nil, refuse(fmt.Sprintf("the token URL has scheme %q; use https", redact.Printable(u.Scheme)))
+		return nil, refuse(fmt.Sprintf("%s has scheme %q; use https", what, redact.Printable(u.Scheme)))
 	}
 	return u, nil
 }
+
+// examples are URLs of each kind validateEndpoint checks.
+//
+//nolint:gosec // example URLs, not credentials
+var examples = map[string]string{"the token URL": "https://api.app.wdesk.com/oauth2/token", "the issuer": "https://idp.example.com/tenants/acme",
+	"the revocation URL": "https://idp.example.com/oauth2/revoke"}
 
 // ErrURLMayHoldCredential marks the refusal of a token URL that may hold a
 // credential (user info, a query, or a value that does not parse): callers

@@ -1,0 +1,178 @@
+package tokenclient
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/url"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
+)
+
+// use is what the cache knows of who holds a token it handed out: the
+// open consumers that hold it (Hold), whether it was handed to a place that
+// outlives them (Keep: Terraform state), whether one of them asked for it
+// to be revoked, and whether it was. It is guarded by the client's mutex.
+type use struct {
+	holders int
+	kept    bool
+	wanted  bool
+	revoked bool
+}
+
+// useOf is t's use, made on first sight; c.mu must be held.
+func (c *Client) useOf(t *Token) *use {
+	if c.uses == nil {
+		c.uses = map[*Token]*use{}
+	}
+	u := c.uses[t]
+	if u == nil {
+		u = &use{}
+		c.uses[t] = u
+	}
+	return u
+}
+
+// Hold makes Token count the caller as a holder of the token it returns,
+// until Release: a token is revoked only once no holder is left. The token
+// is taken and counted under one lock, so that it cannot be revoked in
+// between.
+func Hold() Option { return func(o *options) { o.hold = true } }
+
+// Keep records that t was handed to a place that outlives the run
+// (Terraform state): it is never revoked.
+func (c *Client) Keep(t *Token) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.useOf(t).kept = true
+}
+
+// RevokeOutcome is what Release did.
+type RevokeOutcome string
+
+// The outcomes.
+const (
+	// RevokeNotAsked: no holder asked for the token to be revoked.
+	RevokeNotAsked RevokeOutcome = "not asked"
+	// RevokeHeld: another holder still holds it; the last to release it
+	// revokes it.
+	RevokeHeld RevokeOutcome = "held"
+	// RevokeKept: it was kept (Keep), and is never revoked.
+	RevokeKept RevokeOutcome = "kept"
+	// Revoked: the revocation endpoint accepted the request (RFC 7009 2.2).
+	Revoked RevokeOutcome = "revoked"
+	// RevokeFailed: the request failed (the error says how); the token is
+	// no longer handed out all the same.
+	RevokeFailed RevokeOutcome = "failed"
+)
+
+// CanRevoke reports whether the client knows a revocation endpoint.
+func (c *Client) CanRevoke() bool { return c.revocationURL != nil }
+
+// RevocationURL is the revocation endpoint as it may be shown; empty when
+// there is none.
+func (c *Client) RevocationURL() string {
+	if c.revocationURL == nil {
+		return ""
+	}
+	return redact.ShowURL(c.revocationURL)
+}
+
+// Release ends one hold on t (Hold). With revoke, the caller asks for t to
+// be revoked: once no holder is left, unless it was kept, the cache drops
+// it (so that it is never handed out again) and it is revoked at the
+// revocation endpoint (RFC 7009), the client authenticated as at the token
+// endpoint. A failure is an *Error whose TokenURL is the revocation
+// endpoint.
+func (c *Client) Release(ctx context.Context, t *Token, revoke bool) (RevokeOutcome, error) {
+	c.mu.Lock()
+	u := c.useOf(t)
+	u.holders = max(u.holders-1, 0)
+	u.wanted = u.wanted || revoke
+	switch {
+	case !u.wanted:
+		c.mu.Unlock()
+		return RevokeNotAsked, nil
+	case u.kept:
+		c.mu.Unlock()
+		return RevokeKept, nil
+	case u.holders > 0:
+		c.mu.Unlock()
+		return RevokeHeld, nil
+	case u.revoked:
+		c.mu.Unlock()
+		return Revoked, nil
+	}
+	u.revoked = true
+	for k, cached := range c.cache {
+		if cached == t {
+			delete(c.cache, k)
+		}
+	}
+	c.mu.Unlock()
+	if err := c.revoke(ctx, t); err != nil {
+		return RevokeFailed, err
+	}
+	return Revoked, nil
+}
+
+// revoke sends t's access token to the revocation endpoint with the hint
+// access_token (RFC 7009 2.1).
+func (c *Client) revoke(ctx context.Context, t *Token) error {
+	endpoint := c.RevocationURL()
+	if c.revocationURL == nil {
+		return &Error{Kind: KindAssertion, TokenURL: endpoint, Err: errNoRevocationEndpoint, Cause: redact.UntrustedError(errNoRevocationEndpoint)}
+	}
+	style := c.cfg.AuthStyle
+	if learned := c.learned.Load(); style == AuthStyleAuto && learned != nil {
+		style = *learned
+	} else if style == AuthStyleAuto {
+		style = AuthStyleHeader
+	}
+	auth, err := c.authAs(ctx, style)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.TokenURL = endpoint
+		}
+		return err
+	}
+	fields := map[string]any{"endpoint": endpoint, "client_auth": auth.name()}
+	c.debug(ctx, "revoking token", fields)
+	req, err := c.post(ctx, c.revocationURL, auth, func(_ context.Context, f url.Values) error {
+		f.Set("token", t.AccessToken)
+		f.Set("token_type_hint", "access_token")
+		return nil
+	})
+	if err != nil {
+		return &Error{Kind: KindConnection, TokenURL: endpoint, Cause: redact.UntrustedError(err), Err: err}
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		e := c.noAnswer(ctx, err)
+		e.TokenURL = endpoint
+		return e
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	if err != nil {
+		e := c.noAnswer(ctx, err)
+		e.TokenURL = endpoint
+		return e
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		c.debug(ctx, "token revoked", fields)
+		return nil
+	}
+	r, _, _ := parseResponse(resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	e := c.refused(resp, r, body)
+	e.TokenURL, e.Err = endpoint, errRevocationEndpoint
+	fields["status"], fields["error"] = e.StatusCode, e.Code
+	c.debug(ctx, "token revocation failed", fields)
+	return e
+}
+
+var (
+	errNoRevocationEndpoint = errors.New("no revocation endpoint is known")
+	errRevocationEndpoint   = errors.New("the revocation endpoint answered with an error")
+)

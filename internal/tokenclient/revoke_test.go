@@ -1,0 +1,65 @@
+package tokenclient_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+)
+
+// A token is revoked once its last holder releases it, if one asked; the
+// cache never hands it out again; a kept token is never revoked.
+func TestReleaseRevokesAfterTheLastHolder(t *testing.T) {
+	srv := startServer(t, iamserver.Options{Discovery: &iamserver.Discovery{}})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), RevocationURL: srv.RevokeURL()})
+	ctx := context.Background()
+	a, err := c.Token(ctx, []string{"file:read"}, tokenclient.Hold())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.Token(ctx, []string{"file:read"}, tokenclient.Hold())
+	if err != nil || b != a {
+		t.Fatalf("second holder got another token (%v)", err)
+	}
+	if out, err := c.Release(ctx, a, true); out != tokenclient.RevokeHeld || err != nil {
+		t.Fatalf("first release: %s, %v; want held", out, err)
+	}
+	if out, err := c.Release(ctx, b, false); out != tokenclient.Revoked || err != nil {
+		t.Fatalf("last release: %s, %v; want revoked", out, err)
+	}
+	if got := srv.Revoked(); len(got) != 1 || got[0] != a.AccessToken {
+		t.Fatalf("server revoked %d tokens", len(got))
+	}
+	next, err := c.Token(ctx, []string{"file:read"})
+	if err != nil || next.AccessToken == a.AccessToken {
+		t.Fatalf("the cache handed out the revoked token again (%v)", err)
+	}
+	c.Keep(next)
+	held, _ := c.Token(ctx, []string{"file:read"}, tokenclient.Hold())
+	if out, _ := c.Release(ctx, held, true); out != tokenclient.RevokeKept {
+		t.Errorf("a kept token: %s; want kept", out)
+	}
+	if n := len(srv.RevokeRequests()); n != 1 {
+		t.Errorf("%d revocation requests; want 1", n)
+	}
+}
+
+// The revocation request authenticates as the token requests do: with
+// AuthStyleAuto, the style it learned.
+func TestRevokeAuthenticatesAsLearned(t *testing.T) {
+	srv := startServer(t, iamserver.Options{Discovery: &iamserver.Discovery{},
+		Clients: []iamserver.Client{{ID: testID, Secret: testSecret, Scopes: []string{"file:read"}, SecretMethods: []string{iamserver.MethodSecretPost}}}})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), RevocationURL: srv.RevokeURL(), AuthStyle: tokenclient.AuthStyleAuto})
+	ctx := context.Background()
+	tok, err := c.Token(ctx, nil, tokenclient.Hold())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := c.Release(ctx, tok, true); out != tokenclient.Revoked || err != nil {
+		t.Fatalf("release: %s, %v", out, err)
+	}
+	if r := srv.RevokeRequests(); len(r) != 1 || r[0].AuthMethod != iamserver.MethodSecretPost {
+		t.Fatalf("revocation requests: %+v", r)
+	}
+}
