@@ -22,7 +22,8 @@ const (
 	EnvClientSecret        = "WORKIVA_CLIENT_SECRET"      //nolint:gosec // the variable's name, not a credential
 	EnvClientSecretFile    = "WORKIVA_CLIENT_SECRET_FILE" //nolint:gosec // the variable's name, not a credential
 	EnvRegion              = "WORKIVA_REGION"
-	EnvTokenURL            = "WORKIVA_TOKEN_URL"             //nolint:gosec // the variable's name, not a credential
+	EnvTokenURL            = "WORKIVA_TOKEN_URL" //nolint:gosec // the variable's name, not a credential
+	EnvIssuer              = "WORKIVA_ISSUER"
 	EnvClientAssertion     = "WORKIVA_CLIENT_ASSERTION"      //nolint:gosec // the variable's name, not a credential
 	EnvClientAssertionFile = "WORKIVA_CLIENT_ASSERTION_FILE" //nolint:gosec // the variable's name, not a credential
 )
@@ -54,6 +55,8 @@ type grantModel struct {
 	ClientSecretFile        types.String `tfsdk:"client_secret_file"`
 	Scopes                  types.Set    `tfsdk:"scopes"`
 	TokenURL                types.String `tfsdk:"token_url"`
+	Issuer                  types.String `tfsdk:"issuer"`
+	RevocationURL           types.String `tfsdk:"revocation_url"`
 	AuthStyle               types.String `tfsdk:"auth_style"`
 	GrantType               types.String `tfsdk:"grant_type"`
 	SubjectTokenType        types.String `tfsdk:"subject_token_type"`
@@ -147,12 +150,18 @@ func (g grantModel) withEnvironment() (grantModel, origin) {
 // base, except the credentials when the entry is not the provider's client
 // at the provider's token endpoint (credentialsBound), and where each value
 // came from.
+//
+// The endpoint attributes (token_url, issuer, revocation_url) go together:
+// an entry that names its own token endpoint or issuer inherits none of
+// them.
 func (g grantModel) inheriting(name string, base grantModel, baseFrom origin, ownClient bool) (grantModel, origin) {
 	from := origin{}
+	ownEndpoint := !g.TokenURL.IsNull() || !g.Issuer.IsNull()
 	for _, a := range grantAttributes {
 		switch {
 		case !a.field(&g).get().IsNull():
 			from[a.name] = a.name + " in grants[" + strconv.Quote(name) + "]"
+		case a.endpoint && ownEndpoint:
 		case !a.credential || !ownClient:
 			a.field(&g).set(a.field(&base).get())
 			if src, ok := baseFrom[a.name]; ok {
@@ -170,11 +179,14 @@ func (g grantModel) inheriting(name string, base grantModel, baseFrom origin, ow
 // host, port; RFC 6454) than the provider's endpoint is another party (a
 // token exchange at someone else's STS, say), to which the provider's
 // secret, keys, assertions and certificate must never be sent.
+//
+// An issuer stands for its endpoints: the origin compared is the issuer's.
 func credentialsBound(entry grantModel, providerEndpoint string) bool {
 	if !entry.ClientID.IsNull() {
 		return false
 	}
-	return entry.TokenURL.IsNull() || sameOrigin(entry.TokenURL.ValueString(), providerEndpoint)
+	own := cmp.Or(entry.TokenURL.ValueString(), entry.Issuer.ValueString())
+	return own == "" || sameOrigin(own, providerEndpoint)
 }
 
 // sameOrigin reports whether two URLs have one origin: scheme, host and
@@ -199,10 +211,14 @@ func sameOrigin(a, b string) bool {
 // providerWide are the settings every grant shares.
 type providerWide struct {
 	apiVersion string
-	timeout    time.Duration
-	maxRetries int
-	caCertPEM  string
-	// tokenURL is the region's endpoint, for grants without token_url.
+	// apiVersionSet: api_version is in the configuration (else a grant
+	// that names an issuer, never Workiva's, sends no X-Version).
+	apiVersionSet bool
+	timeout       time.Duration
+	maxRetries    int
+	caCertPEM     string
+	// tokenURL is the region's endpoint, for grants without token_url or
+	// issuer.
 	tokenURL string
 }
 
@@ -211,7 +227,7 @@ type providerWide struct {
 func resolveProviderWide(cfg providerModel, diags *diag.Diagnostics) providerWide {
 	w := providerWide{apiVersion: DefaultAPIVersion, timeout: tokenclient.DefaultTimeout, maxRetries: tokenclient.DefaultMaxRetries}
 	if !cfg.APIVersion.IsNull() {
-		w.apiVersion = cfg.APIVersion.ValueString()
+		w.apiVersion, w.apiVersionSet = cfg.APIVersion.ValueString(), true
 	}
 	if !cfg.RequestTimeout.IsNull() {
 		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
@@ -236,10 +252,34 @@ func resolveProviderWide(cfg providerModel, diags *diag.Diagnostics) providerWid
 	}
 	if _, ok := regionHosts[region]; ok {
 		w.tokenURL = regionTokenURL(region)
-	} else if cfg.TokenURL.IsNull() && os.Getenv(EnvTokenURL) == "" {
+	} else if cfg.TokenURL.IsNull() && cfg.Issuer.IsNull() && os.Getenv(EnvTokenURL) == "" && os.Getenv(EnvIssuer) == "" {
 		diags.Append(unknownRegionDiagnostic(regionFrom, region))
 	}
 	return w
+}
+
+// oneEndpoint keeps one endpoint of the provider-level grant: token_url or
+// issuer set in the provider block (or region) wins over the other's
+// environment variable; both variables set (or WORKIVA_ISSUER with
+// WORKIVA_REGION) is an error, since neither can be said to win.
+func oneEndpoint(g grantModel, from origin, region types.String, diags *diag.Diagnostics) (grantModel, origin) {
+	inBlock := func(name string) bool { return from[name] == name+" in the provider block" }
+	switch {
+	case g.Issuer.IsNull():
+	case inBlock("issuer"):
+		if !inBlock("token_url") {
+			g.TokenURL = types.StringNull()
+			delete(from, "token_url")
+		}
+	case inBlock("token_url") || !region.IsNull():
+		g.Issuer = types.StringNull()
+		delete(from, "issuer")
+	case !g.TokenURL.IsNull():
+		diags.Append(conflictingEndpointsDiagnostic(EnvIssuer, EnvTokenURL))
+	case os.Getenv(EnvRegion) != "":
+		diags.Append(conflictingEndpointsDiagnostic(EnvIssuer, EnvRegion))
+	}
+	return g, from
 }
 
 // String keeps secrets out of any formatting of a grant.

@@ -113,15 +113,26 @@ func unknownRegionDiagnostic(from, region string) diag.Diagnostic {
 // value may hold a credential (user info, or a value that does not parse),
 // the diagnostic is not attached to the attribute: Terraform would print
 // the configuration line under it, key and all.
-func invalidTokenURLDiagnostic(at path.Path, from string, err error) diag.Diagnostic {
-	detail := fmt.Sprintf("The token endpoint (from %s) is not usable: %s.", from, newShower(nil).err(err))
+// invalidEndpointDiagnostic: an endpoint attribute (token_url, issuer,
+// revocation_url) from from is not a URL the provider sends credentials to.
+func invalidEndpointDiagnostic(at path.Path, attr, from string, err error) diag.Diagnostic {
+	noun := map[string]string{"token_url": "token endpoint", "issuer": "issuer", "revocation_url": "revocation endpoint"}[attr]
+	detail := fmt.Sprintf("The %s (from %s) is not usable: %s.", noun, from, newShower(nil).err(err))
 	if errors.Is(err, tokenclient.ErrUserInfo) {
 		detail += " Set client_id and the client secret (client_secret or " + EnvClientSecret + ") instead."
 	}
 	if errors.Is(err, tokenclient.ErrURLMayHoldCredential) {
-		return diag.NewErrorDiagnostic("Invalid token_url", detail+" (The configuration line is not shown, since it may hold a credential.)")
+		return diag.NewErrorDiagnostic("Invalid "+attr, detail+" (The configuration line is not shown, since it may hold a credential.)")
 	}
-	return diag.NewAttributeErrorDiagnostic(at, "Invalid token_url", detail)
+	return diag.NewAttributeErrorDiagnostic(at, "Invalid "+attr, detail)
+}
+
+// conflictingEndpointsDiagnostic: two environment variables each name the
+// provider's server.
+func conflictingEndpointsDiagnostic(a, b string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Conflicting endpoint settings",
+		fmt.Sprintf("Both %s and %s are set, and each says where the provider's server is. Unset one of them, or set "+
+			"issuer or token_url in the provider block, which wins over both.", a, b))
 }
 
 func invalidRequestTimeoutDiagnostic() diag.Diagnostic {

@@ -14,8 +14,20 @@ const DefaultRegion = defaultRegion
 
 var RegionTokenURL = regionTokenURL
 
-// TokenAttributeCount is how many attributes workiva_token has.
-var TokenAttributeCount = len(tokenAttributes)
+// TokenAttributeCount is how many attributes workiva_token has, in both
+// forms; EphemeralOnly names those of the ephemeral resource alone.
+var (
+	TokenAttributeCount = len(tokenAttributes)
+	EphemeralOnly       = func() map[string]bool {
+		out := map[string]bool{}
+		for _, a := range tokenAttributes {
+			if a.ephemeral {
+				out[a.name] = true
+			}
+		}
+		return out
+	}()
+)
 
 // NewWithTransport is New with the token client's HTTP transport replaced
 // (record and replay, fault injection) and, when clk is not nil, the clock.

@@ -38,6 +38,11 @@ type grantSettings struct {
 	// when the grant has one.
 	sources  []*workload.Source
 	identity *workload.Source
+	// issuer, when set, is where Configure finds the token endpoint (and
+	// the revocation endpoint, and the auth style when styleImplied: the
+	// style was not set but implied by the credential).
+	issuer       string
+	styleImplied bool
 }
 
 // workloadSource reads a grant's workload_identity; nil, with a diagnostic,
@@ -82,10 +87,10 @@ func grantLogName(grant string) string {
 }
 
 // workivaEndpoint reports whether a grant talks to Workiva's IAM: a region
-// endpoint (no token_url), a Workiva host, or api_version set (which the
-// local IAM server also takes).
-func workivaEndpoint(tokenURL types.String, wide providerWide) bool {
-	if tokenURL.IsNull() || wide.apiVersion != "" {
+// endpoint (no token_url or issuer), a Workiva host, or api_version set
+// (which the local IAM server also takes).
+func workivaEndpoint(tokenURL, issuer types.String, wide providerWide) bool {
+	if tokenURL.IsNull() && issuer.IsNull() || wide.apiVersion != "" {
 		return true
 	}
 	u, err := url.Parse(tokenURL.ValueString())
@@ -142,12 +147,22 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		diags.Append(missingClientIDDiagnostic(name))
 	}
 	c.TokenURL = resolveTokenURL(name, g.TokenURL, from, wide, diags)
+	if !g.Issuer.IsNull() {
+		s.issuer, c.TokenURL = g.Issuer.ValueString(), ""
+		if !wide.apiVersionSet {
+			c.APIVersion = "" // Workiva's IAM has no metadata: an issuer is another server
+		}
+		if _, err := tokenclient.ValidateIssuer(s.issuer); err != nil {
+			diags.Append(invalidEndpointDiagnostic(attrPath(name, "issuer"), "issuer", from.of("issuer"), err))
+		}
+	}
+	c.RevocationURL = g.RevocationURL.ValueString()
 
 	assertion, assertionFrom := g.ClientAssertion.ValueString(), from.of("client_assertion")
 	if assertion == "" && envAssertionFile != "" {
 		assertionFrom = "the file named by " + EnvClientAssertionFile
 	}
-	s.hint = grantHint{grant: name, grantType: c.GrantType, workiva: workivaEndpoint(g.TokenURL, wide), idFrom: from.of("client_id"),
+	s.hint = grantHint{grant: name, grantType: c.GrantType, workiva: workivaEndpoint(g.TokenURL, g.Issuer, wide), idFrom: from.of("client_id"),
 		secretFrom: from.of("client_secret"), secretFileFrom: from.of("client_secret_file"), keyFrom: from.of("client_assertion_key_pem"), assertionFrom: assertionFrom,
 		certFrom: from.of("client_certificate_pem")}
 	if c.ClientSecret == "" && c.ClientSecretFile != "" {
@@ -206,6 +221,7 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 	style, ok := chooseAuthStyle(g.AuthStyle, c, s.hint, federated, diags)
 	if ok {
 		c.AuthStyle, s.hint.style = style, style
+		s.styleImplied = g.AuthStyle.IsNull() || style == tokenclient.AuthStyleAuto
 	}
 	return s
 }
@@ -218,7 +234,7 @@ func resolveTokenURL(name string, v types.String, from origin, wide providerWide
 		return wide.tokenURL
 	}
 	if _, err := tokenclient.ValidateTokenURL(raw); err != nil {
-		diags.Append(invalidTokenURLDiagnostic(attrPath(name, "token_url"), from.of("token_url"), err))
+		diags.Append(invalidEndpointDiagnostic(attrPath(name, "token_url"), "token_url", from.of("token_url"), err))
 	}
 	return raw
 }

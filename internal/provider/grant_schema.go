@@ -30,8 +30,12 @@ type grantAttribute struct {
 	// credential: an entry of grants with its own client_id does not
 	// inherit the provider-level value (it is another client).
 	credential bool
-	sensitive  bool
-	build      func(desc string, sensitive bool) schema.Attribute
+	// endpoint: one of the attributes that say where the grant's server
+	// is, which an entry of grants naming its own token endpoint or issuer
+	// does not inherit.
+	endpoint  bool
+	sensitive bool
+	build     func(desc string, sensitive bool) schema.Attribute
 }
 
 // grantAttributes are the attributes of a grant, in the order the docs
@@ -50,10 +54,26 @@ var grantAttributes = []grantAttribute{
 	{name: "scopes", field: func(g *grantModel) fieldRef { return ref(&g.Scopes) }, build: setAttr(setvalidator.ValueStringsAre(scopeValidators()...)),
 		desc: "Scopes to request by default, such as `file:read`. Each `workiva_token` may ask for others. When no scopes are " +
 			"requested the server grants the API grant's scopes. Each scope is one RFC 6749 scope token: printable ASCII without spaces, `\"` or `\\`."},
-	{name: "token_url", field: func(g *grantModel) fieldRef { return ref(&g.TokenURL) }, env: EnvTokenURL, build: stringAttr(tokenURLValidator),
+	{name: "token_url", field: func(g *grantModel) fieldRef { return ref(&g.TokenURL) }, env: EnvTokenURL, endpoint: true, build: stringAttr(tokenURLValidator),
 		desc: "Full URL of the token endpoint; overrides `region`. Any RFC 6749 client-credentials endpoint works. Must be `https://`, " +
 			"except for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`), which may use `http://`. At the provider level it defaults " +
-			"to the `" + EnvTokenURL + "` environment variable, then `<region host>/oauth2/token`."},
+			"to the `" + EnvTokenURL + "` environment variable, then `<region host>/oauth2/token`. Conflicts with `issuer`."},
+	{name: "issuer", field: func(g *grantModel) fieldRef { return ref(&g.Issuer) }, env: EnvIssuer, endpoint: true,
+		build: stringAttr(issuerValidator, stringvalidator.ConflictsWith(siblingPath("token_url"))),
+		desc: "The authorization server's issuer identifier, instead of `token_url` and `region` (Okta, Keycloak, Entra ID, Auth0, " +
+			"Ory Hydra, any OpenID provider): the provider reads the issuer's metadata when it is configured, from " +
+			"`/.well-known/oauth-authorization-server` (RFC 8414, inserted before the issuer's path) and then " +
+			"`{issuer}/.well-known/openid-configuration` (OpenID Connect Discovery), once per issuer per phase, and takes from it " +
+			"the token endpoint, the revocation endpoint, the mTLS endpoint aliases (RFC 8705, used with a client certificate) and " +
+			"the authentication methods: when `auth_style` is unset, the style is the first of the server's methods that the " +
+			"grant's credential can use, so that a server listing one method never sees a refused attempt. The `issuer` the " +
+			"document states must be identical to this value (RFC 8414 section 3.3; mind a trailing `/`), or nothing is sent. " +
+			"`https://` except for loopback hosts; no query or fragment. `terraform validate` does not contact it. At the provider " +
+			"level it defaults to the `" + EnvIssuer + "` environment variable."},
+	{name: "revocation_url", field: func(g *grantModel) fieldRef { return ref(&g.RevocationURL) }, endpoint: true, build: stringAttr(revocationURLValidator),
+		desc: "The revocation endpoint (RFC 7009) that `revoke_on_close` of the `workiva_token` ephemeral resource sends tokens to, " +
+			"for servers without discovery; with `issuer`, it overrides the metadata's `revocation_endpoint`. The client " +
+			"authenticates there as at the token endpoint. `https://` except for loopback hosts."},
 	{name: "auth_style", field: func(g *grantModel) fieldRef { return ref(&g.AuthStyle) }, credential: true, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
 		desc: "How the client authenticates: " + quoteList(tokenclient.AuthStyles) + ". `header` sends an HTTP Basic `Authorization` " +
 			"header (Workiva's preferred method); `body` sends `client_id` and `client_secret` as form fields; `auto` tries the header and, " +
@@ -240,3 +260,7 @@ func grantsAttribute() schema.Attribute {
 		NestedObject: schema.NestedAttributeObject{Attributes: entry},
 	}
 }
+
+// siblingPath is the attribute name beside the one validated: at the root
+// for the provider block, in the same entry for an entry of grants.
+func siblingPath(name string) path.Expression { return path.MatchRelative().AtParent().AtName(name) }

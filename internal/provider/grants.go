@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -27,6 +28,45 @@ type providerData struct {
 	// scrub knows every credential of this configuration and every token
 	// issued to it; see scrub.go.
 	scrub *redact.Scrubber
+	// leases are the tokens open ephemeral resources hold.
+	leases leases
+}
+
+// leases are the holds of open ephemeral resources on their tokens, by a
+// name their private data carries (never the token): Close finds the
+// token to release (and revoke) by it, in the process that opened it.
+type leases struct {
+	mu   sync.Mutex
+	next int
+	held map[string]lease
+}
+
+type lease struct {
+	grant *grant
+	tok   *tokenclient.Token
+}
+
+// open records a hold on tok and returns its name.
+func (l *leases) open(g *grant, tok *tokenclient.Token) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.held == nil {
+		l.held = map[string]lease{}
+	}
+	l.next++
+	name := strconv.Itoa(l.next)
+	l.held[name] = lease{g, tok}
+	return name
+}
+
+// take removes the hold name and returns it; a nil token when there is
+// none (another process opened it, or it was taken).
+func (l *leases) take(name string) (*grant, *tokenclient.Token) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	le := l.held[name]
+	delete(l.held, name)
+	return le.grant, le.tok
 }
 
 // grant is one configured grant.

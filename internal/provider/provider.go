@@ -23,11 +23,13 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -55,7 +57,15 @@ var (
 	_ provider.Provider                       = (*WorkivaProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*WorkivaProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*WorkivaProvider)(nil)
+	_ provider.ProviderWithConfigValidators   = (*WorkivaProvider)(nil)
 )
+
+// ConfigValidators implements provider.ProviderWithConfigValidators: the
+// provider block names its server one way (issuer, or token_url and
+// region), checked at validate.
+func (p *WorkivaProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	return []provider.ConfigValidator{providervalidator.Conflicting(path.MatchRoot("issuer"), path.MatchRoot("region"))}
+}
 
 // New returns the provider factory providerserver.Serve expects.
 func New(version string) func() provider.Provider {
@@ -106,7 +116,7 @@ type providerWideAttribute struct {
 var providerWideAttributes = []providerWideAttribute{
 	{name: "region", field: func(m *providerModel) fieldRef { return ref(&m.Region) }, schema: schema.StringAttribute{
 		MarkdownDescription: "Workiva region whose IAM endpoint to use: " + quoteList(regionNames) + " (" + regionHostList() + "). " +
-			"Case-insensitive. Defaults to the `" + EnvRegion + "` environment variable, then `" + defaultRegion + "`. Ignored when `token_url` is set.",
+			"Case-insensitive. Defaults to the `" + EnvRegion + "` environment variable, then `" + defaultRegion + "`. Ignored when `token_url` is set; conflicts with `issuer`.",
 		Optional:   true,
 		Validators: []validator.String{stringvalidator.OneOfCaseInsensitive(regionNames...)},
 	}},
@@ -169,11 +179,17 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		tflogLogger{data.scrub}.Debug(ctx, "provider configuration not yet known; authentication deferred", map[string]any{"unknown": unknown})
 		return
 	}
-	settings := p.resolveGrants(ctx, cfg, data, &resp.Diagnostics)
+	settings, wide := p.resolveGrants(ctx, cfg, data, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ua := p.userAgent(req.TerraformVersion)
+	found := &issuers{byIssuer: map[string]discovered{}, base: tokenclient.DiscoveryConfig{Transport: p.transport, Timeout: wide.timeout,
+		MaxRetries: wide.maxRetries, Clock: data.clock, CACertPEM: wide.caCertPEM, UserAgent: ua, Logger: tflogLogger{data.scrub}}}
 	for _, s := range settings {
+		if s.pending == "" && s.issuer != "" && !applyMetadata(ctx, &s, found, data.scrub, &resp.Diagnostics) {
+			continue
+		}
 		g := &grant{name: s.name, pendingReason: s.pending, clientID: s.client.ClientID, defaultScopes: s.scopes, hint: s.hint}
 		data.grants[s.name] = g
 		if s.pending != "" {
@@ -183,7 +199,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		data.scrub.AddPEM(s.keys...)
 		data.scrub.AddURL(s.client.TokenURL)
 		s.client.Transport, s.client.Clock = p.transport, data.clock
-		s.client.UserAgent = p.userAgent(req.TerraformVersion)
+		s.client.UserAgent = ua
 		s.client.Logger, s.client.Sensitive, s.client.SensitiveSecret = tflogLogger{data.scrub}, data.scrub.Add, data.scrub.AddClientCredentials
 		s.client.LogFields = map[string]any{"grant": grantLogName(s.name), "client_id": s.client.ClientID}
 		for _, src := range s.sources {
@@ -207,9 +223,10 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 // resolveGrants resolves the default grant (unless grants are configured
 // and the provider block names no client) and every entry of grants.
-func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, data *providerData, diags *diag.Diagnostics) []grantSettings {
+func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, data *providerData, diags *diag.Diagnostics) ([]grantSettings, providerWide) {
 	wide := resolveProviderWide(cfg, diags)
 	base, baseFrom := cfg.withEnvironment()
+	base, baseFrom = oneEndpoint(base, baseFrom, cfg.Region, diags)
 	envFile := os.Getenv(EnvClientAssertionFile)
 	var out []grantSettings
 	if cfg.Grants.IsNull() || !base.ClientID.IsNull() {
@@ -217,7 +234,7 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 	}
 	if cfg.Grants.IsUnknown() {
 		data.grantsPending = "the grants map is not known until apply"
-		return out
+		return out, wide
 	}
 	elems := cfg.Grants.Elements()
 	for _, name := range slices.Sorted(maps.Keys(elems)) {
@@ -228,7 +245,7 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 		}
 		var entry grantModel
 		diags.Append(obj.As(ctx, &entry, basetypes.ObjectAsOptions{})...)
-		bound := credentialsBound(entry, cmp.Or(base.TokenURL.ValueString(), wide.tokenURL))
+		bound := credentialsBound(entry, cmp.Or(base.TokenURL.ValueString(), base.Issuer.ValueString(), wide.tokenURL))
 		file := envFile
 		if !bound {
 			file = "" // another client or another party: the provider's assertion file is not its own
@@ -236,7 +253,7 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 		merged, from := entry.inheriting(name, base, baseFrom, !bound)
 		out = append(out, resolveGrant(name, merged, from, wide, file, diags))
 	}
-	return out
+	return out, wide
 }
 
 // unknownProviderWide names the provider-wide attributes whose values are

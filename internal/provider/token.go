@@ -20,7 +20,7 @@ import (
 // the framework's reflection.
 type tokenModel struct {
 	Scopes, GrantedScopes                    types.Set
-	RequireScopes                            types.Bool
+	RequireScopes, RevokeOnClose             types.Bool
 	Grant, MinValidity, ClientID             types.String
 	AccessToken, TokenType, Scope, ExpiresAt types.String
 	IssuedTokenType                          types.String
@@ -95,8 +95,8 @@ func readTokenConfig(raw tftypes.Value, diags *diag.Diagnostics) tokenModel {
 		return m
 	}
 	for _, a := range tokenAttributes {
-		if !a.input {
-			continue
+		if _, ok := attrs[a.name]; !ok || !a.input {
+			continue // not an input, or the ephemeral resource's own
 		}
 		if err := readInput(attrs[a.name], a.field(&m)); err != nil {
 			diags.AddAttributeError(path.Root(a.name), "Internal error", "Reading "+a.name+": "+newShower(nil).err(err))
@@ -168,12 +168,16 @@ func readScalar[T bool | string](v tftypes.Value, set func(T)) error {
 
 // object is m as a types.Object, which State.Set and Result.Set take
 // without reflection.
-func (m tokenModel) object(diags *diag.Diagnostics) types.Object {
+//
+// ephemeral says which form of workiva_token it is (tokenAttribute.ephemeral).
+func (m tokenModel) object(ephemeral bool, diags *diag.Diagnostics) types.Object {
 	values := make(map[string]attr.Value, len(tokenAttributes))
 	for _, a := range tokenAttributes {
-		values[a.name] = valueOf(a.field(&m))
+		if !a.ephemeral || ephemeral {
+			values[a.name] = valueOf(a.field(&m))
+		}
 	}
-	obj, d := types.ObjectValue(tokenAttrTypes, values)
+	obj, d := types.ObjectValue(tokenAttrTypes[ephemeral], values)
 	diags.Append(d...)
 	return obj
 }
@@ -203,8 +207,12 @@ func setStrings(s types.Set) []string {
 }
 
 // issueToken fetches (or reuses) the token m asks for and fills m's computed
-// attributes. It reports false, with diagnostics, when no token was issued.
-func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel, diags *diag.Diagnostics) (*tokenclient.Token, bool) {
+// attributes. It reports false, with diagnostics, when no token was issued
+// or it is not to be used (require_scopes); the token is returned then too
+// when there is one, so that a hold on it can be released.
+//
+// opts are more options of the token cache (tokenclient.Hold).
+func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel, diags *diag.Diagnostics, opts ...tokenclient.Option) (*tokenclient.Token, bool) {
 	requested := g.defaultScopes
 	if !m.Scopes.IsNull() && !m.Scopes.IsUnknown() {
 		requested = setStrings(m.Scopes)
@@ -216,7 +224,7 @@ func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel
 
 	minValidity := m.minValidity()
 	var reused bool
-	tok, err := g.client.Token(ctx, requested, tokenclient.MinValidity(minValidity), tokenclient.Reused(&reused))
+	tok, err := g.client.Token(ctx, requested, append(opts, tokenclient.MinValidity(minValidity), tokenclient.Reused(&reused))...)
 	if err != nil {
 		diags.Append(tokenErrorDiagnostic(grantSummary("Token request failed", g.name), err, g, data.scrub))
 		return nil, false

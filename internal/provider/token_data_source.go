@@ -54,10 +54,13 @@ func (d *TokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		resp.Diagnostics.Append(credentialsNotKnownDiagnostic(g.pendingReason))
 		return
 	}
-	if _, ok := issueToken(ctx, d.data, g, &m, &resp.Diagnostics); !ok {
+	tok, ok := issueToken(ctx, d.data, g, &m, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	obj := m.object(&resp.Diagnostics)
+	// In state from now on: the token is never revoked (revoke_on_close).
+	g.client.Keep(tok)
+	obj := m.object(false, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

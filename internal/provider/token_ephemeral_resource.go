@@ -9,8 +9,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
 var (
@@ -28,10 +30,13 @@ type TokenEphemeralResource struct {
 	data *providerData
 }
 
-// tokenPrivate is what Open leaves for Renew (never the token itself).
+// tokenPrivate is what Open leaves for Renew and Close (never the token
+// itself: Lease names the provider's hold on it).
 type tokenPrivate struct {
 	ExpiresAt time.Time `json:"expires_at"`
 	RenewAt   time.Time `json:"renew_at"`
+	Lease     string    `json:"lease"`
+	Revoke    bool      `json:"revoke"`
 	// Scope is the requested scope, which the warnings name the token by
 	// (the granted one is the server's text).
 	Scope string `json:"scope"`
@@ -69,33 +74,68 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	if !ok {
 		return
 	}
+	if m.RevokeOnClose.IsNull() || m.RevokeOnClose.IsUnknown() {
+		m.RevokeOnClose = types.BoolValue(false)
+	}
+	revoke := m.RevokeOnClose.ValueBool()
 	if g.client == nil {
 		// Credentials computed during plan: the token is unknown until apply,
 		// when Terraform configures the provider with known values.
 		unknownToken(g, &m)
-		if obj := m.object(&resp.Diagnostics); !resp.Diagnostics.HasError() {
+		if obj := m.object(true, &resp.Diagnostics); !resp.Diagnostics.HasError() {
 			resp.Diagnostics.Append(resp.Result.Set(ctx, obj)...)
 		}
 		return
 	}
-	tok, ok := issueToken(ctx, r.data, g, &m, &resp.Diagnostics)
-	if !ok {
+	if revoke && !g.client.CanRevoke() {
+		resp.Diagnostics.Append(noRevocationEndpointDiagnostic(g.name))
 		return
 	}
-	if obj := m.object(&resp.Diagnostics); !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.Result.Set(ctx, obj)...)
+	// Every open token is held, so that revoke_on_close waits for the last
+	// holder; Close releases the hold.
+	tok, ok := issueToken(ctx, r.data, g, &m, &resp.Diagnostics, tokenclient.Hold())
+	var obj types.Object
+	if ok {
+		obj = m.object(true, &resp.Diagnostics)
 	}
-	if resp.Diagnostics.HasError() || tok.ExpiresAt.IsZero() {
+	if !ok || resp.Diagnostics.HasError() {
+		if tok != nil { // issued, but not handed over: Close will not be called
+			r.release(ctx, g, tok, revoke, &resp.Diagnostics)
+		}
 		return
 	}
-	// Renew when the token cache stops handing this token out.
-	resp.RenewAt = tok.StaleAt(m.minValidity())
-	priv, err := json.Marshal(tokenPrivate{ExpiresAt: tok.ExpiresAt, RenewAt: resp.RenewAt, Scope: strings.Join(tok.RequestedScopes, " ")})
+	resp.Diagnostics.Append(resp.Result.Set(ctx, obj)...)
+	p := tokenPrivate{ExpiresAt: tok.ExpiresAt, Scope: strings.Join(tok.RequestedScopes, " "), Revoke: revoke,
+		Lease: r.data.leases.open(g, tok)}
+	if !tok.ExpiresAt.IsZero() {
+		// Renew when the token cache stops handing this token out.
+		resp.RenewAt = tok.StaleAt(m.minValidity())
+		p.RenewAt = resp.RenewAt
+	}
+	priv, err := json.Marshal(p)
 	if err != nil {
 		resp.Diagnostics.AddError("Internal error", "Encoding private data: "+newShower(nil).err(err))
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, priv)...)
+}
+
+// release ends the hold of an ephemeral token on tok, revoking it when
+// asked and it is the last; a failed revocation is a warning.
+func (r *TokenEphemeralResource) release(ctx context.Context, g *grant, tok *tokenclient.Token, revoke bool, diags *diag.Diagnostics) {
+	outcome, err := g.client.Release(detachedLogContext(ctx), tok, revoke)
+	log := tflogLogger{r.data.scrubber()}
+	fields := map[string]any{"grant": grantLogName(g.name), "outcome": string(outcome), "revocation_endpoint": g.client.RevocationURL()}
+	switch {
+	case err != nil:
+		diags.Append(revocationFailedWarning(g, err, r.data.scrubber()))
+	case outcome == tokenclient.RevokeKept && revoke:
+		diags.Append(revocationKeptWarning(g.name))
+	case outcome == tokenclient.Revoked:
+		log.Debug(ctx, "workiva_token: token revoked", fields)
+	case outcome == tokenclient.RevokeHeld:
+		log.Debug(ctx, "workiva_token: token still held by another workiva_token; the last to close it revokes it", fields)
+	}
 }
 
 // Renew implements ephemeral.EphemeralResourceWithRenew. Terraform gives
@@ -118,17 +158,24 @@ func (r *TokenEphemeralResource) Renew(ctx context.Context, req ephemeral.RenewR
 	}
 }
 
-// Close implements ephemeral.EphemeralResourceWithClose. There is nothing
-// to revoke; it warns when the token outlived its renewal point while
-// Terraform still held it open, that is when consumers may have used it
-// after (or just before) it expired.
+// Close implements ephemeral.EphemeralResourceWithClose. It releases the
+// resource's hold on its token, which revoke_on_close revokes once no
+// other holder is left, and warns when the token outlived its renewal
+// point while Terraform still held it open, that is when consumers may
+// have used it after (or just before) it expired.
 func (r *TokenEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
 	defer func() { resp.Diagnostics = scrubDiagnostics(resp.Diagnostics, r.data.scrubber()) }()
 	p, ok := readPrivate(ctx, req.Private, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	if now := r.now(); !now.Before(p.RenewAt) {
+	if r.data == nil {
+		return
+	}
+	if g, tok := r.data.leases.take(p.Lease); tok != nil {
+		r.release(ctx, g, tok, p.Revoke, &resp.Diagnostics)
+	}
+	if now := r.now(); !p.RenewAt.IsZero() && !now.Before(p.RenewAt) {
 		resp.Diagnostics.Append(expiryWarning(p, now))
 	}
 }

@@ -27,7 +27,9 @@ type tokenAttribute struct {
 	field func(*tokenModel) any
 	// input: Optional+Computed (an input whose default Open or Read fills
 	// in); otherwise Computed only.
-	input     bool
+	input bool
+	// ephemeral: an attribute of the ephemeral resource only.
+	ephemeral bool
 	sensitive bool
 	desc      string
 	// dataSourceNote is added to the description in the data source.
@@ -80,6 +82,14 @@ var tokenAttributes = []tokenAttribute{
 			"less left is replaced by a new request, so while the server's tokens live longer than this, every token handed over " +
 			"has at least this much left. Defaults to `" + defaultMinValidity.String() + "`. When the server's tokens live no " +
 			"longer, a warning gives both durations and a fresh token is shared for the first half of its lifetime."},
+	{name: "revoke_on_close", field: func(m *tokenModel) any { return &m.RevokeOnClose }, input: true, ephemeral: true,
+		desc: "When `true`, the token is revoked (RFC 7009) when Terraform closes this ephemeral resource at the end of the " +
+			"phase, once no other open `workiva_token` holds the same token, so that it is useless to whoever finds it later. The " +
+			"client authenticates at the revocation endpoint as at the token endpoint, which comes from the issuer's metadata " +
+			"(`issuer`) or from `revocation_url`; with neither, this is an error at plan. A token a `workiva_token` data source " +
+			"handed over (it lives in state) is never revoked, and a revoked token is never handed out again. A failed revocation " +
+			"is a warning. It pays for servers that issue tokens for hours or days; Workiva's tokens live 10 minutes and its IAM " +
+			"has no revocation endpoint. Defaults to `false`."},
 	{name: "client_id", field: func(m *tokenModel) any { return &m.ClientID },
 		desc: "The client id the token was issued to: the grant's."},
 	{name: "access_token", field: func(m *tokenModel) any { return &m.AccessToken }, sensitive: true,
@@ -102,12 +112,17 @@ var tokenAttributes = []tokenAttribute{
 			"Null when the server gave no lifetime or `expires_in` 0 (each with a warning)."},
 }
 
-// tokenAttrTypes are the attribute types of workiva_token, by name.
-var tokenAttrTypes = func() map[string]attr.Type {
-	out := make(map[string]attr.Type, len(tokenAttributes))
+// tokenAttrTypes are the attribute types of workiva_token by name: of the
+// data source (false) and of the ephemeral resource (true).
+var tokenAttrTypes = func() map[bool]map[string]attr.Type {
+	out := map[bool]map[string]attr.Type{false: {}, true: {}}
 	var m tokenModel
 	for _, a := range tokenAttributes {
-		out[a.name] = valueOf(a.field(&m)).Type(context.Background())
+		t := valueOf(a.field(&m)).Type(context.Background())
+		out[true][a.name] = t
+		if !a.ephemeral {
+			out[false][a.name] = t
+		}
 	}
 	return out
 }()
@@ -142,6 +157,9 @@ func tokenSchemaAttributes(dataSource bool) map[string]dsschema.Attribute {
 	out := make(map[string]dsschema.Attribute, len(tokenAttributes))
 	var m tokenModel
 	for _, a := range tokenAttributes {
+		if a.ephemeral && dataSource {
+			continue
+		}
 		desc := a.desc
 		if dataSource {
 			desc += a.dataSourceNote

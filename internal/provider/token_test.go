@@ -11,7 +11,8 @@ import (
 )
 
 // The data source and the ephemeral resource are one type in two forms:
-// their schemas must not drift apart.
+// their schemas must not drift apart. The ephemeral resource has its own
+// attributes besides (revoke_on_close), which the table marks.
 func TestTokenSchemasAgree(t *testing.T) {
 	ps := providerserver.NewProtocol6(provider.New("test")())()
 	schemas, err := ps.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
@@ -34,8 +35,13 @@ func TestTokenSchemasAgree(t *testing.T) {
 		return out
 	}
 	d, e := shapes(ds), shapes(er)
-	if len(d) != provider.TokenAttributeCount || len(d) != len(e) {
+	if len(e) != provider.TokenAttributeCount || len(d) != len(e)-len(provider.EphemeralOnly) {
 		t.Fatalf("data source has %d attributes, ephemeral resource %d", len(d), len(e))
+	}
+	for name := range provider.EphemeralOnly {
+		if _, ok := d[name]; ok {
+			t.Errorf("the data source has the ephemeral resource's own %s", name)
+		}
 	}
 	for name, want := range d {
 		if got, ok := e[name]; !ok || got != want {

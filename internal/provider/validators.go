@@ -82,10 +82,31 @@ var tokenURLValidator = stringCheck{
 	desc: "an absolute https URL, or http to a loopback host",
 	check: func(at path.Path, s string, diags *diag.Diagnostics) {
 		if _, err := tokenclient.ValidateTokenURL(s); err != nil {
-			diags.Append(invalidTokenURLDiagnostic(at, "token_url", err))
+			diags.Append(invalidEndpointDiagnostic(at, "token_url", "token_url", err))
 		}
 	},
 }
+
+// issuerValidator and revocationURLValidator check an issuer and a
+// revocation URL known at validate time as tokenURLValidator does.
+var (
+	issuerValidator = stringCheck{
+		desc: "an absolute https URL (http to a loopback host) with no query or fragment",
+		check: func(at path.Path, s string, diags *diag.Diagnostics) {
+			if _, err := tokenclient.ValidateIssuer(s); err != nil {
+				diags.Append(invalidEndpointDiagnostic(at, "issuer", "issuer", err))
+			}
+		},
+	}
+	revocationURLValidator = stringCheck{
+		desc: "an absolute https URL, or http to a loopback host",
+		check: func(at path.Path, s string, diags *diag.Diagnostics) {
+			if _, err := tokenclient.ValidateRevocationURL(s); err != nil {
+				diags.Append(invalidEndpointDiagnostic(at, "revocation_url", "revocation_url", err))
+			}
+		},
+	}
+)
 
 // durationValidator checks that a string is a positive Go duration.
 var durationValidator = stringCheck{

@@ -72,7 +72,7 @@ func Main(m *testing.M, saved map[string]string) int {
 		}
 	}
 	_ = os.Unsetenv("TF_ACC_TERRAFORM_VERSION") // would download Terraform
-	for _, v := range []string{provider.EnvClientID, provider.EnvClientSecret, provider.EnvRegion, provider.EnvTokenURL} {
+	for _, v := range []string{provider.EnvClientID, provider.EnvClientSecret, provider.EnvRegion, provider.EnvTokenURL, provider.EnvIssuer} {
 		if saved != nil {
 			saved[v] = os.Getenv(v) // for the real-API tests
 		}
