@@ -91,6 +91,9 @@ func (c *Client) Release(ctx context.Context, t *Token, revoke bool) (RevokeOutc
 	u.wanted = u.wanted || revoke
 	switch {
 	case !u.wanted:
+		if u.holders == 0 && !u.kept {
+			delete(c.uses, t) // nothing more to know of it
+		}
 		c.mu.Unlock()
 		return RevokeNotAsked, nil
 	case u.kept:

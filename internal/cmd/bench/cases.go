@@ -32,6 +32,7 @@ const (
 	kindFloor     kind = "floor data workiva_token"
 	kindGrants    kind = "data workiva_token over 6 grants"
 	kindWorkload  kind = "data workiva_token with workload_identity"
+	kindIssuer    kind = "data workiva_token with issuer"
 )
 
 // grantCount and grantLatency are the grants case: grantCount grants with
@@ -101,7 +102,20 @@ func allCases(lats []time.Duration, withHTTP bool) []benchCase {
 		}
 	}
 	cases = append(cases, grantsCases()...)
-	return appendNew(cases, workloadCases()...)
+	return appendNew(appendNew(cases, workloadCases()...), issuerCases()...)
+}
+
+// issuerCases are 1 and workloadConsumers consumers of a provider that
+// names its server by issuer (discovery), at workloadLatency, beside the
+// same numbers with token_url: discovery costs one metadata request per
+// phase, not one per consumer.
+func issuerCases() []benchCase {
+	var out []benchCase
+	for _, n := range []int{1, workloadConsumers} {
+		out = append(out, benchCase{kind: kindIssuer, consumers: n, scopeSets: 1, latency: workloadLatency},
+			benchCase{kind: kindData, consumers: n, scopeSets: 1, latency: workloadLatency})
+	}
+	return out
 }
 
 // workloadCases are workloadConsumers consumers with workload_identity and
@@ -192,6 +206,8 @@ func (c benchCase) config(srv *iamserver.Server) string {
 	switch c.kind {
 	case kindData:
 		b.WriteString(provider + dataSources)
+	case kindIssuer:
+		fmt.Fprintf(&b, "provider \"workiva\" {\n  scopes = [%q]\n  issuer = %q\n}\n\n%s", benchScopes[0], srv.Issuer(), dataSources)
 	case kindWorkload:
 		fmt.Fprintf(&b, "provider \"workiva\" {\n  scopes            = [%q]\n  workload_identity = { source = \"github_actions\", audience = %q }\n}\n\n%s",
 			benchScopes[0], workloadAudience, dataSources)

@@ -89,7 +89,7 @@ func run() error {
 		return err
 	}
 	srv, err := iamserver.Start("127.0.0.1:0", iamserver.Options{Clients: benchClients(ci),
-		CI: &iamserver.CIFakes{Issuer: ci, Subject: workloadSubject, RequestToken: ciRequestToken}})
+		CI: &iamserver.CIFakes{Issuer: ci, Subject: workloadSubject, RequestToken: ciRequestToken}, Discovery: &iamserver.Discovery{}})
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ type result struct {
 	tokenRequests []int // per plan+apply run (plan only for data cases)
 	planRequests  []int
 	planFetches   []int // identity-token fetches from the CI fakes per plan
+	planMetadata  []int // issuer metadata requests per plan
 	peakRSSKiB    int64
 	lastError     string
 }
@@ -30,7 +31,7 @@ type result struct {
 // empty state) and records times, token requests and peak RSS.
 func measure(tf string, env []string, dir string, c benchCase, srv *iamserver.Server, res *result, providerPath string) {
 	_ = os.Remove(filepath.Join(dir, "terraform.tfstate"))
-	before, fetchesBefore := len(srv.TokenRequests()), len(srv.CIRequests())
+	before, fetchesBefore, metadataBefore := len(srv.TokenRequests()), len(srv.CIRequests()), len(srv.MetadataRequests())
 	stop := watchRSS(providerPath)
 	d, err := timeCmd(tf, env, "-chdir="+dir, "plan", "-input=false", "-no-color", "-lock=false", "-refresh=true")
 	if err != nil {
@@ -41,6 +42,7 @@ func measure(tf string, env []string, dir string, c benchCase, srv *iamserver.Se
 	res.plan = append(res.plan, d)
 	res.planRequests = append(res.planRequests, len(srv.TokenRequests())-before)
 	res.planFetches = append(res.planFetches, len(srv.CIRequests())-fetchesBefore)
+	res.planMetadata = append(res.planMetadata, len(srv.MetadataRequests())-metadataBefore)
 	if c.kind == kindEphemeral {
 		d, err := timeCmd(tf, env, "-chdir="+dir, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false")
 		if err != nil {

@@ -107,6 +107,11 @@ func (r report) table() string {
 		"with a client secret %s (token requests %g): **%+.2f s**\n",
 		workloadLatency, workloadConsumers, fmtDur(w.plan), medianInt(w.planFetches), medianInt(w.planRequests),
 		fmtDur(sec.plan), medianInt(sec.planRequests), (median(w.plan) - median(sec.plan)).Seconds())
+	i1, i100 := r.result(kindIssuer, 1, workloadLatency), r.result(kindIssuer, workloadConsumers, workloadLatency)
+	fmt.Fprintf(&t, "\nIssuer discovery (%s latency): 1 consumer %s (per plan: metadata requests %g, token requests %g), with token_url %s; "+
+		"%d consumers %s (metadata requests %g, token requests %g), with token_url %s\n",
+		workloadLatency, fmtDur(i1.plan), medianInt(i1.planMetadata), medianInt(i1.planRequests), fmtDur(r.result(kindData, 1, workloadLatency).plan),
+		workloadConsumers, fmtDur(i100.plan), medianInt(i100.planMetadata), medianInt(i100.planRequests), fmtDur(r.result(kindData, workloadConsumers, workloadLatency).plan))
 	t.WriteString(r.targets())
 	fmt.Fprintf(&t, "\nGetProviderSchema, in-process (provider server construction and first call, %d types): median %s\n", r.schemaTypes, r.schemaTime.Round(time.Microsecond))
 	if r.cliSchema > 0 {
@@ -168,6 +173,9 @@ func (r report) targets() string {
 	fetches := medianInt(w.planFetches)
 	fmt.Fprintf(&b, "| workload_identity, %d consumers of one scope set: 1 identity fetch and 1 token request per phase (plan) | identity fetches %g, token requests %g | %s |\n",
 		workloadConsumers, fetches, medianInt(w.planRequests), verdict(fetches == 1 && medianInt(w.planRequests) == 1))
+	im := []float64{medianInt(r.result(kindIssuer, 1, workloadLatency).planMetadata), medianInt(r.result(kindIssuer, workloadConsumers, workloadLatency).planMetadata)}
+	fmt.Fprintf(&b, "| issuer, 1 and %d consumers: 1 metadata request per phase (plan), not per consumer | %g and %g | %s |\n",
+		workloadConsumers, im[0], im[1], verdict(im[0] == 1 && im[1] == 1))
 	fmt.Fprintf(&b, "| provider peak RSS ≤ 40 MiB (up to 100 consumers) | %.1f MiB | %s |\n", float64(peak)/1024, verdict(peak <= 40*1024))
 	return b.String()
 }
