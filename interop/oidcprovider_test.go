@@ -31,9 +31,13 @@ import (
 	"github.com/clientcreds/terraform-provider-workiva/internal/providertest"
 )
 
-// oidcResource is the resource indicator (RFC 8707) the OpenID provider
-// issues JWT access tokens for.
-const oidcResource = "https://api.interop.test"
+// oidcResource and oidcJWTResource are resource indicators (RFC 8707) the
+// OpenID provider issues access tokens for: opaque ones, which it can
+// revoke, and JWTs (RFC 9068), which it cannot.
+const (
+	oidcResource    = "https://api.interop.test"
+	oidcJWTResource = "https://jwt.interop.test"
+)
 
 // oidcProvider is a running panva/oidc-provider (OpenID Certified; the
 // version package.json pins) on loopback over https.
@@ -76,7 +80,7 @@ func startOIDCProvider(t *testing.T, clientCA *iamtest.CA, clients []map[string]
 	settings, err := json.Marshal(map[string]any{
 		"tls":      map[string]string{"key": keyPEM, "cert": certPEM, "clientCA": clientCA.PEM},
 		"clients":  clients,
-		"resource": oidcResource,
+		"resource": oidcResource, "jwtResource": oidcJWTResource,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -185,6 +189,22 @@ func publicJWKS(t *testing.T, k iamtest.Key, alg string) map[string]any {
 // Terraform closes it, and, with a client certificate, bound to it
 // (x5t#S256, RFC 8705 3).
 func TestOIDCProviderEveryAuthStyle(t *testing.T) {
+	p, cases := oidcClients(t)
+	for _, tc := range cases {
+		t.Run(tc.id, func(t *testing.T) { everyAuthStyle(t, p, tc) })
+	}
+}
+
+// oidcCase is a client of the OpenID provider and the provider
+// configuration lines that authenticate it.
+type oidcCase struct {
+	id, credential string
+	bound          bool
+}
+
+// oidcClients starts the OpenID provider with one client per auth style.
+func oidcClients(t *testing.T) (*oidcProvider, []oidcCase) {
+	t.Helper()
 	ca := iamtest.NewCA(t)
 	rsaKey, ecKey := iamtest.RSAKey(t, iamtest.PKCS8), iamtest.ECKey(t, elliptic.P256(), iamtest.SEC1)
 	certPEM, certKey := ca.ClientCertificate(t, "interop-mtls")
@@ -205,10 +225,7 @@ func TestOIDCProviderEveryAuthStyle(t *testing.T) {
 		client("es256", "private_key_jwt", map[string]any{"jwks": publicJWKS(t, ecKey, "ES256")}),
 		client("mtls", "tls_client_auth", map[string]any{"tls_client_auth_subject_dn": "CN=interop-mtls", "tls_client_certificate_bound_access_tokens": true}),
 	})
-	cases := []struct {
-		id, credential string
-		bound          bool
-	}{
+	return p, []oidcCase{
 		// No auth_style: the first method the client's credential can use
 		// that the server lists (client_secret_basic for a secret).
 		{id: "basic", credential: `client_secret = "basic-secret-value"`},
@@ -218,15 +235,16 @@ func TestOIDCProviderEveryAuthStyle(t *testing.T) {
 		{id: "es256", credential: fmt.Sprintf("client_assertion_key_pem = %q", ecKey.PEM)},
 		{id: "mtls", credential: fmt.Sprintf("client_certificate_pem = %q\n  client_key_pem = %q", certPEM, certKey), bound: true},
 	}
-	for _, tc := range cases {
-		t.Run(tc.id, func(t *testing.T) {
-			checks := []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("token_type"), knownvalue.StringExact("Bearer")),
-				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("scope"), knownvalue.StringExact("api:read")),
-				statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("length"), knownvalue.NotNull()),
-			}
-			providertest.UnitTest(t, resource.TestStep{
-				Config: fmt.Sprintf(`
+}
+
+func everyAuthStyle(t *testing.T, p *oidcProvider, tc oidcCase) {
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("token_type"), knownvalue.StringExact("Bearer")),
+		statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("scope"), knownvalue.StringExact("api:read")),
+		statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("length"), knownvalue.NotNull()),
+	}
+	providertest.UnitTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`
 provider "workiva" {
   issuer      = %q
   ca_cert_pem = %q
@@ -247,37 +265,77 @@ provider "echo" {
 }
 resource "echo" "t" {}
 `, p.issuer, p.serverCA, tc.id, oidcResource, tc.credential),
+		ConfigStateChecks: checks,
+	})
+	saved, destroyed := map[string]bool{}, map[string]bool{}
+	for _, e := range p.events(t) {
+		switch {
+		case e.Error != "":
+			t.Errorf("the server reported %s: %s", e.Event, e.Error)
+		case e.ClientID != tc.id:
+		case e.Event == "client_credentials.saved":
+			saved[e.JTI] = true
+			if tc.bound && e.X5T == "" {
+				t.Errorf("token %s is not bound to the client certificate", e.JTI)
+			}
+			if e.Aud != oidcResource {
+				t.Errorf("token %s is for %q; want the resource %s", e.JTI, e.Aud, oidcResource)
+			}
+		case e.Event == "client_credentials.destroyed":
+			destroyed[e.JTI] = true
+		}
+	}
+	if len(saved) == 0 {
+		t.Fatal("the server issued no token")
+	}
+	t.Logf("%s: %d tokens issued, %d revoked", tc.id, len(saved), len(destroyed))
+	// Configure's check and each phase's token are one token per
+	// phase (one scope set); every one was revoked at Close.
+	for jti := range saved {
+		if !destroyed[jti] {
+			t.Errorf("token %s was issued and not revoked (%d issued, %d revoked)", jti, len(saved), len(destroyed))
+		}
+	}
+}
+
+// JWT access tokens (RFC 9068) for an RFC 8707 resource, read with
+// provider::workiva::jwt_claims: their aud is the resource, their
+// client_id the client, and with a client certificate they carry its
+// thumbprint (cnf x5t#S256, RFC 8705 3.1).
+func TestOIDCProviderJWTAccessTokens(t *testing.T) {
+	p, cases := oidcClients(t)
+	for _, tc := range cases {
+		if tc.id != "rs256" && tc.id != "mtls" {
+			continue
+		}
+		t.Run(tc.id, func(t *testing.T) {
+			claim := func(name string) tfjsonpath.Path { return tfjsonpath.New("data").AtMapKey(name) }
+			checks := []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.t", claim("aud"), knownvalue.StringExact(oidcJWTResource)),
+				statecheck.ExpectKnownValue("echo.t", claim("client_id"), knownvalue.StringExact(tc.id)),
+				statecheck.ExpectKnownValue("echo.t", claim("iss"), knownvalue.StringExact(p.issuer)),
+			}
+			if tc.bound {
+				checks = append(checks, statecheck.ExpectKnownValue("echo.t", claim("cnf").AtMapKey("x5t#S256"), knownvalue.NotNull()))
+			}
+			providertest.UnitTest(t, resource.TestStep{
+				Config: fmt.Sprintf(`
+provider "workiva" {
+  issuer      = %q
+  ca_cert_pem = %q
+  client_id   = %q
+  scopes      = ["api:read"]
+  resources   = [%q]
+  %s
+}
+ephemeral "workiva_token" "t" {}
+provider "echo" {
+  data = provider::workiva::jwt_claims(ephemeral.workiva_token.t.access_token)
+}
+resource "echo" "t" {}
+`, p.issuer, p.serverCA, tc.id, oidcJWTResource, tc.credential),
 				ConfigStateChecks: checks,
 			})
-			saved, destroyed := map[string]bool{}, map[string]bool{}
-			for _, e := range p.events(t) {
-				switch {
-				case e.Error != "":
-					t.Errorf("the server reported %s: %s", e.Event, e.Error)
-				case e.ClientID != tc.id:
-				case e.Event == "client_credentials.saved":
-					saved[e.JTI] = true
-					if tc.bound && e.X5T == "" {
-						t.Errorf("token %s is not bound to the client certificate", e.JTI)
-					}
-					if e.Aud != oidcResource {
-						t.Errorf("token %s is for %q; want the resource %s", e.JTI, e.Aud, oidcResource)
-					}
-				case e.Event == "client_credentials.destroyed":
-					destroyed[e.JTI] = true
-				}
-			}
-			if len(saved) == 0 {
-				t.Fatal("the server issued no token")
-			}
-			t.Logf("%s: %d tokens issued, %d revoked", tc.id, len(saved), len(destroyed))
-			// Configure's check and each phase's token are one token per
-			// phase (one scope set); every one was revoked at Close.
-			for jti := range saved {
-				if !destroyed[jti] {
-					t.Errorf("token %s was issued and not revoked (%d issued, %d revoked)", jti, len(saved), len(destroyed))
-				}
-			}
 		})
 	}
 }

@@ -4,8 +4,9 @@
 // key and certificate, the CA of client certificates, the clients), and
 // prints one JSON line with its issuer once it listens. GET /_test/events
 // lists the token events it emitted (issued, revoked), which the tests
-// compare with what the provider did. Access tokens are opaque: the
-// server revokes no structured (JWT) token (unsupported_token_type).
+// compare with what the provider did. Access tokens for settings.resource
+// are opaque: the server revokes no structured (JWT) token
+// (unsupported_token_type).
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
@@ -40,11 +41,14 @@ server.listen(0, '127.0.0.1', () => {
       resourceIndicators: {
         enabled: true,
         defaultResource: () => undefined,
+        // settings.resource gets opaque tokens (which the server can
+        // revoke), settings.jwtResource JWT access tokens (RFC 9068).
         getResourceServerInfo: (_ctx, resource) => {
-          if (resource !== settings.resource) {
+          if (resource !== settings.resource && resource !== settings.jwtResource) {
             throw new Error(`unknown resource ${resource}`);
           }
-          return { scope: 'api:read api:write', audience: resource, accessTokenFormat: 'opaque', accessTokenTTL: 3600 };
+          const format = resource === settings.jwtResource ? 'jwt' : 'opaque';
+          return { scope: 'api:read api:write', audience: resource, accessTokenFormat: format, accessTokenTTL: 3600 };
         },
       },
       mTLS: {
