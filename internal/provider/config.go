@@ -174,19 +174,46 @@ func (g grantModel) inheriting(name string, base grantModel, baseFrom origin, ow
 
 // credentialsBound reports whether an entry of grants may inherit the
 // provider block's credentials: only the provider's own client at the
-// provider's token endpoint. An entry with a client_id of its own is
-// another client; an entry whose token_url has another origin (scheme,
-// host, port; RFC 6454) than the provider's endpoint is another party (a
-// token exchange at someone else's STS, say), to which the provider's
-// secret, keys, assertions and certificate must never be sent.
+// provider's own server, for every endpoint the entry names. An entry with
+// a client_id of its own is another client. Any endpoint the entry names
+// that is not the provider's makes it another party (a token exchange at
+// someone else's STS, say), to which the provider's secret, keys,
+// assertions and certificate must never be sent:
+//   - a token_url of another origin (scheme, host, port; RFC 6454) than the
+//     provider's token endpoint (token_url, or the region's);
+//   - an issuer other than the provider's own, character for character: an
+//     issuer's metadata may name endpoints anywhere, so that only the same
+//     issuer is the same server (one host may serve many tenants);
+//   - a revocation_url of another origin than the provider's revocation_url
+//     or token endpoint.
 //
-// An issuer stands for its endpoints: the origin compared is the issuer's.
-func credentialsBound(entry grantModel, providerEndpoint string) bool {
-	if !entry.ClientID.IsNull() {
-		return false
+// An endpoint of the provider's (token_url, issuer) known only by an
+// issuer's metadata cannot be compared before discovery: an entry's own
+// token_url or revocation_url is then another party's. decided is false
+// while an endpoint attribute of either is not known (the entry waits).
+func credentialsBound(entry, base grantModel, regionURL string) (bound, decided bool) {
+	for _, v := range []types.String{entry.TokenURL, entry.Issuer, entry.RevocationURL, base.TokenURL, base.Issuer, base.RevocationURL} {
+		if v.IsUnknown() {
+			return false, false
+		}
 	}
-	own := cmp.Or(entry.TokenURL.ValueString(), entry.Issuer.ValueString())
-	return own == "" || sameOrigin(own, providerEndpoint)
+	if !entry.ClientID.IsNull() {
+		return false, true
+	}
+	providerToken := ""
+	if base.Issuer.IsNull() {
+		providerToken = cmp.Or(base.TokenURL.ValueString(), regionURL)
+	}
+	if !entry.Issuer.IsNull() && entry.Issuer.ValueString() != base.Issuer.ValueString() {
+		return false, true
+	}
+	if !entry.TokenURL.IsNull() && !sameOrigin(entry.TokenURL.ValueString(), providerToken) {
+		return false, true
+	}
+	if r := entry.RevocationURL.ValueString(); !entry.RevocationURL.IsNull() && !sameOrigin(r, base.RevocationURL.ValueString()) && !sameOrigin(r, providerToken) {
+		return false, true
+	}
+	return true, true
 }
 
 // sameOrigin reports whether two URLs have one origin: scheme, host and

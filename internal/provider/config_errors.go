@@ -48,9 +48,10 @@ func missingCredentialDiagnostic(grant string) diag.Diagnostic {
 		"client_certificate_pem with auth_style = \"tls_client_auth\"."
 	if grant != defaultGrant {
 		detail = "Grant " + strconv.Quote(grant) + " has no credential: set client_secret or client_secret_file, workload_identity, client_assertion_key_pem, client_assertion, " +
-			"or client_certificate_pem with auth_style = \"tls_client_auth\" in its entry. An entry with its own client_id, or with a " +
-			"token_url of another origin (scheme, host, port) than the provider block's endpoint, inherits no credential from the " +
-			"provider block or the environment: the provider's credentials are sent only to the provider's token endpoint."
+			"or client_certificate_pem with auth_style = \"tls_client_auth\" in its entry. An entry with its own client_id, or one " +
+			"that names another server than the provider block's (a token_url or revocation_url of another origin, an issuer " +
+			"other than the provider's), inherits no credential from the provider block or the environment: the provider's " +
+			"credentials are sent only to the provider's own server."
 	}
 	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "client_secret"), grantSummary("Missing client_secret", grant), detail)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -58,10 +57,14 @@ func applyMetadata(ctx context.Context, s *grantSettings, is *issuers, scrub *re
 	if !s.styleImplied || c.AuthStyle == tokenclient.AuthStyleNone {
 		return true
 	}
-	if c.AuthStyle != tokenclient.AuthStyleAuto && md.Supports(c.AuthStyle) {
+	var among []tokenclient.AuthStyle
+	switch {
+	case c.AuthStyle == tokenclient.AuthStyleAuto:
+		among = []tokenclient.AuthStyle{tokenclient.AuthStyleHeader, tokenclient.AuthStyleBody} // auto's own two
+	case md.Supports(c.AuthStyle):
 		return true
 	}
-	style, ok := md.ChooseStyle(c.AuthStyle.Needs())
+	style, ok := md.ChooseStyle(c.AuthStyle.Needs(), among...)
 	if !ok {
 		diags.Append(noSupportedMethodDiagnostic(s, md, scrub))
 		return false
@@ -129,10 +132,6 @@ func discoveryErrorDiagnostic(grant string, err error, scrub *redact.Scrubber) d
 // that the grant's credential can be sent by.
 func noSupportedMethodDiagnostic(s *grantSettings, md *tokenclient.Metadata, scrub *redact.Scrubber) diag.Diagnostic {
 	show := newShower(scrub)
-	listed := make([]string, len(md.AuthMethods))
-	for i, m := range md.AuthMethods {
-		listed[i] = strconv.Quote(show.text(m, maxCodeShown))
-	}
 	cred := s.client.AuthStyle.Needs()
 	var fits []string
 	for _, st := range tokenclient.AuthStyles {
@@ -141,9 +140,9 @@ func noSupportedMethodDiagnostic(s *grantSettings, md *tokenclient.Metadata, scr
 		}
 	}
 	return diag.NewAttributeErrorDiagnostic(attrPath(s.name, "auth_style"), grantSummary("No authentication method in common", s.name),
-		fmt.Sprintf("The issuer %s lists the token endpoint authentication methods %s (token_endpoint_auth_methods_supported), "+
+		fmt.Sprintf("The issuer %s lists the token endpoint authentication methods %q (token_endpoint_auth_methods_supported), "+
 			"and the grant's credential (a %s) can be sent as %s only. Nothing was sent. Give the grant a credential one of the "+
-			"listed methods takes, or set auth_style to send it anyway.", md.Issuer, strings.Join(listed, ", "), cred, joinWords(dedupe(fits), "or")))
+			"listed methods takes, or set auth_style to send it anyway.", md.Issuer, show.field(md.AuthMethods), cred, joinWords(dedupe(fits), "or")))
 }
 
 // dedupe keeps the first of each value, in order.

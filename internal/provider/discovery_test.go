@@ -108,7 +108,7 @@ func TestCLIIssuerNoMethodInCommon(t *testing.T) {
 	if err == nil {
 		t.Fatalf("plan succeeded:\n%s", out)
 	}
-	for _, w := range []string{"No authentication method in common", `"private_key_jwt", "tls_client_auth"`, "client_secret_basic, client_secret_post or client_secret_jwt"} {
+	for _, w := range []string{"No authentication method in common", `"private_key_jwt tls_client_auth"`, "client_secret_basic, client_secret_post or client_secret_jwt"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("output lacks %q:\n%s", w, out)
 		}

@@ -107,13 +107,30 @@ func (s grantSettings) String() string { return "grantSettings{" + s.client.Stri
 // GoString is String, for %#v.
 func (s grantSettings) GoString() string { return s.String() }
 
-// attrPath is the path of a grant attribute: at the root for the default
-// grant, inside its entry of grants for a named one.
+// attrPath is where a diagnostic about a grant attribute points: the
+// attribute, at the root, for the default grant. Terraform prints the
+// configuration line a path resolves to, so that a path must never lead to
+// a line that may hold a credential: not a sensitive attribute's, and not
+// any inside grants, whose entries are an expression (a variable, a map)
+// that Terraform cannot point into, and which it resolves to the provider
+// block's attribute of the same name instead, its secret included. Those
+// diagnostics point at the provider block; their summary names the grant.
 func attrPath(grant, name string) path.Path {
-	if grant == defaultGrant {
-		return path.Root(name)
+	if grant != defaultGrant || sensitiveAttribute(name) {
+		return path.Empty()
 	}
-	return path.Root("grants").AtMapKey(grant).AtName(name)
+	return path.Root(name)
+}
+
+// sensitiveAttribute reports whether the grant attribute name holds a
+// credential (grantAttribute.sensitive).
+func sensitiveAttribute(name string) bool {
+	for _, a := range grantAttributes {
+		if a.name == name {
+			return a.sensitive
+		}
+	}
+	return false
 }
 
 // resolveGrant turns a grant's attributes (after inheritance and the

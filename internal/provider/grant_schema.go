@@ -65,9 +65,11 @@ var grantAttributes = []grantAttribute{
 			"`/.well-known/oauth-authorization-server` (RFC 8414, inserted before the issuer's path) and then " +
 			"`{issuer}/.well-known/openid-configuration` (OpenID Connect Discovery), once per issuer per phase, and takes from it " +
 			"the token endpoint, the revocation endpoint, the mTLS endpoint aliases (RFC 8705, used with a client certificate) and " +
-			"the authentication methods: when `auth_style` is unset, the style is the first of the server's methods that the " +
-			"grant's credential can use, so that a server listing one method never sees a refused attempt. The `issuer` the " +
-			"document states must be identical to this value (RFC 8414 section 3.3; mind a trailing `/`), or nothing is sent. " +
+			"the authentication methods: when `auth_style` is unset (or `auto`), the style is the one the grant's credential " +
+			"implies if the server lists it, else the first the server lists in the order `client_secret_basic`, " +
+			"`client_secret_post`, `client_secret_jwt` (for a secret; `auto` takes only the first two), so that a server listing " +
+			"one method never sees a refused attempt. The `issuer` the document states must be identical to this value (RFC 8414 " +
+			"section 3.3; mind a trailing `/`), or nothing is sent; an `https://` issuer's endpoints must be `https://` too. " +
 			"`https://` except for loopback hosts; no query or fragment. `terraform validate` does not contact it. At the provider " +
 			"level it defaults to the `" + EnvIssuer + "` environment variable."},
 	{name: "revocation_url", field: func(g *grantModel) fieldRef { return ref(&g.RevocationURL) }, endpoint: true, build: stringAttr(revocationURLValidator),
@@ -240,8 +242,9 @@ func grantsAttribute() schema.Attribute {
 	for _, a := range grantAttributes {
 		inherit := " Defaults to the provider-level `" + a.name + "`."
 		if a.credential {
-			inherit = " Defaults to the provider-level `" + a.name + "` when this entry has no `client_id` of its own and no `token_url` " +
-				"of another origin (scheme, host, port) than the provider's endpoint: the provider's credentials go only to its own token endpoint."
+			inherit = " Defaults to the provider-level `" + a.name + "` when this entry has no `client_id` of its own and names no " +
+				"other server than the provider's: no `token_url` or `revocation_url` of another origin (scheme, host, port) than the " +
+				"provider's endpoints, and no `issuer` but the provider's own. The provider's credentials go only to its own server."
 		}
 		if a.name == "client_id" {
 			inherit = " Defaults to the provider-level `client_id`: an entry without one is the provider's client with other settings."

@@ -14,7 +14,6 @@
 package provider
 
 import (
-	"cmp"
 	"context"
 	"maps"
 	"net/http"
@@ -245,7 +244,12 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 		}
 		var entry grantModel
 		diags.Append(obj.As(ctx, &entry, basetypes.ObjectAsOptions{})...)
-		bound := credentialsBound(entry, cmp.Or(base.TokenURL.ValueString(), base.Issuer.ValueString(), wide.tokenURL))
+		bound, decided := credentialsBound(entry, base, wide.tokenURL)
+		if !decided {
+			out = append(out, grantSettings{name: name, pending: "whether grant " + strconv.Quote(name) +
+				" may use the provider's credentials depends on endpoints not known until apply"})
+			continue
+		}
 		file := envFile
 		if !bound {
 			file = "" // another client or another party: the provider's assertion file is not its own

@@ -103,7 +103,7 @@ data "workiva_token" "t" {}
 		{
 			name:   "missing credentials name attribute and variable",
 			config: fmt.Sprintf("provider \"workiva\" {\n  token_url = %q\n}\n", srv.TokenURL()) + ds,
-			want:   `(?s)Missing client_id.*WORKIVA_CLIENT_ID.*Missing client_secret.*WORKIVA_CLIENT_SECRET`,
+			want:   `(?s)(Missing client_id.*WORKIVA_CLIENT_ID.*Missing client_secret.*WORKIVA_CLIENT_SECRET|Missing client_secret.*WORKIVA_CLIENT_SECRET.*Missing client_id.*WORKIVA_CLIENT_ID)`,
 		},
 		{
 			name:   "plain http to a non-loopback host",

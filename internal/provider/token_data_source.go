@@ -5,6 +5,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
 // TokenDataSource is the workiva_token data source.
@@ -54,12 +56,10 @@ func (d *TokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		resp.Diagnostics.Append(credentialsNotKnownDiagnostic(g.pendingReason))
 		return
 	}
-	tok, ok := issueToken(ctx, d.data, g, &m, &resp.Diagnostics)
-	if !ok {
+	// Kept: the token goes to state, so it is never revoked (revoke_on_close).
+	if _, ok := issueToken(ctx, d.data, g, &m, &resp.Diagnostics, tokenclient.Keep()); !ok {
 		return
 	}
-	// In state from now on: the token is never revoked (revoke_on_close).
-	g.client.Keep(tok)
 	obj := m.object(false, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

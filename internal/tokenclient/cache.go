@@ -46,7 +46,7 @@ type Option func(*options)
 type options struct {
 	minValidity time.Duration
 	reused      *bool
-	hold        bool
+	hold, keep  bool
 }
 
 // MinValidity asks for a token with at least d of its lifetime left: a
@@ -75,9 +75,7 @@ func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*T
 	for {
 		c.mu.Lock()
 		if prev := c.cache[key]; prev != nil && c.fresh(prev, o.minValidity) {
-			if o.hold {
-				c.useOf(prev).holders++
-			}
+			c.claimLocked(prev, o) // a cached token is never a revoked one (Release drops it first)
 			c.mu.Unlock()
 			if o.reused != nil {
 				*o.reused = true
@@ -93,7 +91,7 @@ func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*T
 				if cl.leaderGone && ctx.Err() == nil {
 					continue
 				}
-				if cl.err == nil && o.hold && !c.hold(cl.tok) {
+				if cl.err == nil && !c.claim(cl.tok, o) {
 					continue // revoked since it arrived: not to be handed out
 				}
 				return cl.tok, cl.err
@@ -116,8 +114,8 @@ func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*T
 		case cl.err == nil:
 			delete(c.cache, key)
 		}
-		if cl.err == nil && o.hold {
-			c.useOf(cl.tok).holders++
+		if cl.err == nil {
+			c.claimLocked(cl.tok, o)
 		}
 		c.mu.Unlock()
 		close(cl.done)
@@ -125,16 +123,30 @@ func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*T
 	}
 }
 
-// hold counts one more holder of t, unless it was revoked.
-func (c *Client) hold(t *Token) bool {
+// claim hands t to a caller with options o, unless it was revoked: under
+// the lock that Release takes, so that a token counted as held (Hold) or
+// kept (Keep) cannot be revoked in between.
+func (c *Client) claim(t *Token, o options) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	u := c.useOf(t)
-	if u.revoked {
+	if u := c.uses[t]; u != nil && u.revoked {
 		return false
 	}
-	u.holders++
+	c.claimLocked(t, o)
 	return true
+}
+
+// claimLocked is claim with c.mu held, for a token known not to be
+// revoked.
+func (c *Client) claimLocked(t *Token, o options) {
+	if !o.hold && !o.keep {
+		return
+	}
+	u := c.useOf(t)
+	if o.hold {
+		u.holders++
+	}
+	u.kept = u.kept || o.keep
 }
 
 // fresh reports whether t may be handed out again to a caller that wants

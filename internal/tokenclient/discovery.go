@@ -38,9 +38,10 @@ type Metadata struct {
 	RevocationEndpoint     string `shown:"ours"`
 	MTLSTokenEndpoint      string `shown:"ours"`
 	MTLSRevocationEndpoint string `shown:"ours"`
-	// AuthMethods is token_endpoint_auth_methods_supported; nil when the
-	// document has none, which RFC 8414 2 reads as client_secret_basic.
-	AuthMethods []redact.Untrusted
+	// AuthMethods is token_endpoint_auth_methods_supported, space-separated
+	// as the server listed them; zero when the document has none, which RFC
+	// 8414 2 reads as client_secret_basic.
+	AuthMethods redact.Untrusted
 	methods     []string
 }
 
@@ -69,12 +70,15 @@ func (m *Metadata) Supports(style AuthStyle) bool {
 }
 
 // ChooseStyle is the auth style for a client that holds cred when the
-// user chose none: the first style, in order of preference, that
-// authenticates with cred and that the server lists. ok is false when the
-// server lists none of them.
-func (m *Metadata) ChooseStyle(cred Credential) (style AuthStyle, ok bool) {
+// user chose none: the first style in the client's order of preference
+// (preference: the secret in a Basic header, which RFC 6749 2.3.1 makes
+// every server support, then in the body, then as an HS256 assertion)
+// that authenticates with cred and that the server lists, among only
+// those of among when it is given (AuthStyleAuto's two). ok is false when
+// the server lists none of them.
+func (m *Metadata) ChooseStyle(cred Credential, among ...AuthStyle) (style AuthStyle, ok bool) {
 	for _, s := range preference {
-		if styles[s] == cred && m.Supports(s) {
+		if styles[s] == cred && m.Supports(s) && (len(among) == 0 || slices.Contains(among, s)) {
 			return s, true
 		}
 	}
@@ -129,7 +133,7 @@ func Discover(ctx context.Context, cfg DiscoveryConfig) (*Metadata, error) {
 			md.Issuer, md.Source = cfg.Issuer, redact.ShowURL(doc)
 			if cfg.Logger != nil {
 				cfg.Logger.Debug(ctx, "issuer metadata read", map[string]any{"issuer": derr.Issuer, "source": md.Source,
-					"token_endpoint": md.TokenEndpoint, "revocation_endpoint": md.RevocationEndpoint, "auth_methods": strings.Join(md.methods, " ")})
+					"token_endpoint": md.TokenEndpoint, "revocation_endpoint": md.RevocationEndpoint, "auth_methods": md.AuthMethods})
 			}
 			return md, nil
 		}
@@ -306,13 +310,17 @@ func fetchMetadata(ctx context.Context, rc *retryablehttp.Client, cfg DiscoveryC
 			a.Problem, a.Cause = ProblemEndpoint, redact.UntrustedError(err)
 			return nil, a
 		}
+		// An https issuer's endpoints are https: a document must not turn
+		// the credentials to plain http, a loopback listener's included.
+		if strings.EqualFold(doc.Scheme, "https") && !strings.EqualFold(u.Scheme, "https") {
+			a.Problem, a.Cause = ProblemEndpoint, redact.UntrustedText("the issuer uses https, and this endpoint does not")
+			return nil, a
+		}
 		*f.into = u.String()
 	}
 	if d.AuthMethods != nil {
 		md.methods = d.AuthMethods
-		for _, m := range d.AuthMethods {
-			md.AuthMethods = append(md.AuthMethods, redact.UntrustedText(m))
-		}
+		md.AuthMethods = redact.UntrustedText(strings.Join(d.AuthMethods, " "))
 	}
 	return md, nil
 }

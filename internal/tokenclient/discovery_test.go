@@ -3,10 +3,16 @@ package tokenclient_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
@@ -98,5 +104,84 @@ func TestMetadataEndpointsMTLS(t *testing.T) {
 	}
 	if tok, _ := md.Endpoints(false); tok != srv.TokenURL() {
 		t.Errorf("without a certificate: %s", tok)
+	}
+}
+
+// loggedFields records what Discover logs.
+type loggedFields struct {
+	mu    sync.Mutex
+	lines []map[string]any
+}
+
+func (l *loggedFields) Debug(_ context.Context, _ string, f map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, f)
+}
+func (l *loggedFields) Warn(ctx context.Context, m string, f map[string]any) { l.Debug(ctx, m, f) }
+
+// What a metadata document says reaches the logger as redact.Untrusted,
+// never as a plain string (the review's: 400,019 bytes of methods as a
+// string), and every plain string logged is the client's own, bounded.
+func TestDiscoverLogsServerTextAsUntrusted(t *testing.T) {
+	var iss string
+	huge := strings.Repeat(`"m",`, 200000) + `"client_secret_basic"`
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"issuer":%q,"token_endpoint":%q,"token_endpoint_auth_methods_supported":[%s]}`, iss, iss+"/token", huge)
+	}))
+	t.Cleanup(ts.Close)
+	iss = ts.URL
+	log := &loggedFields{}
+	if _, err := tokenclient.Discover(context.Background(), tokenclient.DiscoveryConfig{Issuer: iss, Logger: log}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range log.lines {
+		if _, ok := f["auth_methods"].(redact.Untrusted); !ok {
+			t.Errorf("auth_methods logged as %T", f["auth_methods"])
+		}
+		for k, v := range f {
+			if s, ok := v.(string); ok && len(s) > 4096 {
+				t.Errorf("%s logged as a plain string of %d bytes", k, len(s))
+			}
+		}
+	}
+}
+
+// An https issuer's endpoints are https: a document cannot send the
+// credentials in plain text, to a loopback listener or anywhere.
+func TestDiscoverRefusesHTTPEndpointsOfAnHTTPSIssuer(t *testing.T) {
+	var iss string
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"issuer":%q,"token_endpoint":"http://127.0.0.1:9/token"}`, iss)
+	}))
+	t.Cleanup(ts.Close)
+	iss = ts.URL
+	_, err := tokenclient.Discover(context.Background(), tokenclient.DiscoveryConfig{Issuer: iss, Transport: ts.Client().Transport})
+	var de *tokenclient.DiscoveryError
+	if !errors.As(err, &de) || de.Attempts[0].Problem != tokenclient.ProblemEndpoint {
+		t.Fatalf("Discover: %v", err)
+	}
+}
+
+// The style chosen for a secret follows the client's order (basic, post,
+// client_secret_jwt), not the order of the server's list; auto chooses
+// between its own two only.
+func TestChooseStyleOrder(t *testing.T) {
+	srv := startServer(t, iamserver.Options{Discovery: &iamserver.Discovery{AuthMethods: []string{"client_secret_jwt", "client_secret_post", "client_secret_basic"}}})
+	md, err := tokenclient.Discover(context.Background(), tokenclient.DiscoveryConfig{Issuer: srv.Issuer()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := md.ChooseStyle(tokenclient.CredentialSecret); s != tokenclient.AuthStyleHeader {
+		t.Errorf("chose %s; want header", s)
+	}
+	jwtOnly := startServer(t, iamserver.Options{Discovery: &iamserver.Discovery{AuthMethods: []string{"client_secret_jwt"}}})
+	md, err = tokenclient.Discover(context.Background(), tokenclient.DiscoveryConfig{Issuer: jwtOnly.Issuer()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := md.ChooseStyle(tokenclient.CredentialSecret, tokenclient.AuthStyleHeader, tokenclient.AuthStyleBody); ok {
+		t.Errorf("auto chose %s from a server that lists client_secret_jwt only", s)
 	}
 }

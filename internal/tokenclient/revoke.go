@@ -39,13 +39,11 @@ func (c *Client) useOf(t *Token) *use {
 // between.
 func Hold() Option { return func(o *options) { o.hold = true } }
 
-// Keep records that t was handed to a place that outlives the run
-// (Terraform state): it is never revoked.
-func (c *Client) Keep(t *Token) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.useOf(t).kept = true
-}
+// Keep makes Token record that the token it returns is handed to a place
+// that outlives the run (Terraform state): it is never revoked. It is
+// recorded under the lock that takes the token, so that no Release can
+// revoke it in between.
+func Keep() Option { return func(o *options) { o.keep = true } }
 
 // RevokeOutcome is what Release did.
 type RevokeOutcome string

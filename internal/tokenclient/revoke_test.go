@@ -2,6 +2,7 @@ package tokenclient_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
@@ -31,11 +32,10 @@ func TestReleaseRevokesAfterTheLastHolder(t *testing.T) {
 	if got := srv.Revoked(); len(got) != 1 || got[0] != a.AccessToken {
 		t.Fatalf("server revoked %d tokens", len(got))
 	}
-	next, err := c.Token(ctx, []string{"file:read"})
+	next, err := c.Token(ctx, []string{"file:read"}, tokenclient.Keep())
 	if err != nil || next.AccessToken == a.AccessToken {
 		t.Fatalf("the cache handed out the revoked token again (%v)", err)
 	}
-	c.Keep(next)
 	held, _ := c.Token(ctx, []string{"file:read"}, tokenclient.Hold())
 	if out, _ := c.Release(ctx, held, true); out != tokenclient.RevokeKept {
 		t.Errorf("a kept token: %s; want kept", out)
@@ -61,5 +61,65 @@ func TestRevokeAuthenticatesAsLearned(t *testing.T) {
 	}
 	if r := srv.RevokeRequests(); len(r) != 1 || r[0].AuthMethod != iamserver.MethodSecretPost {
 		t.Fatalf("revocation requests: %+v", r)
+	}
+}
+
+// A data source's token is kept from the moment it is handed over: an
+// ephemeral holder of the same token that closes with revoke_on_close
+// before the data source has stored it does not revoke it (the review's
+// sequence: Token(Hold), Token(Keep), Release(revoke)).
+func TestKeepIsAtomicWithTheHandOver(t *testing.T) {
+	srv := startServer(t, iamserver.Options{Discovery: &iamserver.Discovery{}})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), RevocationURL: srv.RevokeURL()})
+	ctx := context.Background()
+	eph, err := c.Token(ctx, []string{"file:read"}, tokenclient.Hold())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := c.Token(ctx, []string{"file:read"}, tokenclient.Keep())
+	if err != nil || ds != eph {
+		t.Fatalf("the data source got another token (%v)", err)
+	}
+	if out, _ := c.Release(ctx, eph, true); out != tokenclient.RevokeKept || len(srv.RevokeRequests()) != 0 {
+		t.Fatalf("outcome %s, %d revocation requests; want kept and none", out, len(srv.RevokeRequests()))
+	}
+}
+
+// A waiter of a request in flight is not handed a token revoked since it
+// arrived: it fetches again. (Many goroutines hold, release with revoke
+// and take tokens at once; none is handed a token the server revoked
+// before the hand-over.)
+func TestNoRevokedTokenIsHandedOut(t *testing.T) {
+	srv := startServer(t, iamserver.Options{Discovery: &iamserver.Discovery{}})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), RevocationURL: srv.RevokeURL()})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var handed []string
+	for range 40 {
+		wg.Go(func() {
+			tok, err := c.Token(ctx, []string{"file:read"}, tokenclient.Hold())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			before := map[string]bool{}
+			for _, r := range srv.Revoked() {
+				before[r] = true
+			}
+			mu.Lock()
+			if before[tok.AccessToken] {
+				t.Errorf("a token revoked before the hand-over was handed out")
+			}
+			handed = append(handed, tok.AccessToken)
+			mu.Unlock()
+			if _, err := c.Release(ctx, tok, true); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if len(srv.Revoked()) == 0 || len(handed) != 40 {
+		t.Fatalf("%d handed out, %d revoked", len(handed), len(srv.Revoked()))
 	}
 }

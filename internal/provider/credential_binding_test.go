@@ -1,0 +1,150 @@
+package provider_test
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+)
+
+// otherParty is another party: it records the credentials it receives.
+type otherParty struct {
+	mu   sync.Mutex
+	seen []string
+	srv  *httptest.Server
+}
+
+func newOtherParty(t *testing.T, answer string) *otherParty {
+	r := &otherParty{}
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		r.seen = append(r.seen, req.URL.Path+" auth="+req.Header.Get("Authorization")+" body="+string(body))
+		r.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, answer)
+	}))
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+func (r *otherParty) leaked() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	basic := base64.StdEncoding.EncodeToString([]byte(testClientID + ":" + testSecret))
+	var out []string
+	for _, s := range r.seen {
+		if strings.Contains(s, basic) || strings.Contains(s, testSecret) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// The provider block's credentials go only to its own server, whichever
+// endpoint an entry of grants names (credentialsBound). These are the
+// review's reproductions: each sent the provider's secret to another
+// party before the fix.
+
+// An entry that sets only revocation_url, at another origin, inherits no
+// credential: nothing reaches that origin, and the entry lacks a client.
+func TestCLIEntryRevocationURLElsewhereInheritsNoCredential(t *testing.T) {
+	srv := iam(t, iamserver.Options{})
+	evil := newOtherParty(t, "{}")
+	c := newCLIDir(t, providerBlock(srv, fmt.Sprintf(`grants = { other = { revocation_url = %q } }`, evil.srv.URL+"/revoke"))+`
+ephemeral "workiva_token" "e" {
+  grant           = "other"
+  scopes          = ["graph:read"]
+  revoke_on_close = true
+}
+locals {
+  used = length(ephemeral.workiva_token.e.access_token)
+}
+`)
+	out, err := flatRun(c, nil, "plan", "-input=false")
+	if l := evil.leaked(); len(l) > 0 {
+		t.Fatalf("the provider's client secret reached another origin (an entry's revocation_url): %q", l)
+	}
+	if err == nil || !strings.Contains(out, `Missing client_secret for grant "other"`) || strings.Contains(out, testSecret) {
+		t.Fatalf("plan: want an error that the entry has no credential of its own, without the provider block's secret:\n%s", out)
+	}
+}
+
+// An entry whose issuer is on the provider's host, but is not the
+// provider's, inherits no credential: its metadata may name a token
+// endpoint anywhere (here at another origin, which hears nothing).
+func TestCLIEntryIssuerOnTheProvidersHostInheritsNoCredential(t *testing.T) {
+	evil := newOtherParty(t, `{"access_token":"evil-token-value-1234567890","token_type":"Bearer","expires_in":600}`)
+	var a *httptest.Server
+	a = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/.well-known/oauth-authorization-server/tenant-b":
+			fmt.Fprintf(w, `{"issuer":%q,"token_endpoint":%q}`, a.URL+"/tenant-b", evil.srv.URL+"/token")
+		default:
+			_, _ = io.WriteString(w, `{"access_token":"provider-token-value-1234567890","token_type":"Bearer","expires_in":600}`)
+		}
+	}))
+	t.Cleanup(a.Close)
+	c := newCLIDir(t, providerBlockAt(a.URL+"/token", `api_version = ""`, fmt.Sprintf(`grants = { b = { issuer = %q } }`, a.URL+"/tenant-b"))+
+		"data \"workiva_token\" \"d\" {\n  grant = \"b\"\n}\n")
+	out, _ := flatRun(c, nil, "plan", "-input=false")
+	if l := evil.leaked(); len(l) > 0 {
+		t.Fatalf("the provider's secret reached %s, which is not the provider's origin (%s): %q\n%s", evil.srv.URL, a.URL, l, out)
+	}
+}
+
+// With the provider's issuer not known until apply, whether an entry is the
+// provider's client is not known either: the entry waits, and nothing is
+// sent with the provider's credentials to the entry's endpoint (here
+// Workiva's host, reached through a recording proxy).
+func TestCLIUnknownProviderIssuerLeavesEntriesWaiting(t *testing.T) {
+	proxy := newOtherParty(t, "{}")
+	c := newCLIDir(t, `
+resource "terraform_data" "iss" {
+  input = "https://idp.example.com"
+}
+provider "workiva" {
+  client_id     = "okta-client"
+  client_secret = "okta-secret-0123456789abcdef"
+  issuer        = terraform_data.iss.output
+  grants = { w = { token_url = "https://api.app.wdesk.com/oauth2/token" } }
+}
+ephemeral "workiva_token" "e" {
+  grant = "w"
+}
+`)
+	out, err := flatRun(c, []string{"HTTPS_PROXY=" + proxy.srv.URL, "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH=" + c.dir + "/debug.log"}, "plan", "-input=false")
+	if err != nil {
+		t.Fatalf("plan: %s", out)
+	}
+	proxy.mu.Lock()
+	seen := len(proxy.seen)
+	proxy.mu.Unlock()
+	if seen != 0 || strings.Contains(c.read("debug.log"), "requesting token") {
+		t.Fatalf("a token request was made at plan (%d through the proxy):\n%s", seen, out)
+	}
+}
+
+// Terraform prints the configuration line a diagnostic's path resolves to:
+// a diagnostic about a sensitive attribute points at the provider block,
+// so that a secret written in the configuration is not printed with it.
+func TestCLIDiagnosticOfASecretDoesNotPrintItsLine(t *testing.T) {
+	const short = "short-literal-secret" //nolint:gosec // a test credential
+	srv := iam(t, iamserver.Options{})
+	c := newCLIDir(t, fmt.Sprintf("provider \"workiva\" {\n  client_id     = %q\n  client_secret = %q\n  token_url     = %q\n  auth_style    = \"client_secret_jwt\"\n}\ndata \"workiva_token\" \"d\" {}\n",
+		testClientID, short, srv.TokenURL()))
+	out, err := flatRun(c, nil, "plan", "-input=false")
+	if err == nil || !strings.Contains(out, "HS256 needs a key of at least") {
+		t.Fatalf("plan: want the short-secret error:\n%s", out)
+	}
+	if strings.Contains(out, short) {
+		t.Fatalf("the diagnostic printed the configuration line with the secret:\n%s", out)
+	}
+}
