@@ -289,16 +289,18 @@ func resolveProviderWide(cfg providerModel, diags *diag.Diagnostics) providerWid
 // issuer set in the provider block (or region) wins over the other's
 // environment variable; both variables set (or WORKIVA_ISSUER with
 // WORKIVA_REGION) is an error, since neither can be said to win.
-func oneEndpoint(g grantModel, from origin, region types.String, diags *diag.Diagnostics) (grantModel, origin) {
-	inBlock := func(name string) bool { return from[name] == name+" in the provider block" }
+//
+// g is the provider block's grant with the environment filled in, from
+// where each value came; cfg the provider block as written.
+func oneEndpoint(g grantModel, from origin, cfg providerModel, diags *diag.Diagnostics) (grantModel, origin) {
 	switch {
 	case g.Issuer.IsNull():
-	case inBlock("issuer"):
-		if !inBlock("token_url") {
+	case !cfg.Issuer.IsNull():
+		if cfg.TokenURL.IsNull() {
 			g.TokenURL = types.StringNull()
 			delete(from, "token_url")
 		}
-	case inBlock("token_url") || !region.IsNull():
+	case !cfg.TokenURL.IsNull() || !cfg.Region.IsNull():
 		g.Issuer = types.StringNull()
 		delete(from, "issuer")
 	case !g.TokenURL.IsNull():

@@ -39,9 +39,11 @@ func (is *issuers) metadata(ctx context.Context, issuer string) (*tokenclient.Me
 // applyMetadata completes a grant that names an issuer from the issuer's
 // metadata: the token endpoint (its mTLS alias with a client certificate),
 // the revocation endpoint unless revocation_url is set, and, when the
-// auth style was not chosen, the first style the server lists that the
-// grant's credential can use. It reports false, with a diagnostic, when
-// the grant cannot be used; nothing has been sent to a token endpoint then.
+// auth style was not chosen (or is auto), the style the credential implies
+// if the server lists it, else the first in the client's order that the
+// server lists (Metadata.ChooseStyle; auto only between header and body).
+// It reports false, with a diagnostic, when the grant cannot be used;
+// nothing has been sent to a token endpoint then.
 func applyMetadata(ctx context.Context, s *grantSettings, is *issuers, scrub *redact.Scrubber, diags *diag.Diagnostics) bool {
 	md, err := is.metadata(ctx, s.issuer)
 	if err != nil {
@@ -117,7 +119,8 @@ func discoveryErrorDiagnostic(grant string, err error, scrub *redact.Scrubber) d
 				"(a trailing / counts). If the stated issuer is the server you mean, set issuer to exactly that value."
 		case tokenclient.ProblemEndpoint:
 			fmt.Fprintf(&b, "its %s is not usable: %s", a.Field, show.field(a.Cause))
-			hint = "The provider sends credentials only over https (http only to loopback hosts)."
+			hint = "The provider uses a document's endpoints only when they are absolute URLs of at most 2048 bytes, over " +
+				"https (http only to loopback hosts, and never for an https issuer); a document without token_endpoint is not usable."
 		}
 	}
 	if hint == "" {
@@ -133,27 +136,8 @@ func discoveryErrorDiagnostic(grant string, err error, scrub *redact.Scrubber) d
 func noSupportedMethodDiagnostic(s *grantSettings, md *tokenclient.Metadata, scrub *redact.Scrubber) diag.Diagnostic {
 	show := newShower(scrub)
 	cred := s.client.AuthStyle.Needs()
-	var fits []string
-	for _, st := range tokenclient.AuthStyles {
-		if style := tokenclient.AuthStyle(st); style.Needs() == cred && style != tokenclient.AuthStyleAuto {
-			fits = append(fits, style.Methods()...)
-		}
-	}
 	return diag.NewAttributeErrorDiagnostic(attrPath(s.name, "auth_style"), grantSummary("No authentication method in common", s.name),
 		fmt.Sprintf("The issuer %s lists the token endpoint authentication methods %q (token_endpoint_auth_methods_supported), "+
 			"and the grant's credential (a %s) can be sent as %s only. Nothing was sent. Give the grant a credential one of the "+
-			"listed methods takes, or set auth_style to send it anyway.", md.Issuer, show.field(md.AuthMethods), cred, joinWords(dedupe(fits), "or")))
-}
-
-// dedupe keeps the first of each value, in order.
-func dedupe(vs []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, v := range vs {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
-	return out
+			"listed methods takes, or set auth_style to send it anyway.", md.Issuer, show.field(md.AuthMethods), cred, joinWords(tokenclient.MethodsFor(cred), "or")))
 }

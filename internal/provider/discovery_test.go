@@ -124,7 +124,7 @@ func TestCLIIssuerConflicts(t *testing.T) {
 	for name, extra := range map[string]string{"token_url": `token_url = "https://idp.example.com/token"`, "region": `region = "eu"`} {
 		c := newCLIDir(t, issuerBlock("https://idp.example.com", extra)+"data \"workiva_token\" \"d\" {}\n")
 		out, err := flatRun(c, nil, "validate")
-		if err == nil || !strings.Contains(out, "issuer") || !strings.Contains(out, name) {
+		if err == nil || !strings.Contains(out, "Invalid Attribute Combination") || !strings.Contains(out, name) {
 			t.Errorf("validate with issuer and %s:\n%s", name, out)
 		}
 	}
@@ -188,6 +188,31 @@ locals {
 		if resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("the protected API answered %d to a revoked token; want 401", resp.StatusCode)
 		}
+	}
+}
+
+// An Open that fails after its token was issued (require_scopes, a grant
+// narrowed by the server) hands nothing over, so Terraform will not close
+// it: its hold is released there, and with revoke_on_close the token is
+// revoked at once.
+func TestCLIRevokeOnCloseWhenOpenFails(t *testing.T) {
+	srv := iam(t, iamserver.Options{Discovery: &iamserver.Discovery{}})
+	c := newCLIDir(t, issuerBlock(srv.Issuer())+`
+ephemeral "workiva_token" "e" {
+  scopes          = ["graph:read", "task:write"]
+  require_scopes  = true
+  revoke_on_close = true
+}
+locals {
+  used = length(ephemeral.workiva_token.e.access_token)
+}
+`)
+	out, err := flatRun(c, nil, "plan", "-input=false")
+	if err == nil || !strings.Contains(out, "task:write") {
+		t.Fatalf("plan: want require_scopes to fail:\n%s", out)
+	}
+	if n := len(srv.RevokeRequests()); n != 1 {
+		t.Errorf("%d revocation requests; want the one for the token Open did not hand over", n)
 	}
 }
 

@@ -14,8 +14,9 @@ const DefaultRegion = defaultRegion
 
 var RegionTokenURL = regionTokenURL
 
-// TokenAttributeCount is how many attributes workiva_token has, in both
-// forms; EphemeralOnly names those of the ephemeral resource alone.
+// TokenAttributeCount is how many attributes the workiva_token ephemeral
+// resource has (the table's); EphemeralOnly names those the data source
+// lacks.
 var (
 	TokenAttributeCount = len(tokenAttributes)
 	EphemeralOnly       = func() map[string]bool {

@@ -87,10 +87,14 @@ func grantLogName(grant string) string {
 }
 
 // workivaEndpoint reports whether a grant talks to Workiva's IAM: a region
-// endpoint (no token_url or issuer), a Workiva host, or api_version set
-// (which the local IAM server also takes).
+// endpoint (no token_url), a Workiva host, or api_version set (which the
+// local IAM server also takes); never a grant named by its issuer, since
+// Workiva's IAM has no metadata.
 func workivaEndpoint(tokenURL, issuer types.String, wide providerWide) bool {
-	if tokenURL.IsNull() && issuer.IsNull() || wide.apiVersion != "" {
+	if !issuer.IsNull() {
+		return false
+	}
+	if tokenURL.IsNull() || wide.apiVersion != "" {
 		return true
 	}
 	u, err := url.Parse(tokenURL.ValueString())

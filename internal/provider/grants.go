@@ -2,9 +2,9 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
 	"maps"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -37,7 +37,6 @@ type providerData struct {
 // token to release (and revoke) by it, in the process that opened it.
 type leases struct {
 	mu   sync.Mutex
-	next int
 	held map[string]lease
 }
 
@@ -53,8 +52,7 @@ func (l *leases) open(g *grant, tok *tokenclient.Token) string {
 	if l.held == nil {
 		l.held = map[string]lease{}
 	}
-	l.next++
-	name := strconv.Itoa(l.next)
+	name := rand.Text() // not a counter: a name from another process finds nothing
 	l.held[name] = lease{g, tok}
 	return name
 }

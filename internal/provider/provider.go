@@ -121,7 +121,8 @@ var providerWideAttributes = []providerWideAttribute{
 	}},
 	{name: "api_version", field: func(m *providerModel) fieldRef { return ref(&m.APIVersion) }, schema: schema.StringAttribute{
 		MarkdownDescription: "Workiva API version sent in the `X-Version` header. Defaults to `" + DefaultAPIVersion + "`, the version of " +
-			"`/oauth2/token`. Set `\"\"` to send no header: for the legacy `/iam/v1/oauth2/token` path and for endpoints other than Workiva's.",
+			"`/oauth2/token`. Set `\"\"` to send no header: for the legacy `/iam/v1/oauth2/token` path and for endpoints other than Workiva's. " +
+			"A grant that names its server by `issuer` (never Workiva's, which has no metadata) sends no header unless this is set.",
 		Optional: true,
 	}},
 	{name: "request_timeout", field: func(m *providerModel) fieldRef { return ref(&m.RequestTimeout) }, schema: schema.StringAttribute{
@@ -197,6 +198,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		data.scrub.AddClientCredentials(s.client.ClientID, s.client.ClientSecret)
 		data.scrub.AddPEM(s.keys...)
 		data.scrub.AddURL(s.client.TokenURL)
+		data.scrub.AddURL(s.client.RevocationURL)
 		s.client.Transport, s.client.Clock = p.transport, data.clock
 		s.client.UserAgent = ua
 		s.client.Logger, s.client.Sensitive, s.client.SensitiveSecret = tflogLogger{data.scrub}, data.scrub.Add, data.scrub.AddClientCredentials
@@ -225,7 +227,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, data *providerData, diags *diag.Diagnostics) ([]grantSettings, providerWide) {
 	wide := resolveProviderWide(cfg, diags)
 	base, baseFrom := cfg.withEnvironment()
-	base, baseFrom = oneEndpoint(base, baseFrom, cfg.Region, diags)
+	base, baseFrom = oneEndpoint(base, baseFrom, cfg, diags)
 	envFile := os.Getenv(EnvClientAssertionFile)
 	var out []grantSettings
 	if cfg.Grants.IsNull() || !base.ClientID.IsNull() {

@@ -68,3 +68,12 @@ func revocationKeptWarning(grant string) diag.Diagnostic {
 			"and it is stored in the state, so it is not revoked. Give the data source other scopes or another grant, or use "+
 			"the ephemeral resource alone, for the token to be revoked.")
 }
+
+// revocationLostWarning: Close found no token to revoke for the resource
+// (Terraform closed it in another provider process than the one that
+// opened it).
+func revocationLostWarning() diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Token not revoked",
+		"revoke_on_close = true, but this provider process did not open the token that Terraform closed, so it cannot "+
+			"revoke it; it stays valid until it expires. This is a fault of the provider or of Terraform; please report it.")
+}

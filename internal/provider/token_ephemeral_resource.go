@@ -94,19 +94,31 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	// Every open token is held, so that revoke_on_close waits for the last
 	// holder; Close releases the hold.
 	tok, ok := issueToken(ctx, r.data, g, &m, &resp.Diagnostics, tokenclient.Hold())
-	var obj types.Object
-	if ok {
-		obj = m.object(true, &resp.Diagnostics)
+	if tok == nil {
+		return
 	}
-	if !ok || resp.Diagnostics.HasError() {
-		if tok != nil { // issued, but not handed over: Close will not be called
+	// From here on the token is held: unless Open succeeds (and Terraform
+	// will call Close with the lease), the hold is released here.
+	lease := ""
+	defer func() {
+		if resp.Diagnostics.HasError() {
+			r.data.leases.take(lease)
 			r.release(ctx, g, tok, revoke, &resp.Diagnostics)
 		}
+	}()
+	if !ok {
+		return
+	}
+	obj := m.object(true, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.Result.Set(ctx, obj)...)
-	p := tokenPrivate{ExpiresAt: tok.ExpiresAt, Scope: strings.Join(tok.RequestedScopes, " "), Revoke: revoke,
-		Lease: r.data.leases.open(g, tok)}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	lease = r.data.leases.open(g, tok)
+	p := tokenPrivate{ExpiresAt: tok.ExpiresAt, Scope: strings.Join(tok.RequestedScopes, " "), Revoke: revoke, Lease: lease}
 	if !tok.ExpiresAt.IsZero() {
 		// Renew when the token cache stops handing this token out.
 		resp.RenewAt = tok.StaleAt(m.minValidity())
@@ -169,11 +181,13 @@ func (r *TokenEphemeralResource) Close(ctx context.Context, req ephemeral.CloseR
 	if !ok {
 		return
 	}
-	if r.data == nil {
-		return
-	}
-	if g, tok := r.data.leases.take(p.Lease); tok != nil {
-		r.release(ctx, g, tok, p.Revoke, &resp.Diagnostics)
+	if r.data != nil {
+		switch g, tok := r.data.leases.take(p.Lease); {
+		case tok != nil:
+			r.release(ctx, g, tok, p.Revoke, &resp.Diagnostics)
+		case p.Revoke:
+			resp.Diagnostics.Append(revocationLostWarning())
+		}
 	}
 	if now := r.now(); !p.RenewAt.IsZero() && !now.Before(p.RenewAt) {
 		resp.Diagnostics.Append(expiryWarning(p, now))

@@ -93,10 +93,6 @@ var styleMethods = map[AuthStyle][]string{
 var preference = []AuthStyle{AuthStyleHeader, AuthStyleBody, AuthStyleClientSecretJWT, AuthStylePrivateKeyJWT,
 	AuthStyleClientAssertion, AuthStyleTLSClientAuth, AuthStyleNone}
 
-// Methods are the token endpoint authentication methods the style is to a
-// server that lists them.
-func (s AuthStyle) Methods() []string { return styleMethods[s] }
-
 // Needs is the credential the style authenticates with.
 func (s AuthStyle) Needs() Credential { return styles[s] }
 

@@ -85,6 +85,23 @@ func (m *Metadata) ChooseStyle(cred Credential, among ...AuthStyle) (style AuthS
 	return "", false
 }
 
+// MethodsFor are the token endpoint authentication methods (RFC 8414 2) by
+// which a credential can be sent, in the order ChooseStyle prefers them.
+func MethodsFor(cred Credential) []string {
+	var out []string
+	for _, s := range preference {
+		if styles[s] != cred {
+			continue
+		}
+		for _, m := range styleMethods[s] {
+			if !slices.Contains(out, m) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
 // DiscoveryConfig configures Discover.
 type DiscoveryConfig struct {
 	Issuer string
@@ -128,7 +145,6 @@ func Discover(ctx context.Context, cfg DiscoveryConfig) (*Metadata, error) {
 	derr := &DiscoveryError{Issuer: redact.ShowURL(u)}
 	for _, doc := range WellKnownURLs(u) {
 		md, attempt := fetchMetadata(ctx, rc, cfg, doc)
-		//nolint:nestif // one branch per outcome
 		if attempt == nil {
 			md.Issuer, md.Source = cfg.Issuer, redact.ShowURL(doc)
 			if cfg.Logger != nil {
@@ -222,9 +238,8 @@ type MetadataAttempt struct {
 	StatedIssuer redact.Untrusted
 	// Field is the member at fault (ProblemEndpoint).
 	Field string `shown:"ours"`
-	// Op and Cause are the transport's (ProblemNoAnswer) or the check's
-	// words (ProblemEndpoint, ProblemNotJSON).
-	Op    string `shown:"ours"`
+	// Cause is the transport's words (ProblemNoAnswer) or the check's
+	// (ProblemEndpoint, ProblemNotJSON). Every request is a GET.
 	Cause redact.Untrusted
 	// Timeout reports no answer within the request timeout.
 	Timeout bool
@@ -243,7 +258,7 @@ type metadataDocument struct {
 }
 
 func fetchMetadata(ctx context.Context, rc *retryablehttp.Client, cfg DiscoveryConfig, doc *url.URL) (*Metadata, *MetadataAttempt) {
-	a := &MetadataAttempt{URL: redact.ShowURL(doc), Op: http.MethodGet}
+	a := &MetadataAttempt{URL: redact.ShowURL(doc)}
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, doc.String(), nil)
 	if err != nil {
 		a.Problem, a.Cause = ProblemNoAnswer, redact.UntrustedError(err)
@@ -256,7 +271,7 @@ func fetchMetadata(ctx context.Context, rc *retryablehttp.Client, cfg DiscoveryC
 	resp, err := rc.Do(req)
 	if err != nil {
 		a.Problem = ProblemNoAnswer
-		a.Op, a.Cause = transportCause(err)
+		_, a.Cause = transportCause(err)
 		a.Timeout = isTimeout(err)
 		return nil, a
 	}
@@ -265,7 +280,7 @@ func fetchMetadata(ctx context.Context, rc *retryablehttp.Client, cfg DiscoveryC
 	a.StatusCode, a.ContentType = resp.StatusCode, redact.UntrustedText(resp.Header.Get("Content-Type"))
 	if err != nil {
 		a.Problem = ProblemNoAnswer
-		a.Op, a.Cause = transportCause(err)
+		_, a.Cause = transportCause(err)
 		return nil, a
 	}
 	if resp.StatusCode != http.StatusOK {
@@ -291,21 +306,26 @@ func fetchMetadata(ctx context.Context, rc *retryablehttp.Client, cfg DiscoveryC
 		raw      string
 		into     *string
 		required bool
+		what     string // as validateEndpoint names it
 	}{
-		{"token_endpoint", d.TokenEndpoint, &md.TokenEndpoint, true},
-		{"revocation_endpoint", d.RevocationEndpoint, &md.RevocationEndpoint, false},
-		{"mtls_endpoint_aliases.token_endpoint", d.MTLSAliases.TokenEndpoint, &md.MTLSTokenEndpoint, false},
-		{"mtls_endpoint_aliases.revocation_endpoint", d.MTLSAliases.RevocationEndpoint, &md.MTLSRevocationEndpoint, false},
+		{"token_endpoint", d.TokenEndpoint, &md.TokenEndpoint, true, "the token URL"},
+		{"revocation_endpoint", d.RevocationEndpoint, &md.RevocationEndpoint, false, "the revocation URL"},
+		{"mtls_endpoint_aliases.token_endpoint", d.MTLSAliases.TokenEndpoint, &md.MTLSTokenEndpoint, false, "the token URL"},
+		{"mtls_endpoint_aliases.revocation_endpoint", d.MTLSAliases.RevocationEndpoint, &md.MTLSRevocationEndpoint, false, "the revocation URL"},
 	} {
 		if f.raw == "" && !f.required {
 			continue
 		}
 		a.Field = f.name
-		if len(f.raw) > maxMetadataURL {
+		switch {
+		case f.raw == "":
+			a.Problem, a.Cause = ProblemEndpoint, redact.UntrustedText("it is missing")
+			return nil, a
+		case len(f.raw) > maxMetadataURL:
 			a.Problem, a.Cause = ProblemEndpoint, redact.UntrustedText("it is longer than 2048 bytes")
 			return nil, a
 		}
-		u, err := ValidateTokenURL(f.raw)
+		u, err := validateEndpoint(f.raw, f.what)
 		if err != nil {
 			a.Problem, a.Cause = ProblemEndpoint, redact.UntrustedError(err)
 			return nil, a

@@ -29,11 +29,8 @@ import (
 // later tokens cost one request. (A fallback after any error would double
 // every retry and every timeout.)
 func (c *Client) fetch(ctx context.Context, scopes []string) (*Token, error) {
-	if c.cfg.AuthStyle != AuthStyleAuto {
-		return c.exchangeAs(ctx, scopes, c.cfg.AuthStyle)
-	}
-	if learned := c.learned.Load(); learned != nil {
-		return c.exchangeAs(ctx, scopes, *learned)
+	if c.cfg.AuthStyle != AuthStyleAuto || c.learned.Load() != nil {
+		return c.exchangeAs(ctx, scopes, c.currentStyle())
 	}
 	header, body := AuthStyleHeader, AuthStyleBody
 	t, err := c.exchangeAs(ctx, scopes, header)
@@ -52,20 +49,33 @@ func (c *Client) fetch(ctx context.Context, scopes []string) (*Token, error) {
 	return t, err
 }
 
+// currentStyle is how the client authenticates now: its auth style, or
+// for AuthStyleAuto the way it learned (the Basic header until it has).
+func (c *Client) currentStyle() AuthStyle {
+	if c.cfg.AuthStyle != AuthStyleAuto {
+		return c.cfg.AuthStyle
+	}
+	if learned := c.learned.Load(); learned != nil {
+		return *learned
+	}
+	return AuthStyleHeader
+}
+
 // exchangeAs sends one token request, the client authenticated with
 // style (authAs).
 func (c *Client) exchangeAs(ctx context.Context, scopes []string, style AuthStyle) (*Token, error) {
-	auth, err := c.authAs(ctx, style)
+	auth, err := c.authAs(ctx, style, c.TokenURL())
 	if err != nil {
 		return nil, err
 	}
 	return c.exchange(ctx, scopes, auth)
 }
 
-// authAs is how a request authenticates the client with style: the
-// client's own way when it has one, else made now, with the secret read
-// from its file for this request. Its error is an Error: nothing was sent.
-func (c *Client) authAs(ctx context.Context, style AuthStyle) (clientAuth, error) {
+// authAs is how a request to endpoint (as it may be shown) authenticates
+// the client with style: the client's own way when it has one, else made
+// now, with the secret read from its file for this request. Its error is
+// an Error: nothing was sent.
+func (c *Client) authAs(ctx context.Context, style AuthStyle, endpoint string) (clientAuth, error) {
 	if c.auth != nil && style == c.cfg.AuthStyle {
 		return c.auth, nil
 	}
@@ -74,7 +84,7 @@ func (c *Client) authAs(ctx context.Context, style AuthStyle) (clientAuth, error
 		var err error
 		if secret, err = readSecret(c.cfg.ClientSecretFile); err != nil {
 			e := c.NotSent(err)
-			c.debug(ctx, "request not sent", map[string]any{"endpoint": c.TokenURL(), "error_kind": string(e.Kind), "cause": e.Cause})
+			c.debug(ctx, "request not sent", map[string]any{"endpoint": endpoint, "error_kind": string(e.Kind), "cause": e.Cause})
 			return nil, e
 		}
 		if c.cfg.SensitiveSecret != nil {

@@ -18,6 +18,8 @@ type use struct {
 	kept    bool
 	wanted  bool
 	revoked bool
+	// outcome is what the revocation came to, once it was sent.
+	outcome RevokeOutcome
 }
 
 // useOf is t's use, made on first sight; c.mu must be held.
@@ -81,12 +83,13 @@ func (c *Client) RevocationURL() string {
 // it (so that it is never handed out again) and it is revoked at the
 // revocation endpoint (RFC 7009), the client authenticated as at the token
 // endpoint. A failure is an *Error whose TokenURL is the revocation
-// endpoint.
+// endpoint. Without a revocation endpoint (CanRevoke) nothing is revoked:
+// the caller checks CanRevoke before it asks.
 func (c *Client) Release(ctx context.Context, t *Token, revoke bool) (RevokeOutcome, error) {
 	c.mu.Lock()
 	u := c.useOf(t)
 	u.holders = max(u.holders-1, 0)
-	u.wanted = u.wanted || revoke
+	u.wanted = u.wanted || revoke && c.revocationURL != nil
 	switch {
 	case !u.wanted:
 		if u.holders == 0 && !u.kept {
@@ -101,8 +104,9 @@ func (c *Client) Release(ctx context.Context, t *Token, revoke bool) (RevokeOutc
 		c.mu.Unlock()
 		return RevokeHeld, nil
 	case u.revoked:
+		outcome := u.outcome
 		c.mu.Unlock()
-		return Revoked, nil
+		return outcome, nil
 	}
 	u.revoked = true
 	for k, cached := range c.cache {
@@ -111,26 +115,22 @@ func (c *Client) Release(ctx context.Context, t *Token, revoke bool) (RevokeOutc
 		}
 	}
 	c.mu.Unlock()
-	if err := c.revoke(ctx, t); err != nil {
-		return RevokeFailed, err
+	err := c.revoke(ctx, t)
+	outcome := Revoked
+	if err != nil {
+		outcome = RevokeFailed
 	}
-	return Revoked, nil
+	c.mu.Lock()
+	u.outcome = outcome
+	c.mu.Unlock()
+	return outcome, err
 }
 
 // revoke sends t's access token to the revocation endpoint with the hint
 // access_token (RFC 7009 2.1).
 func (c *Client) revoke(ctx context.Context, t *Token) error {
 	endpoint := c.RevocationURL()
-	if c.revocationURL == nil {
-		return &Error{Kind: KindAssertion, TokenURL: endpoint, Err: errNoRevocationEndpoint, Cause: redact.UntrustedError(errNoRevocationEndpoint)}
-	}
-	style := c.cfg.AuthStyle
-	if learned := c.learned.Load(); style == AuthStyleAuto && learned != nil {
-		style = *learned
-	} else if style == AuthStyleAuto {
-		style = AuthStyleHeader
-	}
-	auth, err := c.authAs(ctx, style)
+	auth, err := c.authAs(ctx, c.currentStyle(), endpoint)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
@@ -173,7 +173,4 @@ func (c *Client) revoke(ctx context.Context, t *Token) error {
 	return e
 }
 
-var (
-	errNoRevocationEndpoint = errors.New("no revocation endpoint is known")
-	errRevocationEndpoint   = errors.New("the revocation endpoint answered with an error")
-)
+var errRevocationEndpoint = errors.New("the revocation endpoint answered with an error")

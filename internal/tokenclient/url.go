@@ -52,7 +52,7 @@ func validateEndpoint(raw, what string) (*url.URL, error) {
 		return nil, refuse(what + " is not an absolute URL; give scheme and host, e.g. " + examples[what])
 	}
 	if u.Fragment != "" || strings.Contains(raw, "#") {
-		return nil, refuse(what + " has a fragment (#...), which RFC 6749 section 3.2 does not allow")
+		return nil, refuse(what + " has a fragment (#...), which " + fragmentRule[what] + " does not allow")
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":
@@ -66,18 +66,25 @@ func validateEndpoint(raw, what string) (*url.URL, error) {
 	return u, nil
 }
 
+// fragmentRule is the rule that forbids a fragment in each kind of URL.
+//
+//nolint:gosec // the names of rules, not credentials
+var fragmentRule = map[string]string{"the token URL": "RFC 6749 section 3.2", "the issuer": "RFC 8414 section 2",
+	"the revocation URL": "RFC 7009 section 2"}
+
 // examples are URLs of each kind validateEndpoint checks.
 //
 //nolint:gosec // example URLs, not credentials
 var examples = map[string]string{"the token URL": "https://api.app.wdesk.com/oauth2/token", "the issuer": "https://idp.example.com/tenants/acme",
 	"the revocation URL": "https://idp.example.com/oauth2/revoke"}
 
-// ErrURLMayHoldCredential marks the refusal of a token URL that may hold a
-// credential (user info, a query, or a value that does not parse): callers
-// do not show it, nor point at where it is written.
+// ErrURLMayHoldCredential marks the refusal of an endpoint URL (token URL,
+// issuer, revocation URL) that may hold a credential (user info, a query,
+// or a value that does not parse): callers do not show it, nor point at
+// where it is written.
 var ErrURLMayHoldCredential = errors.New("the token URL may hold a credential")
 
-// ErrUserInfo marks a token URL refused for its user info.
+// ErrUserInfo marks an endpoint URL refused for its user info.
 var ErrUserInfo = errors.New("the token URL carries user info")
 
 // credentialURLError is an error of ValidateTokenURL that is
