@@ -85,7 +85,8 @@ var tokenAttributes = []tokenAttribute{
 	{name: "revoke_on_close", field: func(m *tokenModel) any { return &m.RevokeOnClose }, input: true, ephemeral: true,
 		desc: "When `true`, the token is revoked (RFC 7009) when Terraform closes this ephemeral resource at the end of the " +
 			"phase, once no other open `workiva_token` holds the same token, so that it is useless to whoever finds it later. The " +
-			"client authenticates at the revocation endpoint as at the token endpoint, which comes from the issuer's metadata " +
+			"client authenticates at the revocation endpoint as at the token endpoint (a signed assertion's `aud` is the token URL, " +
+			"or `client_assertion_audience`, there too), which comes from the issuer's metadata " +
 			"(`issuer`) or from `revocation_url`; with neither, this is an error at plan. A token a `workiva_token` data source " +
 			"handed over (it lives in state) is never revoked, and a revoked token is never handed out again. A failed revocation " +
 			"is a warning. It pays for servers that issue tokens for hours or days; Workiva's tokens live 10 minutes and its IAM " +
