@@ -220,6 +220,7 @@ func oidcClients(t *testing.T) (*oidcProvider, []oidcCase) {
 	p := startOIDCProvider(t, ca, []map[string]any{
 		client("basic", "client_secret_basic", map[string]any{"client_secret": "basic-secret-value"}),
 		client("post", "client_secret_post", map[string]any{"client_secret": "post-secret-value"}),
+		client("auto", "client_secret_post", map[string]any{"client_secret": "auto-secret-value"}),
 		client("hs256", "client_secret_jwt", map[string]any{"client_secret": jwtSecret}),
 		client("rs256", "private_key_jwt", map[string]any{"jwks": publicJWKS(t, rsaKey, "RS256")}),
 		client("es256", "private_key_jwt", map[string]any{"jwks": publicJWKS(t, ecKey, "ES256")}),
@@ -230,6 +231,9 @@ func oidcClients(t *testing.T) (*oidcProvider, []oidcCase) {
 		// that the server lists (client_secret_basic for a secret).
 		{id: "basic", credential: `client_secret = "basic-secret-value"`},
 		{id: "post", credential: "client_secret = \"post-secret-value\"\n  auth_style = \"body\""},
+		// auto at a server that lists both secret methods: the header,
+		// refused (the client is registered for the body), then the body.
+		{id: "auto", credential: "client_secret = \"auto-secret-value\"\n  auth_style = \"auto\""},
 		{id: "hs256", credential: fmt.Sprintf("client_secret = %q\n  auth_style = \"client_secret_jwt\"", jwtSecret)},
 		{id: "rs256", credential: fmt.Sprintf("client_assertion_key_pem = %q", rsaKey.PEM)},
 		{id: "es256", credential: fmt.Sprintf("client_assertion_key_pem = %q", ecKey.PEM)},

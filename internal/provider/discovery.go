@@ -39,9 +39,10 @@ func (is *issuers) metadata(ctx context.Context, issuer string) (*tokenclient.Me
 // applyMetadata completes a grant that names an issuer from the issuer's
 // metadata: the token endpoint (its mTLS alias with a client certificate),
 // the revocation endpoint unless revocation_url is set, and, when the
-// auth style was not chosen (or is auto), the style the credential implies
-// if the server lists it, else the first in the client's order that the
-// server lists (Metadata.ChooseStyle; auto only between header and body).
+// auth style was not chosen, the style the credential implies if the
+// server lists it, else the first in the client's order that the server
+// lists (Metadata.ChooseStyle); auto stays auto when the server lists both
+// secret methods, and is the one it lists otherwise.
 // It reports false, with a diagnostic, when the grant cannot be used;
 // nothing has been sent to a token endpoint then.
 func applyMetadata(ctx context.Context, s *grantSettings, is *issuers, scrub *redact.Scrubber, diags *diag.Diagnostics) bool {
@@ -61,8 +62,13 @@ func applyMetadata(ctx context.Context, s *grantSettings, is *issuers, scrub *re
 	}
 	var among []tokenclient.AuthStyle
 	switch {
+	case c.AuthStyle == tokenclient.AuthStyleAuto && md.Supports(tokenclient.AuthStyleHeader) && md.Supports(tokenclient.AuthStyleBody):
+		// Both listed: auto tries them as it does anywhere, since a server
+		// lists the methods of all its clients and each client may be
+		// registered with one.
+		return true
 	case c.AuthStyle == tokenclient.AuthStyleAuto:
-		among = []tokenclient.AuthStyle{tokenclient.AuthStyleHeader, tokenclient.AuthStyleBody} // auto's own two
+		among = []tokenclient.AuthStyle{tokenclient.AuthStyleHeader, tokenclient.AuthStyleBody} // the one listed
 	case md.Supports(c.AuthStyle):
 		return true
 	}

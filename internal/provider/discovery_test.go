@@ -273,3 +273,17 @@ func TestCLIRevokeOnCloseWithoutEndpointAndFailing(t *testing.T) {
 		}
 	}
 }
+
+// auto at a server that lists one secret method is that method: the
+// server sees no refused attempt (auto would send the header first).
+func TestCLIIssuerAutoNarrowsToTheListedMethod(t *testing.T) {
+	srv := iam(t, iamserver.Options{Discovery: &iamserver.Discovery{AuthMethods: []string{iamserver.MethodSecretPost}}})
+	c := newCLIDir(t, issuerBlock(srv.Issuer(), `auth_style = "auto"`)+"data \"workiva_token\" \"d\" {}\n")
+	if out, err := flatRun(c, nil, "plan", "-input=false"); err != nil {
+		t.Fatalf("plan: %s", out)
+	}
+	reqs := srv.TokenRequests()
+	if len(reqs) != 1 || reqs[0].Status != 200 || reqs[0].AuthMethod != iamserver.MethodSecretPost {
+		t.Fatalf("token requests %+v; want one, client_secret_post, 200", reqs)
+	}
+}

@@ -65,10 +65,11 @@ var grantAttributes = []grantAttribute{
 			"`/.well-known/oauth-authorization-server` (RFC 8414, inserted before the issuer's path) and then " +
 			"`{issuer}/.well-known/openid-configuration` (OpenID Connect Discovery), once per issuer per phase, and takes from it " +
 			"the token endpoint, the revocation endpoint, the mTLS endpoint aliases (RFC 8705, used with a client certificate) and " +
-			"the authentication methods: when `auth_style` is unset (or `auto`), the style is the one the grant's credential " +
+			"the authentication methods: when `auth_style` is unset, the style is the one the grant's credential " +
 			"implies if the server lists it, else the first the server lists in the order `client_secret_basic`, " +
-			"`client_secret_post`, `client_secret_jwt` (for a secret; `auto` takes only the first two), so that a server listing " +
-			"one method never sees a refused attempt. The `issuer` the document states must be identical to this value (RFC 8414 " +
+			"`client_secret_post`, `client_secret_jwt` (for a secret), so that a server listing one method never sees a refused " +
+			"attempt; `auto` stays `auto` when the server lists both `client_secret_basic` and `client_secret_post` (each client " +
+			"may be registered with one), and is the one it lists otherwise. The `issuer` the document states must be identical to this value (RFC 8414 " +
 			"section 3.3; mind a trailing `/`), or nothing is sent; an `https://` issuer's endpoints must be `https://` too. " +
 			"`https://` except for loopback hosts; no query or fragment. `terraform validate` does not contact it. At the provider " +
 			"level it defaults to the `" + EnvIssuer + "` environment variable."},
