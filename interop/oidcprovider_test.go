@@ -131,6 +131,21 @@ func startOIDCProvider(t *testing.T, clientCA *iamtest.CA, clients []map[string]
 		client: &http.Client{Transport: &http.Transport{TLSClientConfig: newTLSConfig(pool)}, Timeout: 10 * time.Second}}
 }
 
+// providerBlock configures the provider for client tc at the server's
+// issuer, with the default scope api:read for resource.
+func (p *oidcProvider) providerBlock(tc oidcCase, resource string) string {
+	return fmt.Sprintf(`
+provider "workiva" {
+  issuer      = %q
+  ca_cert_pem = %q
+  client_id   = %q
+  scopes      = ["api:read"]
+  resources   = [%q]
+  %s
+}
+`, p.issuer, p.serverCA, tc.id, resource, tc.credential)
+}
+
 // events are the token events the server emitted so far.
 func (p *oidcProvider) events(t *testing.T) []oidcEvent {
 	t.Helper()
@@ -248,15 +263,7 @@ func everyAuthStyle(t *testing.T, p *oidcProvider, tc oidcCase) {
 		statecheck.ExpectKnownValue("echo.t", tfjsonpath.New("data").AtMapKey("length"), knownvalue.NotNull()),
 	}
 	providertest.UnitTest(t, resource.TestStep{
-		Config: fmt.Sprintf(`
-provider "workiva" {
-  issuer      = %q
-  ca_cert_pem = %q
-  client_id   = %q
-  scopes      = ["api:read"]
-  resources   = [%q]
-  %s
-}
+		Config: p.providerBlock(tc, oidcResource) + `
 ephemeral "workiva_token" "t" {
   revoke_on_close = true
 }
@@ -268,7 +275,7 @@ provider "echo" {
   }
 }
 resource "echo" "t" {}
-`, p.issuer, p.serverCA, tc.id, oidcResource, tc.credential),
+`,
 		ConfigStateChecks: checks,
 	})
 	saved, destroyed := map[string]bool{}, map[string]bool{}
@@ -323,21 +330,13 @@ func TestOIDCProviderJWTAccessTokens(t *testing.T) {
 				checks = append(checks, statecheck.ExpectKnownValue("echo.t", claim("cnf").AtMapKey("x5t#S256"), knownvalue.NotNull()))
 			}
 			providertest.UnitTest(t, resource.TestStep{
-				Config: fmt.Sprintf(`
-provider "workiva" {
-  issuer      = %q
-  ca_cert_pem = %q
-  client_id   = %q
-  scopes      = ["api:read"]
-  resources   = [%q]
-  %s
-}
+				Config: p.providerBlock(tc, oidcJWTResource) + `
 ephemeral "workiva_token" "t" {}
 provider "echo" {
   data = provider::workiva::jwt_claims(ephemeral.workiva_token.t.access_token)
 }
 resource "echo" "t" {}
-`, p.issuer, p.serverCA, tc.id, oidcJWTResource, tc.credential),
+`,
 				ConfigStateChecks: checks,
 			})
 		})

@@ -18,33 +18,41 @@ import (
 	"github.com/clientcreds/terraform-provider-workiva/internal/providertest"
 )
 
-var (
-	buildOnce   sync.Once
-	providerBin string
-	buildErr    error
-)
+// onceBuilt is a provider binary built once per test run: the directory
+// holding it, or why it could not be built.
+type onceBuilt struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// get builds with build the first time, and returns its directory.
+func (b *onceBuilt) get(t *testing.T, build func() (string, error)) string {
+	t.Helper()
+	b.once.Do(func() { b.dir, b.err = build() })
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.dir
+}
+
+var providerBuild onceBuilt
 
 // builtProvider builds the provider binary once per test run and returns
 // the directory holding it.
 func builtProvider(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
+	return providerBuild.get(t, func() (string, error) {
 		dir := filepath.Join(providertest.TmpDir(), "bin")
-		if buildErr = os.MkdirAll(dir, 0o755); buildErr != nil {
-			return
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
 		}
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-workiva"), "../..")
-		var out []byte
-		if out, buildErr = cmd.CombinedOutput(); buildErr != nil {
-			buildErr = fmt.Errorf("go build: %w\n%s", buildErr, out)
-			return
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build: %w\n%s", err, out)
 		}
-		providerBin = dir
+		return dir, nil
 	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return providerBin
 }
 
 func terraformBinary(t *testing.T) string {

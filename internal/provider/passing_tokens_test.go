@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
@@ -21,39 +20,28 @@ import (
 // benchmark's too).
 const httpVersion = "v1.2.0"
 
-var (
-	httpOnce sync.Once
-	httpDir  string
-	httpErr  error
-)
+var httpBuild onceBuilt
 
 // httpProvider builds hashicorp/http from its module source once (cached
 // beside the OpenTofu build) and returns the directory holding it.
 func httpProvider(t *testing.T) string {
 	t.Helper()
-	httpOnce.Do(func() {
+	return httpBuild.get(t, func() (string, error) {
 		cache, err := os.UserCacheDir()
 		if err != nil {
-			httpErr = err
-			return
+			return "", err
 		}
 		dir := filepath.Join(cache, "terraform-provider-workiva", "http", httpVersion)
 		if _, err := os.Stat(filepath.Join(dir, "terraform-provider-http")); err == nil {
-			httpDir = dir
-			return
+			return dir, nil
 		}
 		cmd := exec.Command("go", "install", "github.com/terraform-providers/terraform-provider-http@"+httpVersion)
 		cmd.Env = append(os.Environ(), "GOBIN="+dir, "GOFLAGS=-mod=mod")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			httpErr = fmt.Errorf("go install hashicorp/http %s: %w\n%s", httpVersion, err, out)
-			return
+			return "", fmt.Errorf("go install hashicorp/http %s: %w\n%s", httpVersion, err, out)
 		}
-		httpDir = dir
+		return dir, nil
 	})
-	if httpErr != nil {
-		t.Fatal(httpErr)
-	}
-	return httpDir
 }
 
 // exampleDir is a working directory holding the example's files, an
