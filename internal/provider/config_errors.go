@@ -156,7 +156,7 @@ func grantNeedsIdentityDiagnostic(grant, grantType string) diag.Diagnostic {
 // workloadNeedsDiagnostic: a workload_identity source lacks the attribute
 // it needs.
 func workloadNeedsDiagnostic(grant, source, field string) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "workload_identity").AtMapKey(field),
+	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "workload_identity"),
 		grantSummary("Missing workload_identity."+field, grant),
 		fmt.Sprintf("workload_identity.source = %q needs %s.", source, field))
 }

@@ -153,3 +153,41 @@ func TestCLIDiagnosticOfASecretDoesNotPrintItsLine(t *testing.T) {
 		t.Fatalf("the diagnostic printed the configuration line with the secret:\n%s", out)
 	}
 }
+
+// The schema's validators of an attribute that may hold a credential, and
+// of every attribute inside grants (which Terraform resolves to the
+// provider block's line of the same name), report without a path: a
+// plausible mistake next to a credential written in the configuration
+// fails validate without printing it (the second review's reproductions;
+// each printed the literal, a heredoc key whole, before the fix).
+func TestCLIValidatorsDoNotPrintSecretLines(t *testing.T) {
+	srv := iam(t, iamserver.Options{})
+	const lit = "LITERAL-SECRET-0123456789abcdef" //nolint:gosec // a test credential
+	head := fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  token_url = %q\n", testClientID, srv.TokenURL())
+	cases := map[string]struct{ config, want string }{
+		"a reserved extra_params key":     {providerBlock(srv, `extra_params = { client_secret = "`+lit+`" }`), "protocol field"},
+		"extra_params over several lines": {providerBlock(srv, "extra_params = {\n    tenant = \"t\"\n    subject_token = \""+lit+"\"\n  }"), "protocol field"},
+		"a key without its certificate": {head + "  client_key_pem = \"-----BEGIN PRIVATE KEY-----\\n" + lit + "\\n-----END PRIVATE KEY-----\"\n}\n",
+			"Invalid Attribute Combination"},
+		"a key as a heredoc, without its certificate": {head + "  client_key_pem = <<-EOT\n    -----BEGIN PRIVATE KEY-----\n    " + lit + "\n    -----END PRIVATE KEY-----\n  EOT\n}\n",
+			"Invalid Attribute Combination"},
+		"a workload_identity key misspelt":    {head + "  workload_identity = {\n    source = \"value\"\n    tokne = \"" + lit + "\"\n  }\n}\n", "tokne"},
+		"a workload_identity source misspelt": {head + "  workload_identity = { source = \"valeu\", token = \"" + lit + "\" }\n}\n", "valeu"},
+		"an entry's key without its certificate, next to the provider's key": {head + "  client_certificate_pem = \"cert\"\n  client_key_pem = \"key-" + lit +
+			"\"\n  grants = { x = { client_id = \"x\", client_key_pem = \"k\" } }\n}\n", "Invalid Attribute Combination"},
+		"an entry's reserved extra_params key, next to the provider's": {providerBlock(srv, `extra_params = { tenant = "`+lit+`" }`,
+			`grants = { x = { extra_params = { client_secret = "s" } } }`), "protocol field"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c := newCLIDir(t, tc.config+"data \"workiva_token\" \"d\" {}\n")
+			out, err := flatRun(c, nil, "validate")
+			if err == nil || !strings.Contains(out, tc.want) {
+				t.Errorf("validate: want an error with %q:\n%s", tc.want, out)
+			}
+			if strings.Contains(out, lit) {
+				t.Errorf("the credential written in the configuration is printed:\n%s", out)
+			}
+		})
+	}
+}

@@ -126,12 +126,12 @@ func attrPath(grant, name string) path.Path {
 	return path.Root(name)
 }
 
-// sensitiveAttribute reports whether the grant attribute name holds a
-// credential (grantAttribute.sensitive).
+// sensitiveAttribute reports whether the grant attribute name may hold a
+// credential (grantAttribute.sensitive, holdsSecrets).
 func sensitiveAttribute(name string) bool {
 	for _, a := range grantAttributes {
 		if a.name == name {
-			return a.sensitive
+			return a.sensitive || a.holdsSecrets
 		}
 	}
 	return false

@@ -30,6 +30,10 @@ type grantAttribute struct {
 	// credential: an entry of grants with its own client_id does not
 	// inherit the provider-level value (it is another client).
 	credential bool
+	// holdsSecrets: the attribute's values may be credentials although it
+	// is not sensitive as a whole (a map whose entries may be), so that
+	// its validators report without a path (pathless.go).
+	holdsSecrets bool
 	// endpoint: one of the attributes that say where the grant's server
 	// is, which an entry of grants naming its own token endpoint or issuer
 	// does not inherit.
@@ -102,7 +106,7 @@ var grantAttributes = []grantAttribute{
 		desc: "Sent as the form field `audience` (Auth0 requires it for client credentials)."},
 	{name: "resources", field: func(g *grantModel) fieldRef { return ref(&g.Resources) }, build: listAttr(listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
 		desc: "Sent as one `resource` form field each, in order (RFC 8707; Microsoft Entra ID v1)."},
-	{name: "extra_params", field: func(g *grantModel) fieldRef { return ref(&g.ExtraParams) }, build: mapAttr(extraParamsValidator),
+	{name: "extra_params", field: func(g *grantModel) fieldRef { return ref(&g.ExtraParams) }, holdsSecrets: true, build: mapAttr(extraParamsValidator),
 		desc: "More form fields for every token request, such as a tenant. A protocol field or one with its own attribute (" +
 			quoteList(tokenclient.ReservedParams) + ") is refused."},
 	{name: "client_assertion_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyPEM) }, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
@@ -120,7 +124,7 @@ var grantAttributes = []grantAttribute{
 			"provider level it may also come from `" + EnvClientAssertion + "`, or from the file named by `" + EnvClientAssertionFile + "`, " +
 			"which is read afresh for every request (CI systems rotate it). Before anything is sent it is checked as a " +
 			"`workload_identity` token is: one that is not a JWS or has expired is an error naming where it came from."},
-	{name: "workload_identity", field: func(g *grantModel) fieldRef { return ref(&g.WorkloadIdentity) }, credential: true, build: workloadIdentityAttr,
+	{name: "workload_identity", field: func(g *grantModel) fieldRef { return ref(&g.WorkloadIdentity) }, credential: true, holdsSecrets: true, build: workloadIdentityAttr,
 		desc: "Where to obtain a workload-identity token (the OIDC token a CI system or platform hands a job), sent as the client " +
 			"assertion (RFC 7523 section 2.2: Entra ID federated credentials, Keycloak federated client authentication), or as the " +
 			"grant itself with `grant_type` `jwt_bearer` or `token_exchange`, so that a pipeline needs no stored secret. A fresh token is obtained for every token request (CI tokens live minutes), inside the token " +
@@ -232,6 +236,9 @@ func providerGrantAttributes() map[string]schema.Attribute {
 			desc += " Defaults to the `" + a.env + "` environment variable."
 		}
 		out[a.name] = a.build(desc, a.sensitive)
+		if a.sensitive || a.holdsSecrets {
+			out[a.name] = pathless(out[a.name])
+		}
 	}
 	return out
 }
@@ -250,8 +257,9 @@ func grantsAttribute() schema.Attribute {
 		if a.name == "client_id" {
 			inherit = " Defaults to the provider-level `client_id`: an entry without one is the provider's client with other settings."
 		}
-		out := a.build(a.desc+inherit, a.sensitive)
-		entry[a.name] = out
+		// Inside grants every attribute's validators report without a
+		// path: Terraform would point at the provider block's line.
+		entry[a.name] = pathless(a.build(a.desc+inherit, a.sensitive))
 	}
 	return schema.MapNestedAttribute{
 		MarkdownDescription: "Named grants, for several clients (or one client with several settings) in one provider block; " +

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -50,5 +51,56 @@ func TestGrantTableMatchesModel(t *testing.T) {
 	}
 	if len(seen) != gv.NumField() {
 		t.Errorf("the table has %d attributes, the model %d fields", len(seen), gv.NumField())
+	}
+}
+
+// Every attribute inside grants, and every attribute at the root that may
+// hold a credential, has only validators that report without a path
+// (pathless.go); the others keep theirs.
+func TestValidatorsThatMayPointAtASecretArePathless(t *testing.T) {
+	validators := func(a schema.Attribute) []any {
+		var out []any
+		switch v := a.(type) {
+		case schema.StringAttribute:
+			for _, x := range v.Validators {
+				out = append(out, x)
+			}
+		case schema.MapAttribute:
+			for _, x := range v.Validators {
+				out = append(out, x)
+			}
+		case schema.SetAttribute:
+			for _, x := range v.Validators {
+				out = append(out, x)
+			}
+		case schema.ListAttribute:
+			for _, x := range v.Validators {
+				out = append(out, x)
+			}
+		default:
+			t.Fatalf("attribute of type %T", a)
+		}
+		return out
+	}
+	isPathless := func(x any) bool {
+		switch x.(type) {
+		case pathlessString, pathlessMap, pathlessSet, pathlessList:
+			return true
+		}
+		return false
+	}
+	root := providerGrantAttributes()
+	entry := grantsAttribute().(schema.MapNestedAttribute).NestedObject.Attributes
+	for _, a := range grantAttributes {
+		for _, v := range validators(entry[a.name]) {
+			if !isPathless(v) {
+				t.Errorf("grants entry attribute %s has a validator %T that reports with a path", a.name, v)
+			}
+		}
+		for _, v := range validators(root[a.name]) {
+			if (a.sensitive || a.holdsSecrets) != isPathless(v) {
+				t.Errorf("provider attribute %s (sensitive %v, holds secrets %v) has validator %T", a.name, a.sensitive, a.holdsSecrets, v)
+			}
+		}
 	}
 }
