@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -343,9 +341,4 @@ func fetchMetadata(ctx context.Context, rc *retryablehttp.Client, cfg DiscoveryC
 		md.AuthMethods = redact.UntrustedText(strings.Join(d.AuthMethods, " "))
 	}
 	return md, nil
-}
-
-func isTimeout(err error) bool {
-	var netErr net.Error
-	return errors.As(err, &netErr) && netErr.Timeout()
 }

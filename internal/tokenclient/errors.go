@@ -123,13 +123,12 @@ func (e *Error) Error() string {
 func (c *Client) noAnswer(ctx context.Context, err error) *Error {
 	e := &Error{TokenURL: c.TokenURL(), Err: err}
 	var ae *assertionError
-	var netErr net.Error
 	switch {
 	case errors.As(err, &ae):
 		return c.NotSent(ae.err)
 	case ctx.Err() != nil:
 		e.Kind, e.Err = KindCanceled, ctx.Err()
-	case errors.As(err, &netErr) && netErr.Timeout():
+	case isTimeout(err):
 		e.Kind = KindTimeout
 		e.Op, e.Cause = transportCause(err)
 	default:
@@ -138,6 +137,12 @@ func (c *Client) noAnswer(ctx context.Context, err error) *Error {
 		e.UntrustedCertificate = untrustedCertificate(err)
 	}
 	return e
+}
+
+// isTimeout reports whether a request got no answer within its timeout.
+func isTimeout(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) && netErr.Timeout()
 }
 
 // NotSent is the Error of a token request not sent because a credential it

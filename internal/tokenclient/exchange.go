@@ -260,17 +260,28 @@ func (c *Client) headers(h http.Header) {
 	}
 }
 
-// send sends req (retrying as httpretry says), reads the answer and turns
-// it into a token, or into an Error with the facts of what happened.
-func (c *Client) send(ctx context.Context, req *retryablehttp.Request, scopes []string, start time.Time) (*Token, error) {
+// roundTrip sends req (retrying as httpretry says) and reads the answer,
+// at most maxResponse of it; the body is closed. A request that got no
+// complete answer is noAnswer's Error.
+func (c *Client) roundTrip(ctx context.Context, req *retryablehttp.Request) (*http.Response, []byte, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.noAnswer(ctx, err)
+		return nil, nil, c.noAnswer(ctx, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
 	if err != nil {
-		return nil, c.noAnswer(ctx, err)
+		return nil, nil, c.noAnswer(ctx, err)
+	}
+	return resp, body, nil
+}
+
+// send sends req, reads the answer and turns it into a token, or into an
+// Error with the facts of what happened.
+func (c *Client) send(ctx context.Context, req *retryablehttp.Request, scopes []string, start time.Time) (*Token, error) {
+	resp, body, err := c.roundTrip(ctx, req) //nolint:bodyclose // roundTrip read and closed it
+	if err != nil {
+		return nil, err
 	}
 	contentType := resp.Header.Get("Content-Type")
 	r, oauthErr, err := parseResponse(resp.StatusCode, contentType, body)

@@ -3,7 +3,6 @@ package tokenclient
 import (
 	"context"
 	"errors"
-	"io"
 	"net/url"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
@@ -127,15 +126,21 @@ func (c *Client) Release(ctx context.Context, t *Token, revoke bool) (RevokeOutc
 }
 
 // revoke sends t's access token to the revocation endpoint with the hint
-// access_token (RFC 7009 2.1).
+// access_token (RFC 7009 2.1). Its Error, made by the token requests'
+// constructors, names the revocation endpoint.
 func (c *Client) revoke(ctx context.Context, t *Token) error {
 	endpoint := c.RevocationURL()
+	err := c.revokeAt(ctx, t, endpoint)
+	var e *Error
+	if errors.As(err, &e) {
+		e.TokenURL = endpoint
+	}
+	return err
+}
+
+func (c *Client) revokeAt(ctx context.Context, t *Token, endpoint string) error {
 	auth, err := c.authAs(ctx, c.currentStyle(), endpoint)
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			e.TokenURL = endpoint
-		}
 		return err
 	}
 	fields := map[string]any{"endpoint": endpoint, "client_auth": auth.name()}
@@ -146,20 +151,11 @@ func (c *Client) revoke(ctx context.Context, t *Token) error {
 		return nil
 	})
 	if err != nil {
-		return &Error{Kind: KindConnection, TokenURL: endpoint, Cause: redact.UntrustedError(err), Err: err}
+		return &Error{Kind: KindConnection, Cause: redact.UntrustedError(err), Err: err}
 	}
-	resp, err := c.http.Do(req)
+	resp, body, err := c.roundTrip(ctx, req) //nolint:bodyclose // roundTrip read and closed it
 	if err != nil {
-		e := c.noAnswer(ctx, err)
-		e.TokenURL = endpoint
-		return e
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
-	if err != nil {
-		e := c.noAnswer(ctx, err)
-		e.TokenURL = endpoint
-		return e
+		return err
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		c.debug(ctx, "token revoked", fields)
@@ -167,7 +163,7 @@ func (c *Client) revoke(ctx context.Context, t *Token) error {
 	}
 	r, _, _ := parseResponse(resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	e := c.refused(resp, r, body)
-	e.TokenURL, e.Err = endpoint, errRevocationEndpoint
+	e.Err = errRevocationEndpoint
 	fields["status"], fields["error"] = e.StatusCode, e.Code
 	c.debug(ctx, "token revocation failed", fields)
 	return e
