@@ -204,13 +204,7 @@ func (s *Server) CIIssued() []string {
 
 // CIRequests returns the requests the CI fakes received.
 func (s *Server) CIRequests() []Request {
-	var out []Request
-	for _, r := range s.Requests() {
-		if strings.HasPrefix(r.Path, "/_ci/") || r.Path == CIGCPMetadataPath {
-			out = append(out, r)
-		}
-	}
-	return out
+	return s.requestsOn(func(p string) bool { return strings.HasPrefix(p, "/_ci/") || p == CIGCPMetadataPath })
 }
 
 // federatedClient returns the client that trusts the assertion's issuer

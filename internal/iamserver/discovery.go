@@ -1,8 +1,6 @@
 package iamserver
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -86,24 +84,12 @@ func (s *Server) routeDiscovery(mux *http.ServeMux) {
 
 // MetadataRequests are the requests received for a metadata document.
 func (s *Server) MetadataRequests() []Request {
-	var out []Request
-	for _, r := range s.Requests() {
-		if strings.Contains(r.Path, "/.well-known/") {
-			out = append(out, r)
-		}
-	}
-	return out
+	return s.requestsOn(func(p string) bool { return strings.Contains(p, "/.well-known/") })
 }
 
 // RevokeRequests are the requests received on the revocation endpoint.
 func (s *Server) RevokeRequests() []Request {
-	var out []Request
-	for _, r := range s.Requests() {
-		if strings.HasSuffix(r.Path, RevokePath) {
-			out = append(out, r)
-		}
-	}
-	return out
+	return s.requestsOn(func(p string) bool { return strings.HasSuffix(p, RevokePath) })
 }
 
 func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
@@ -145,8 +131,7 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 // answered 200 as well (RFC 7009 2.2); one issued to another client is
 // refused.
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
-	raw, _ := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	r.Body = io.NopCloser(bytes.NewReader(raw))
+	raw, _ := bufferBody(w, r) // the form is what could be read
 	if r.Method != http.MethodPost || r.ParseForm() != nil {
 		s.record(r, r.PostForm, "", http.StatusBadRequest)
 		writeJSON(w, http.StatusBadRequest, IamError{Error: "invalid_request", ErrorDescription: "POST a form"})

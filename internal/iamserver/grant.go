@@ -1,14 +1,12 @@
 package iamserver
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -77,8 +75,7 @@ func (s *Server) handleToken(version string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		// Read the body first: the server notices a client that went away
 		// (and ends r.Context()) only once the body has been consumed.
-		raw, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-		r.Body = io.NopCloser(bytes.NewReader(raw))
+		raw, readErr := bufferBody(w, r)
 		formErr := errors.Join(readErr, r.ParseForm())
 		fault, scripted := s.nextFault()
 		if !sleepCtx(r, s.currentLatency()) || (scripted && !sleepCtx(r, fault.Delay)) {

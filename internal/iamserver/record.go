@@ -1,6 +1,8 @@
 package iamserver
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -39,6 +41,14 @@ type issued struct {
 	expires  time.Time
 }
 
+// bufferBody reads r's body, at most maxBodyBytes, and puts it back for
+// ParseForm; it returns what it read and the read's error.
+func bufferBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	r.Body = io.NopCloser(bytes.NewReader(raw))
+	return raw, err
+}
+
 func (s *Server) record(r *http.Request, form url.Values, clientID string, status int) {
 	s.recordAuth(r, form, clientID, "", status)
 }
@@ -66,16 +76,22 @@ func (s *Server) Requests() []Request {
 	return slices.Clone(s.requests)
 }
 
-// TokenRequests returns the requests received on the token paths and the
-// bench route.
-func (s *Server) TokenRequests() []Request {
+// requestsOn are the requests received so far whose path matches, oldest
+// first.
+func (s *Server) requestsOn(match func(path string) bool) []Request {
 	var out []Request
 	for _, r := range s.Requests() {
-		if r.Path == TokenPath || r.Path == LegacyTokenPath || r.Path == BenchTokenPath {
+		if match(r.Path) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// TokenRequests returns the requests received on the token paths and the
+// bench route.
+func (s *Server) TokenRequests() []Request {
+	return s.requestsOn(func(p string) bool { return p == TokenPath || p == LegacyTokenPath || p == BenchTokenPath })
 }
 
 // IssuedTokens returns the tokens issued so far, in no particular order.
