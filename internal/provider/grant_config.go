@@ -127,11 +127,11 @@ func attrPath(grant, name string) path.Path {
 }
 
 // sensitiveAttribute reports whether the grant attribute name may hold a
-// credential (grantAttribute.sensitive, holdsSecrets).
+// credential (grantAttribute.mayHoldSecret).
 func sensitiveAttribute(name string) bool {
 	for _, a := range grantAttributes {
 		if a.name == name {
-			return a.sensitive || a.holdsSecrets
+			return a.mayHoldSecret()
 		}
 	}
 	return false

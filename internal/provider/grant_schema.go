@@ -42,6 +42,11 @@ type grantAttribute struct {
 	build     func(desc string, sensitive bool) schema.Attribute
 }
 
+// mayHoldSecret reports whether the attribute's value may be or hold a
+// credential (sensitive, or holdsSecrets): no diagnostic points Terraform
+// at its line (attrPath, pathless).
+func (a grantAttribute) mayHoldSecret() bool { return a.sensitive || a.holdsSecrets }
+
 // grantAttributes are the attributes of a grant, in the order the docs
 // list them.
 var grantAttributes = []grantAttribute{
@@ -236,7 +241,7 @@ func providerGrantAttributes() map[string]schema.Attribute {
 			desc += " Defaults to the `" + a.env + "` environment variable."
 		}
 		out[a.name] = a.build(desc, a.sensitive)
-		if a.sensitive || a.holdsSecrets {
+		if a.mayHoldSecret() {
 			out[a.name] = pathless(out[a.name])
 		}
 	}

@@ -98,7 +98,7 @@ func TestValidatorsThatMayPointAtASecretArePathless(t *testing.T) {
 			}
 		}
 		for _, v := range validators(root[a.name]) {
-			if (a.sensitive || a.holdsSecrets) != isPathless(v) {
+			if a.mayHoldSecret() != isPathless(v) {
 				t.Errorf("provider attribute %s (sensitive %v, holds secrets %v) has validator %T", a.name, a.sensitive, a.holdsSecrets, v)
 			}
 		}
