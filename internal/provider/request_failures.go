@@ -66,6 +66,17 @@ func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scr
 	default:
 		what, cause = "could not connect", fmt.Sprintf("%s %s got no answer: %s", transportOp(te.Op), te.TokenURL, show.field(te.Cause))
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Requesting a token from %s for client id %q failed.\n\n", te.TokenURL, clientID)
+	b.WriteString(answerFacts(te, cause, show))
+	fmt.Fprintf(&b, "\n%s", tokenErrorHint(te, g.hint))
+	return diag.NewErrorDiagnostic(summary+": "+what, b.String())
+}
+
+// answerFacts are the facts of a failed request, one line each: what the
+// server answered (through show) and cause, the words for what happened.
+// The token and the revocation requests' diagnostics both give them.
+func answerFacts(te *tokenclient.Error, cause string, show shower) string {
 	status, contentType := "", ""
 	if te.StatusCode != 0 {
 		status = fmt.Sprintf("%d %s", te.StatusCode, statusText(te.StatusCode))
@@ -85,7 +96,6 @@ func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scr
 		contentType = cmp.Or(show.field(te.ContentType), "(none)")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Requesting a token from %s for client id %q failed.\n\n", te.TokenURL, clientID)
 	for _, fact := range [][2]string{
 		{"HTTP status", status}, {"Server error", show.text(te.Code, maxCodeShown)}, {"Server description", show.field(te.Description)},
 		{"Server error URI", show.field(te.URI)}, {"Redirect location (not followed)", show.field(te.Location)},
@@ -96,8 +106,7 @@ func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scr
 			fmt.Fprintf(&b, "%s: %s\n", fact[0], fact[1])
 		}
 	}
-	fmt.Fprintf(&b, "\n%s", tokenErrorHint(te, g.hint))
-	return diag.NewErrorDiagnostic(summary+": "+what, b.String())
+	return b.String()
 }
 
 // How much of a server's text a token-request diagnostic shows: an OAuth2

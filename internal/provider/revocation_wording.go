@@ -3,7 +3,6 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -39,25 +38,18 @@ func revocationFailedWarning(g *grant, err error, scrub *redact.Scrubber) diag.D
 	if !errors.As(err, &te) {
 		return diag.NewWarningDiagnostic(grantSummary("Token not revoked", g.name), capitalize(show.err(err))+".")
 	}
-	var facts []string
+	cause := ""
 	switch {
 	case te.StatusCode != 0:
-		facts = append(facts, fmt.Sprintf("HTTP status: %d %s", te.StatusCode, statusText(te.StatusCode)))
 	case te.Kind == tokenclient.KindAssertion:
-		facts = append(facts, "Error: the client's credential could not be read, so nothing was sent: "+show.field(te.Cause))
+		cause = "the client's credential could not be read, so nothing was sent: " + show.field(te.Cause)
 	default:
-		facts = append(facts, fmt.Sprintf("Error: %s %s got no answer: %s", transportOp(te.Op), te.TokenURL, show.field(te.Cause)))
-	}
-	for _, f := range [][2]string{{"Server error", show.text(te.Code, maxCodeShown)}, {"Server description", show.field(te.Description)},
-		{"Body begins", show.text(te.Body, maxBodyShown)}} {
-		if f[1] != "" {
-			facts = append(facts, f[0]+": "+f[1])
-		}
+		cause = fmt.Sprintf("%s %s got no answer: %s", transportOp(te.Op), te.TokenURL, show.field(te.Cause))
 	}
 	return diag.NewWarningDiagnostic(grantSummary("Token not revoked", g.name),
 		fmt.Sprintf("Revoking the token at %s (revoke_on_close) failed. The provider no longer hands the token out, and it "+
-			"stays valid until it expires.\n\n%s\n\nCheck that the revocation endpoint belongs to the token endpoint's server "+
-			"and accepts the client's authentication (%s).", te.TokenURL, strings.Join(facts, "\n"), g.hint.style))
+			"stays valid until it expires.\n\n%s\nCheck that the revocation endpoint belongs to the token endpoint's server "+
+			"and accepts the client's authentication (%s).", te.TokenURL, answerFacts(te, cause, show), g.hint.style))
 }
 
 // revocationKeptWarning: revoke_on_close, and a workiva_token data source

@@ -26,8 +26,6 @@ type Metadata struct {
 	// Issuer is the issuer the document states, identical to the one asked
 	// for (RFC 8414 3.3).
 	Issuer string `shown:"ours"`
-	// Source is the well-known URL the document came from.
-	Source string `shown:"ours"`
 	// TokenEndpoint and RevocationEndpoint (RFC 7009; empty when the server
 	// states none) are the endpoints, and MTLSTokenEndpoint and
 	// MTLSRevocationEndpoint their aliases for clients that present a
@@ -144,9 +142,9 @@ func Discover(ctx context.Context, cfg DiscoveryConfig) (*Metadata, error) {
 	for _, doc := range WellKnownURLs(u) {
 		md, attempt := fetchMetadata(ctx, rc, cfg, doc)
 		if attempt == nil {
-			md.Issuer, md.Source = cfg.Issuer, redact.ShowURL(doc)
+			md.Issuer = cfg.Issuer
 			if cfg.Logger != nil {
-				cfg.Logger.Debug(ctx, "issuer metadata read", map[string]any{"issuer": derr.Issuer, "source": md.Source,
+				cfg.Logger.Debug(ctx, "issuer metadata read", map[string]any{"issuer": derr.Issuer, "source": redact.ShowURL(doc),
 					"token_endpoint": md.TokenEndpoint, "revocation_endpoint": md.RevocationEndpoint, "auth_methods": md.AuthMethods})
 			}
 			return md, nil
