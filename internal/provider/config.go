@@ -2,7 +2,6 @@ package provider
 
 import (
 	"cmp"
-	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -216,22 +215,12 @@ func credentialsBound(entry, base grantModel, regionURL string) (bound, decided 
 	return true, true
 }
 
-// sameOrigin reports whether two URLs have one origin: scheme, host and
-// port, the default port of the scheme when none is given.
+// sameOrigin reports whether two endpoint URLs have one origin as they are
+// dialled (tokenclient.Origin): scheme, host and port, the default port of
+// the scheme when none is given, a host that is not ASCII never.
 func sameOrigin(a, b string) bool {
-	origin := func(raw string) (string, bool) {
-		u, err := url.Parse(raw)
-		if err != nil || u.Host == "" {
-			return "", false
-		}
-		scheme, port := strings.ToLower(u.Scheme), u.Port()
-		if port == "" {
-			port = map[string]string{"https": "443", "http": "80"}[scheme]
-		}
-		return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port, true
-	}
-	oa, okA := origin(a)
-	ob, okB := origin(b)
+	oa, okA := tokenclient.Origin(a)
+	ob, okB := tokenclient.Origin(b)
 	return okA && okB && oa == ob
 }
 

@@ -191,3 +191,50 @@ func TestCLIValidatorsDoNotPrintSecretLines(t *testing.T) {
 		})
 	}
 }
+
+// The third review's first finding: a host that compares equal is dialled as
+// another host. "logİn" (U+0130, raw or percent-encoded) lower-cases to
+// "login" but is dialled as its IDNA form, xn--login-bgd, another domain;
+// such an entry inherited the provider's secret and sent it there at
+// configure. A host that is not ASCII is now refused at validate, with the
+// form it would be dialled as, and nothing is asked of the proxy that every
+// https request goes through.
+func TestCLIHostThatReadsAsTheProvidersIsRefused(t *testing.T) {
+	var mu sync.Mutex
+	var asked []string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, r.Method+" "+r.Host)
+		mu.Unlock()
+		http.Error(w, "no", http.StatusForbidden)
+	}))
+	t.Cleanup(proxy.Close)
+	for name, host := range map[string]string{"raw": "logİn.example.com", "percent-encoded": "log%C4%B0n.example.com"} {
+		for _, attr := range []string{"token_url", "revocation_url"} {
+			t.Run(name+" "+attr, func(t *testing.T) {
+				mu.Lock()
+				asked = nil
+				mu.Unlock()
+				c := newCLIDir(t, fmt.Sprintf(`
+provider "workiva" {
+  client_id     = %q
+  client_secret = %q
+  token_url     = "https://login.example.com/oauth2/token"
+  max_retries   = 0
+  grants = { other = { %s = "https://%s/oauth2/x" } }
+}
+data "workiva_token" "t" {}
+`, testClientID, testSecret, attr, host))
+				out, err := flatRun(c, []string{"HTTPS_PROXY=" + proxy.URL}, "plan", "-input=false")
+				if err == nil || !strings.Contains(out, "xn--login-bgd.example.com") || !strings.Contains(out, "host is not ASCII") {
+					t.Errorf("plan: want the host refused with the form it is dialled as:\n%s", out)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if len(asked) > 0 {
+					t.Errorf("the proxy was asked %q: nothing may be sent while the configuration is refused", asked)
+				}
+			})
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -97,11 +96,11 @@ func workivaEndpoint(tokenURL, issuer types.String, wide providerWide) bool {
 	if tokenURL.IsNull() || wide.apiVersion != "" {
 		return true
 	}
-	u, err := url.Parse(tokenURL.ValueString())
+	u, err := tokenclient.ValidateTokenURL(tokenURL.ValueString())
 	if err != nil {
 		return false
 	}
-	host := strings.ToLower(u.Hostname())
+	host := u.Hostname()
 	return strings.HasSuffix(host, ".wdesk.com") || strings.HasSuffix(host, ".workiva.com")
 }
 

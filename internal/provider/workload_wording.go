@@ -106,6 +106,9 @@ func workloadCause(err error, show shower) (string, bool) {
 		case workload.ProblemInsecure:
 			return fmt.Sprintf("%s names %s, plain http to a host that is not loopback, so the request, which carries a credential, was not sent.",
 				fetch.Variable, fetch.URL), true
+		case workload.ProblemHost:
+			return fmt.Sprintf("%s names %s, whose %s. The request, which carries a credential, was not sent.", fetch.Variable, fetch.URL,
+				show.err(fetch.Err)), true
 		case workload.ProblemNotMetadata:
 			return fmt.Sprintf("The answer from %s lacks the header Metadata-Flavor: Google, so it did not come from %s and was not used.", fetch.URL, from), true
 		case workload.ProblemTransport:
@@ -177,6 +180,8 @@ func workloadHint(err error) (string, bool) {
 	var invalid *workload.InvalidError
 	var read *workload.ReadError
 	switch {
+	case errors.As(err, &fetch) && fetch.Problem == workload.ProblemHost:
+		return "Check where " + fetch.Variable + " is set: a CI system names its own endpoint in ASCII.", true
 	case errors.As(err, &fetch) && fetch.Problem == workload.ProblemInsecure:
 		return "Identity requests carry the CI system's request token and follow the token endpoint's rule: https, or http only to " +
 			"127.0.0.0/8, ::1 and localhost. Check where " + fetch.Variable + " is set.", true

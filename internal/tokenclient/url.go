@@ -12,10 +12,12 @@ import (
 
 // ValidateTokenURL parses a token endpoint URL and checks that it is an
 // absolute https URL, or http to a loopback host (127.0.0.0/8, ::1,
-// localhost), with no user info and no fragment (RFC 6749 3.2). Its errors
-// say which rule the value breaks and never repeat the value, which may
-// hold a credential (user info, a key in the query, a password that made
-// it unparsable).
+// localhost), with no user info and no fragment (RFC 6749 3.2), and an
+// ASCII host. It returns the URL as it is dialled (httpretry.Canonical):
+// what the client sends to and what every rule about where a credential
+// may go compares. Its errors say which rule the value breaks and never
+// repeat the value, which may hold a credential (user info, a key in the
+// query, a password that made it unparsable).
 func ValidateTokenURL(raw string) (*url.URL, error) { return validateEndpoint(raw, "the token URL") }
 
 // ValidateRevocationURL checks a revocation endpoint URL as
@@ -54,6 +56,11 @@ func validateEndpoint(raw, what string) (*url.URL, error) {
 	if u.Fragment != "" || strings.Contains(raw, "#") {
 		return nil, refuse(what + " has a fragment (#...), which " + fragmentRule[what] + " does not allow")
 	}
+	dialled, err := httpretry.Canonical(u)
+	if err != nil {
+		return nil, refuse(what + "'s " + err.Error())
+	}
+	u = dialled
 	switch strings.ToLower(u.Scheme) {
 	case "https":
 	case "http":
@@ -111,4 +118,15 @@ func urlRule(err error) string {
 		return "the host holds a character a host name may not have"
 	}
 	return "it breaks URL syntax (RFC 3986)"
+}
+
+// Origin is the origin (RFC 6454: scheme, host, port) of an endpoint URL as
+// the client dials it (httpretry.Canonical, httpretry.Origin); false when
+// the URL is not one the client would send to.
+func Origin(raw string) (string, bool) {
+	u, err := validateEndpoint(raw, "the token URL")
+	if err != nil {
+		return "", false
+	}
+	return httpretry.Origin(u), true
 }

@@ -37,6 +37,9 @@ func TestValidateTokenURL(t *testing.T) {
 		{"https://exa mple.com/token", false, "host holds a character"},
 		{"https://example.com/to\nken", false, "control character"},
 		{"", false, "empty"},
+		{"https://logİn.example.com/token", false, "host is not ASCII; it would be dialled as xn--login-bgd.example.com"},
+		{"https://log%C4%B0n.example.com/token", false, "dialled as xn--login-bgd.example.com"},
+		{"https://ｅxample.com/token", false, "dialled as example.com"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.url, func(t *testing.T) {
@@ -85,5 +88,29 @@ func TestScopeHelpers(t *testing.T) {
 	}
 	if got := tokenclient.MissingScopes([]string{"a", "b", "c"}, []string{"b"}); !slices.Equal(got, []string{"a", "c"}) {
 		t.Errorf("MissingScopes = %v", got)
+	}
+}
+
+// Origin compares endpoints as they are dialled: case, a default port
+// written out and a percent-encoded ASCII letter make no difference, and a
+// host that reads as another but is dialled elsewhere is no origin at all.
+func TestOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		url, want string
+		ok        bool
+	}{
+		{"https://Login.Example.com/oauth2/token", "https://login.example.com:443", true},
+		{"HTTPS://login.example.com:443/x", "https://login.example.com:443", true},
+		{"https://login.example.com:8443/x", "https://login.example.com:8443", true},
+		{"http://127.0.0.1/token", "http://127.0.0.1:80", true},
+		{"http://[::1]:9000/token", "http://[::1]:9000", true},
+		{"https://logİn.example.com/token", "", false},
+		{"https://log%C4%B0n.example.com/token", "", false},
+		{"http://login.example.com/token", "", false},
+	} {
+		got, ok := tokenclient.Origin(tc.url)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("Origin(%q) = %q, %v; want %q, %v", tc.url, got, ok, tc.want, tc.ok)
+		}
 	}
 }

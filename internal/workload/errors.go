@@ -27,7 +27,8 @@ type FetchError struct {
 	// token: StatusCode says which, zero for one that is not the document
 	// the CI system documents), ProblemTransport (no answer: Op and Cause),
 	// ProblemInsecure (plain http to a host that is not loopback: nothing
-	// was sent), ProblemNotMetadata (the answer lacks Metadata-Flavor:
+	// was sent), ProblemHost (a host that is not ASCII, whose dialled form is
+	// another name: Err says which; nothing was sent), ProblemNotMetadata (the answer lacks Metadata-Flavor:
 	// Google, so it did not come from the metadata server).
 	Problem    string `shown:"ours"`
 	StatusCode int
@@ -46,6 +47,7 @@ const (
 	ProblemAnswer      = "answer"
 	ProblemTransport   = "transport"
 	ProblemInsecure    = "insecure"
+	ProblemHost        = "host not ASCII"
 	ProblemNotMetadata = "not the metadata server"
 )
 

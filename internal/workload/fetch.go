@@ -73,10 +73,17 @@ func (s Source) fetch(ctx context.Context, r request) ([]byte, error) {
 		e.Err = errors.New("the URL is not valid")
 		return nil, e
 	}
+	// The URL as it is dialled (httpretry.Canonical), which is what the
+	// rules below judge and what is sent to.
+	if u, err = httpretry.Canonical(u); err != nil {
+		e := fail(ProblemHost)
+		e.Err = err
+		return nil, e
+	}
 	if !r.metadata && !httpretry.Secure(u) {
 		return nil, fail(ProblemInsecure)
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, r.url, nil)
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), nil)
 	if err != nil {
 		e := fail(ProblemAnswer)
 		e.Err = errors.New("the URL is not valid")

@@ -2,8 +2,11 @@ package workload_test
 
 import (
 	"errors"
+	"net/http"
+	"sync/atomic"
 	"testing"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
@@ -35,8 +38,20 @@ func TestGitHubActions(t *testing.T) {
 		func(err error) bool {
 			return errors.As(err, &fetch) && fetch.Problem == workload.ProblemInsecure && fetch.Variable == workload.EnvGitHubRequestURL
 		})
-	if n := len(srv.CIRequests()); n != before {
-		t.Errorf("%d requests to the CI endpoints after a refusal", n-before)
+	// A host that is not ASCII is dialled as its IDNA form, another name
+	// than it reads as: refused before the transport is asked.
+	var asked atomic.Int32
+	tripwire := src
+	tripwire.Transport = roundTripFunc(func(*http.Request) (*http.Response, error) {
+		asked.Add(1)
+		return nil, errors.New("no request may be sent")
+	})
+	refused(t, tripwire, map[string]string{workload.EnvGitHubRequestURL: "https://pipelİnes.actions.example/token", workload.EnvGitHubRequestToken: "t"},
+		func(err error) bool {
+			return errors.As(err, &fetch) && fetch.Problem == workload.ProblemHost && errors.Is(fetch.Err, httpretry.ErrNonASCIIHost)
+		})
+	if n := len(srv.CIRequests()); n != before || asked.Load() > 0 {
+		t.Errorf("%d requests to the CI endpoints and %d to the transport after a refusal", n-before, asked.Load())
 	}
 }
 
