@@ -159,7 +159,8 @@ func ref[T attr.Value](p *T) fieldRef {
 var workloadIdentityKeys = []struct{ name, desc string }{
 	{"source", "where the token comes from (required): " + quoteList(workload.Kinds) + ". " + sourceDocs()},
 	{"audience", "the `aud` to ask the CI system for (`github_actions`, `gcp_metadata`; required for `gcp_metadata`), and, for " +
-		"every source, the audience the token must hold"},
+		"every source, the audience the token must hold. Required for `auto` and for `kubernetes` without `file`: a token the " +
+		"configuration did not choose for this server (EKS's is for AWS STS, AKS's for Entra ID) is sent only when it holds this audience"},
 	{"tag", "for `hcp_terraform`, the tag of `TFC_WORKLOAD_IDENTITY_TOKEN_<tag>` (the workspace sets `TFC_WORKLOAD_IDENTITY_AUDIENCE_<tag>`)"},
 	{"service_connection_id", "for `azure_devops`, the id of the service connection whose federated identity to use (required there)"},
 	{"env_var", "for `env` (and `gitlab`, whose default is `GITLAB_OIDC_TOKEN`), the name of the environment variable that holds the token (required there)"},

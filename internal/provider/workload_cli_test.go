@@ -80,12 +80,12 @@ func TestCLIWorkloadIdentitySources(t *testing.T) {
 		{"bitbucket", "pipeline", `{ source = "bitbucket" }`, []string{"BITBUCKET_STEP_OIDC_TOKEN=" + value}, false},
 		{"spacelift", "pipeline", `{ source = "spacelift" }`, []string{"SPACELIFT_OIDC_TOKEN=" + value}, false},
 		{"env0", "pipeline", `{ source = "env0" }`, []string{"ENV0_OIDC_TOKEN=" + value}, false},
-		{"kubernetes", "pipeline", `{ source = "kubernetes" }`, []string{"AWS_WEB_IDENTITY_TOKEN_FILE=" + file}, false},
+		{"kubernetes", "pipeline", `{ source = "kubernetes", audience = "api://workiva" }`, []string{"AWS_WEB_IDENTITY_TOKEN_FILE=" + file}, false},
 		{"codefresh", "pipeline", `{ source = "codefresh", audience = "api://workiva" }`,
 			[]string{"CF_OIDC_REQUEST_URL=" + f.srv.CICodefreshURL(), "CF_OIDC_REQUEST_TOKEN=" + ciRequestToken}, true},
 		{"buildkite", "pipeline", `{ source = "buildkite", audience = "api://workiva" }`,
 			[]string{"PATH=" + agent + string(os.PathListSeparator) + os.Getenv("PATH")}, false},
-		{"auto (GitLab)", "pipeline", `{ source = "auto" }`, []string{"GITLAB_CI=true", "GITLAB_OIDC_TOKEN=" + value}, false},
+		{"auto (GitLab)", "pipeline", `{ source = "auto", audience = "api://workiva" }`, []string{"GITLAB_CI=true", "GITLAB_OIDC_TOKEN=" + value}, false},
 		{"auto (GitHub Actions)", "pipeline", `{ source = "auto", audience = "api://workiva" }`,
 			[]string{"GITHUB_ACTIONS=true", "ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}, true},
 		{"github_actions", "pipeline", `{ source = "github_actions", audience = "api://workiva" }`,
@@ -174,6 +174,13 @@ func TestCLIWorkloadIdentityErrors(t *testing.T) {
 	f := newWorkloadFixture(t)
 	expired := f.sign(t, "api://workiva", time.Now().Add(-time.Minute))
 	other := f.sign(t, "api://elsewhere", time.Now().Add(time.Hour))
+	// An EKS pod: the IRSA webhook's token, for AWS STS.
+	eks := filepath.Join(t.TempDir(), "eks-token")
+	if err := os.WriteFile(eks, []byte(f.sign(t, "sts.amazonaws.com", time.Now().Add(time.Hour))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	eksPod := []string{"KUBERNETES_SERVICE_HOST=10.100.0.1", "AWS_WEB_IDENTITY_TOKEN_FILE=" + eks, "AWS_ROLE_ARN=arn:aws:iam::111122223333:role/atlantis"}
+	eksFound := `found the token in the file ` + eks + ` (named by AWS_WEB_IDENTITY_TOKEN_FILE), for the audience "sts.amazonaws.com"`
 	for _, tc := range []struct {
 		name, identity string
 		env            []string
@@ -211,6 +218,12 @@ func TestCLIWorkloadIdentityErrors(t *testing.T) {
 			[]string{"needs BITBUCKET_STEP_OIDC_TOKEN, which is not set", "the step sets `oidc: true`"}},
 		{"buildkite without the agent", `{ source = "buildkite" }`, []string{"PATH=" + t.TempDir()},
 			[]string{"runs buildkite-agent, which is not on PATH"}},
+		{"auto on an EKS pod", `{ source = "auto" }`, eksPod,
+			[]string{`workload_identity.source = "auto" recognised Kubernetes and ` + eksFound, "so nothing was sent", "Set workload_identity.audience"}},
+		{"kubernetes on an EKS pod", `{ source = "kubernetes" }`, eksPod,
+			[]string{`The workload identity (source "kubernetes") ` + eksFound, "so nothing was sent"}},
+		{"kubernetes on an EKS pod, another audience", `{ source = "kubernetes", audience = "api://workiva" }`, eksPod,
+			[]string{`is for the audience "sts.amazonaws.com", not workload_identity.audience`}},
 		{"gcp without audience", `{ source = "gcp_metadata" }`, nil,
 			[]string{"Missing workload_identity.audience", `workload_identity.source = "gcp_metadata" needs audience`}},
 	} {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -125,6 +126,17 @@ func workloadCause(err error, show shower) (string, bool) {
 			return fmt.Sprintf("The token from %s expired at %s.", from, check.Expired.UTC().Format(time.RFC3339)), true
 		case workload.ProblemAudience:
 			return fmt.Sprintf("The token from %s is for the audience %s, not workload_identity.audience.", from, show.str(quoteNames(check.Audiences))), true
+		case workload.ProblemAudienceUnset:
+			found := "The workload identity (source " + strconv.Quote(string(check.Kind)) + ")"
+			if check.Auto {
+				found = "workload_identity.source = \"auto\" recognised " + sourceName(check.Kind) + " and"
+			}
+			if check.NamedBy != "" {
+				from += " (named by " + check.NamedBy + ")"
+			}
+			return fmt.Sprintf("%s found the token in %s, for the audience %s. A token the configuration did not choose for this "+
+				"server is sent only when workload_identity.audience is set and the token holds it, so nothing was sent.",
+				found, from, show.str(quoteNames(check.Audiences))), true
 		case workload.ProblemNotJWT:
 			return fmt.Sprintf("The token from %s is not a JWT (a signed JSON Web Token).", from), true
 		}
@@ -171,6 +183,11 @@ func workloadHint(err error) (string, bool) {
 		return cmp.Or(info.FetchHint, "Check that "+cmdErr.Command+" runs in this job."), true
 	case errors.As(err, &check) && check.Problem == workload.ProblemExpired:
 		return "CI tokens live minutes: obtain the token in the same job, shortly before Terraform runs.", true
+	case errors.As(err, &check) && check.Problem == workload.ProblemAudienceUnset:
+		return "Set workload_identity.audience to the audience your token endpoint expects, and give the workload a token minted for " +
+			"it: a projected service-account token with that audience, named by workload_identity.file, or the CI system's token " +
+			"asked for that audience. A platform's token for another service (EKS's is for AWS STS, AKS's for Entra ID) lets " +
+			"whoever receives it act as the workload there.", true
 	case errors.As(err, &check) && check.Problem == workload.ProblemAudience:
 		return "Ask the CI system for the audience the token endpoint expects, or set workload_identity.audience to the one it gives.", true
 	case errors.As(err, &check):

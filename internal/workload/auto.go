@@ -20,7 +20,8 @@ func (autoSource) Info() Info {
 	}
 	return Info{Kind: Auto, Name: "the CI system recognised",
 		Doc: "`auto` recognises the CI system from the variables its jobs always have, with no network probe, trying " +
-			strings.Join(systems, ", ") + " in that order, and obtains the token as that source does",
+			strings.Join(systems, ", ") + " in that order, and obtains the token as that source does; the token is sent only when " +
+			"`audience` is set and the token holds it",
 		Hint: func(string) string { return "" },
 	}
 }

@@ -97,9 +97,14 @@ type CheckError struct {
 	// an environment variable or a file.
 	Variable string `shown:"ours"`
 	File     string `shown:"ours"`
-	// Problem is ProblemEmpty, ProblemNotJWT, ProblemExpired or
-	// ProblemAudience.
+	// Problem is ProblemEmpty, ProblemNotJWT, ProblemExpired,
+	// ProblemAudience or ProblemAudienceUnset.
 	Problem string
+	// Auto: source Auto found the token (Kind is the source it recognised).
+	// NamedBy is the variable that named the file of a platform's token
+	// (Info.PlatformToken), when the source fell back to one.
+	Auto    bool
+	NamedBy string `shown:"ours"`
 	// Expired is when the token expired (ProblemExpired); Audiences what it
 	// holds (ProblemAudience).
 	Expired   time.Time
@@ -112,6 +117,10 @@ const (
 	ProblemNotJWT   = "not a JWT"
 	ProblemExpired  = "expired"
 	ProblemAudience = "audience"
+	// ProblemAudienceUnset: a token the configuration did not choose for
+	// this server (what Auto finds, a platform's token for another party)
+	// and no audience set to show it is for this one; nothing was sent.
+	ProblemAudienceUnset = "audience not set"
 )
 
 func (e *CheckError) Error() string {
@@ -120,6 +129,8 @@ func (e *CheckError) Error() string {
 		return fmt.Sprintf("%s: the token expired at %s", e.Kind, e.Expired.UTC().Format(time.RFC3339))
 	case ProblemAudience:
 		return fmt.Sprintf("%s: the token's audience is %q", e.Kind, e.Audiences)
+	case ProblemAudienceUnset:
+		return fmt.Sprintf("%s: the token found is for the audience %q, and no audience is set", e.Kind, e.Audiences)
 	}
 	return fmt.Sprintf("%s: the token is %s", e.Kind, e.Problem)
 }

@@ -20,7 +20,8 @@ type kubernetes struct{}
 func (kubernetes) Info() Info {
 	return Info{Kind: Kubernetes, Name: "Kubernetes",
 		Doc: "`kubernetes` reads a projected service-account token for every token: `file`, else the file `$" + EnvAzureTokenFile +
-			"` names (AKS workload identity), else `$" + EnvAWSTokenFile + "`'s (EKS IRSA)",
+			"` names (AKS workload identity), else `$" + EnvAWSTokenFile + "`'s (EKS IRSA), whose tokens are for Entra ID and AWS STS: " +
+			"one of those is sent only when `audience` is set and the token holds it",
 		Hint: func(string) string {
 			return "Mount a projected service-account token (a serviceAccountToken volume) and name its path in workload_identity.file, " +
 				"or label the pod for the AKS or EKS webhook that sets " + EnvAzureTokenFile + " or " + EnvAWSTokenFile + "."
@@ -29,6 +30,14 @@ func (kubernetes) Info() Info {
 			return isSet(getenv, "KUBERNETES_SERVICE_HOST") && (isSet(getenv, EnvAzureTokenFile) || isSet(getenv, EnvAWSTokenFile))
 		},
 		Markers: "KUBERNETES_SERVICE_HOST with " + EnvAzureTokenFile + " or " + EnvAWSTokenFile,
+		// The webhooks' files hold tokens for Entra ID and AWS STS: the
+		// variable that named the file, when File did not.
+		PlatformToken: func(s Source) string {
+			if s.File != "" {
+				return ""
+			}
+			return firstSet(s, EnvAzureTokenFile, EnvAWSTokenFile)
+		},
 	}
 }
 

@@ -11,7 +11,9 @@ import (
 )
 
 // Kubernetes: the projected token at file, else at the file the AKS or EKS
-// webhook names; with neither, an error naming what to set.
+// webhook names, that one only with an audience it holds (the webhooks'
+// tokens are for Entra ID and AWS STS); with neither file, an error naming
+// what to set.
 func TestKubernetes(t *testing.T) {
 	_, issuer := ciServer(t)
 	now := time.Now()
@@ -27,8 +29,21 @@ func TestKubernetes(t *testing.T) {
 	ownFile, azureFile, awsFile := write("own", own), write("azure", azure), write("aws", aws)
 	env := map[string]string{workload.EnvAzureTokenFile: azureFile, workload.EnvAWSTokenFile: awsFile}
 	issued(t, workload.Source{Kind: workload.Kubernetes, File: ownFile}, env, own)
-	issued(t, workload.Source{Kind: workload.Kubernetes}, env, azure)
-	issued(t, workload.Source{Kind: workload.Kubernetes}, map[string]string{workload.EnvAWSTokenFile: awsFile}, aws)
+	issued(t, workload.Source{Kind: workload.Kubernetes, Audience: "b"}, env, azure)
+	issued(t, workload.Source{Kind: workload.Kubernetes, Audience: "c"}, map[string]string{workload.EnvAWSTokenFile: awsFile}, aws)
+	// The EKS pod of the third review: the token for AWS STS is not sent
+	// without an audience, nor with another.
+	var check *workload.CheckError
+	refused(t, workload.Source{Kind: workload.Kubernetes}, map[string]string{workload.EnvAWSTokenFile: awsFile}, func(err error) bool {
+		return errors.As(err, &check) && check.Problem == workload.ProblemAudienceUnset && check.NamedBy == workload.EnvAWSTokenFile &&
+			check.File == awsFile && len(check.Audiences) == 1 && check.Audiences[0] == "c"
+	})
+	refused(t, workload.Source{Kind: workload.Kubernetes, Audience: "api://workiva"}, map[string]string{workload.EnvAWSTokenFile: awsFile},
+		func(err error) bool { return errors.As(err, &check) && check.Problem == workload.ProblemAudience })
+	refused(t, workload.Source{Kind: workload.Auto}, map[string]string{"KUBERNETES_SERVICE_HOST": "10.0.0.1", workload.EnvAWSTokenFile: awsFile},
+		func(err error) bool {
+			return errors.As(err, &check) && check.Problem == workload.ProblemAudienceUnset && check.Auto && check.Kind == workload.Kubernetes
+		})
 	var missing *workload.MissingError
 	refused(t, workload.Source{Kind: workload.Kubernetes}, nil, func(err error) bool { return errors.As(err, &missing) })
 	var read *workload.ReadError

@@ -111,6 +111,16 @@ type Info struct {
 	// Cloud, which no variable reveals).
 	Detect  func(getenv func(string) string) bool
 	Markers string
+	// PlatformToken, for a source that falls back to a token its platform
+	// hands the workload for another party (EKS's file is for AWS STS,
+	// AKS's for Entra ID), is the variable that names the file it reads
+	// when s's settings leave the choice to it; "" when the configuration
+	// chose the token. Such a token, like every token Auto finds, was not
+	// chosen for this server: it is sent only when Audience is set and the
+	// token holds it (Source.Token). Nil for the sources whose token the
+	// configuration names exactly (env, file, value) or whose job asks for
+	// it (the CI systems).
+	PlatformToken func(s Source) string
 	// Fresh reports that the source obtains a new token for every request
 	// (it asks the CI system); the others give the same token until the
 	// job rewrites it, which a server that accepts each JWT once (RFC 7523
@@ -217,11 +227,18 @@ func (s Source) Token(ctx context.Context) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("unknown workload identity source %q", s.Kind)
 	}
-	if s.Kind == Auto {
+	auto := s.Kind == Auto
+	if auto {
 		if src, ok = recognise(s); !ok {
 			return "", &NotRecognisedError{LookedFor: lookedFor()}
 		}
 		s.Kind = src.Info().Kind
+	}
+	// A token the configuration did not choose for this server: what Auto
+	// finds, and a platform's token for another party.
+	var namedBy string
+	if info := src.Info(); info.PlatformToken != nil {
+		namedBy = info.PlatformToken(s)
 	}
 	tok, err := src.obtain(ctx, s)
 	if err != nil {
@@ -231,8 +248,9 @@ func (s Source) Token(ctx context.Context) (string, error) {
 	if tok != "" {
 		s.tell(tok)
 	}
-	if err := s.check(tok); err != nil {
+	if err := s.check(tok, auto || namedBy != ""); err != nil {
 		err.Variable, err.File = src.readFrom(s)
+		err.Auto, err.NamedBy = auto, namedBy
 		return "", err
 	}
 	return tok, nil
@@ -281,8 +299,10 @@ func UnverifiedClaims(tok string, into any) error {
 
 // check decodes tok (without verifying its signature, which the server
 // does) and refuses one that is empty, not a JWS, expired, or without the
-// audience.
-func (s Source) check(tok string) *CheckError {
+// audience; a token the configuration did not choose (unchosen) also when
+// no audience is set, since only its audience can say it is for this
+// server.
+func (s Source) check(tok string, unchosen bool) *CheckError {
 	if tok == "" {
 		return &CheckError{Kind: s.Kind, Problem: ProblemEmpty}
 	}
@@ -292,6 +312,9 @@ func (s Source) check(tok string) *CheckError {
 	}
 	if claims.Expiry != nil && !clock.OrSystem(s.Clock).Now().Before(claims.Expiry.Time()) {
 		return &CheckError{Kind: s.Kind, Problem: ProblemExpired, Expired: claims.Expiry.Time()}
+	}
+	if unchosen && s.Audience == "" {
+		return &CheckError{Kind: s.Kind, Problem: ProblemAudienceUnset, Audiences: claims.Audience}
 	}
 	if s.Audience != "" && !slices.Contains([]string(claims.Audience), s.Audience) {
 		return &CheckError{Kind: s.Kind, Problem: ProblemAudience, Audiences: claims.Audience}
