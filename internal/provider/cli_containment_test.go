@@ -297,3 +297,63 @@ resource "terraform_data" "slow" {
 		t.Errorf("the output is %d bytes", len(out))
 	}
 }
+
+// The third review's third finding: extra_params may hold a credential (an
+// api_key beside a tenant), and is declared so; every rule follows. A
+// server that echoes the request shows the key neither in the diagnostic
+// nor in the DEBUG log; an entry of
+// grants that is another client at another origin is not sent the provider
+// block's extra_params.
+func TestCLIExtraParamsAreCredentials(t *testing.T) {
+	const apiKey = "sk-live-7Hq2Lm9Xv4Rt8Zp1" //nolint:gosec // a test credential
+	home, other := iam(t, iamserver.Options{}), iam(t, iamserver.Options{})
+	home.Script(iamserver.Fault{Status: 400, ContentType: "text/plain", Body: "unknown tenant acme-corp for request tenant=acme-corp&api_key=" + apiKey})
+	c := newCLIDir(t, fmt.Sprintf(`
+provider "workiva" {
+  client_id     = %q
+  client_secret = %q
+  token_url     = %q
+  max_retries   = 0
+  extra_params  = { tenant = "acme-corp", api_key = %q }
+}
+data "workiva_token" "t" {}
+`, testClientID, testSecret, home.TokenURL(), apiKey))
+	out, err := flatRun(c, []string{"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH=" + filepath.Join(c.dir, "debug.log")}, "plan", "-input=false")
+	if err == nil || !strings.Contains(out, "HTTP 400") {
+		t.Fatalf("plan: want the server's refusal:\n%s", out)
+	}
+	for where, text := range map[string]string{"output": out, "DEBUG log": c.read("debug.log")} {
+		if strings.Contains(text, apiKey) || strings.Contains(text, "7Hq2Lm9Xv4Rt8Zp1") {
+			t.Errorf("the %s shows the api_key of extra_params", where)
+		}
+	}
+
+	c = newCLIDir(t, fmt.Sprintf(`
+provider "workiva" {
+  client_id     = %q
+  client_secret = %q
+  token_url     = %q
+  extra_params  = { tenant = "acme-corp", api_key = %q }
+  grants = {
+    other = {
+      client_id     = "other-client"
+      client_secret = "other-secret-0123456789"
+      token_url     = %q
+    }
+  }
+}
+data "workiva_token" "t" {
+  grant = "other"
+}
+`, testClientID, testSecret, home.TokenURL(), apiKey, other.TokenURL()))
+	_, _ = flatRun(c, nil, "plan", "-input=false")
+	reqs := other.TokenRequests()
+	if len(reqs) == 0 {
+		t.Fatal("the other grant sent no token request")
+	}
+	for _, r := range reqs {
+		if r.Form.Has("api_key") || r.Form.Has("tenant") {
+			t.Errorf("another client at another origin was sent the provider block's extra_params: %v", r.Form)
+		}
+	}
+}

@@ -82,7 +82,7 @@ func TestCLIConfigurationDiagnostics(t *testing.T) {
 	}
 	t.Run("two credentials from the environment", func(t *testing.T) {
 		c := newCLIDir(t, fmt.Sprintf("provider \"workiva\" {\n  client_id = \"ci\"\n  token_url = %q\n}\ndata \"workiva_token\" \"t\" {}\n", srv.TokenURL()))
-		out, err := flatRun(c, []string{"WORKIVA_CLIENT_SECRET=s", "WORKIVA_CLIENT_ASSERTION_FILE=" + assertion}, "plan", "-input=false")
+		out, err := flatRun(c, []string{"WORKIVA_CLIENT_SECRET=env-secret-5f0c2a9d", "WORKIVA_CLIENT_ASSERTION_FILE=" + assertion}, "plan", "-input=false")
 		want := "The provider-level grant has a client secret (WORKIVA_CLIENT_SECRET) and a client assertion (the file named by WORKIVA_CLIENT_ASSERTION_FILE). A grant authenticates in one way"
 		if err == nil || !strings.Contains(out, want) {
 			t.Errorf("want %q in:\n%s", want, out)

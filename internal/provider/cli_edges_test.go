@@ -136,8 +136,7 @@ func TestCLIEmptyAssertion(t *testing.T) {
 	}
 	config := fmt.Sprintf("provider \"workiva\" {\n  client_id = \"ci\"\n  token_url = %q\n}\ndata \"workiva_token\" \"t\" {}\n", srv.TokenURL())
 	for _, tc := range []struct{ env, want string }{
-		{"WORKIVA_CLIENT_ASSERTION_FILE=" + empty, "Authentication failed: no client assertion .* the file " + regexp.QuoteMeta(empty) +
-			` \(named by WORKIVA_CLIENT_ASSERTION_FILE\) is empty or only white space`},
+		{"WORKIVA_CLIENT_ASSERTION_FILE=" + empty, "Authentication failed: no client assertion .* the file named by WORKIVA_CLIENT_ASSERTION_FILE is empty or only white space"},
 		{"WORKIVA_CLIENT_ASSERTION= \t ", "Empty client assertion .* WORKIVA_CLIENT_ASSERTION is empty or only white space, so there is no assertion to send, and nothing was sent"},
 	} {
 		c := newCLIDir(t, config)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
@@ -150,24 +151,41 @@ func TestCLIClientSecretFile(t *testing.T) {
 	if !strings.Contains(out, "(the response body is not shown: it echoes a credential)") || strings.Contains(strings.ToLower(out), testSecret) {
 		t.Errorf("the echo of the file's secret is shown:\n%s", out)
 	}
-	for _, tc := range []struct{ name, content, want string }{
-		{"missing", "", "Reading the client secret from the file " + filepath.Join(dir, "missing") + " failed: no such file or directory"},
-		{"empty", "\n", "The client secret file " + filepath.Join(dir, "empty") + " is empty or only white space"},
+	// The review's reproductions: a FIFO hung the run past every timeout,
+	// /dev/zero ran the provider out of memory, and a secret put in
+	// WORKIVA_CLIENT_SECRET_FILE instead of WORKIVA_CLIENT_SECRET was
+	// printed as the file's name. No diagnostic names the file.
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const misplaced = "wk_secret:oa2c:Q7f3Zk9LmP2xR8vT4bWn" //nolint:gosec // a test credential in Workiva's shape
+	const failed = "Reading the client secret from the file named by WORKIVA_CLIENT_SECRET_FILE failed: "
+	for _, tc := range []struct{ name, path, content, want string }{
+		{"missing", filepath.Join(dir, "missing"), "", failed + "no such file or directory"},
+		{"empty", filepath.Join(dir, "empty"), "\n", "The client secret file named by WORKIVA_CLIENT_SECRET_FILE is empty or only white space"},
+		{"a FIFO", fifo, "", failed + "it is a named pipe (FIFO), not a regular file"},
+		{"/dev/zero", "/dev/zero", "", failed + "it is a device, not a regular file"},
+		{"a directory", dir, "", failed + "it is a directory, not a regular file"},
+		{"larger than 64 KiB", filepath.Join(dir, "large"), strings.Repeat("x", 64<<10+1), failed + "it is larger than 64 KiB"},
+		{"the secret in the wrong variable", misplaced, "", failed + "no such file or directory"},
 	} {
-		path := filepath.Join(dir, tc.name)
 		if tc.content != "" {
-			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+			if err := os.WriteFile(tc.path, []byte(tc.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
 		}
 		before := len(srv.TokenRequests())
-		out, err := flatRun(c, []string{"WORKIVA_CLIENT_SECRET_FILE=" + path}, "plan", "-input=false")
+		out, err := flatRun(c, []string{"WORKIVA_CLIENT_SECRET_FILE=" + tc.path}, "plan", "-input=false")
 		if err == nil || !strings.Contains(out, "Authentication failed: no client secret") || !strings.Contains(out, tc.want) ||
 			!strings.Contains(out, "WORKIVA_CLIENT_SECRET_FILE) names a file this process can read") {
-			t.Errorf("%s file:\n%s", tc.name, out)
+			t.Errorf("%s:\n%s", tc.name, out)
+		}
+		if strings.Contains(out, tc.path) {
+			t.Errorf("%s: the diagnostic names the file, which may be a secret written in the wrong place:\n%s", tc.name, out)
 		}
 		if n := len(srv.TokenRequests()) - before; n != 0 {
-			t.Errorf("%s file: %d token requests sent", tc.name, n)
+			t.Errorf("%s: %d token requests sent", tc.name, n)
 		}
 	}
 }

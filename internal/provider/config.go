@@ -161,7 +161,7 @@ func (g grantModel) inheriting(name string, base grantModel, baseFrom origin, ow
 		case !a.field(&g).get().IsNull():
 			from[a.name] = a.name + " in grants[" + strconv.Quote(name) + "]"
 		case a.endpoint && ownEndpoint:
-		case !a.credential || !ownClient:
+		case a.holds == setting || !ownClient:
 			a.field(&g).set(a.field(&base).get())
 			if src, ok := baseFrom[a.name]; ok {
 				from[a.name] = src

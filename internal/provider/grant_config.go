@@ -26,10 +26,10 @@ type grantSettings struct {
 	// pending says which values are not known yet; the grant is
 	// authenticated once they are.
 	pending string
-	// keys are the grant's private keys and ready-made assertion, for the
-	// scrubber (the secret reaches it with the client id, for its Basic
-	// forms).
-	keys []string
+	// credentials are the grant's values that may be credentials, by
+	// what they hold, for the scrubber (grantModel.credentialValues; the
+	// secret reaches it again with the client id, for its Basic forms).
+	credentials map[holds][]string
 	hint grantHint
 	// sources are the grant's workload-identity source and the source of
 	// its ready-made client assertion, if it has them: Configure gives them
@@ -126,11 +126,11 @@ func attrPath(grant, name string) path.Path {
 }
 
 // sensitiveAttribute reports whether the grant attribute name may hold a
-// credential (grantAttribute.mayHoldSecret).
+// credential (grantAttribute.secret).
 func sensitiveAttribute(name string) bool {
 	for _, a := range grantAttributes {
 		if a.name == name {
-			return a.mayHoldSecret()
+			return a.secret()
 		}
 	}
 	return false
@@ -158,7 +158,7 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 	c.AssertionKeyID, c.AssertionAudience = g.ClientAssertionKeyID.ValueString(), g.ClientAssertionAudience.ValueString()
 	c.ClientCertificatePEM, c.ClientKeyPEM = g.ClientCertificatePEM.ValueString(), g.ClientKeyPEM.ValueString()
 	s.scopes = setStrings(g.Scopes)
-	s.keys = []string{c.AssertionKeyPEM, c.ClientKeyPEM, g.ClientAssertion.ValueString()}
+	s.credentials = g.credentialValues()
 
 	c.GrantType = tokenclient.GrantType(cmp.Or(g.GrantType.ValueString(), string(tokenclient.GrantClientCredentials)))
 	c.SubjectTokenType, c.RequestedTokenType = g.SubjectTokenType.ValueString(), g.RequestedTokenType.ValueString()
@@ -204,7 +204,6 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		// The request tokens of GitHub Actions and Azure DevOps, and every
 		// token, reach the scrubber when the source reads them
 		// (Source.Sensitive).
-		s.keys = append(s.keys, src.Value)
 		switch {
 		case federated:
 			// The identity token is the grant; the client authenticates

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
@@ -25,37 +27,83 @@ type grantAttribute struct {
 	field func(*grantModel) fieldRef
 	desc  string
 	// env is the environment variable the provider-level attribute falls
-	// back to.
-	env string
-	// credential: an entry of grants with its own client_id does not
-	// inherit the provider-level value (it is another client).
-	credential bool
-	// holdsSecrets: the attribute's values may be credentials although it
-	// is not sensitive as a whole (a map whose entries may be), so that
-	// its validators report without a path (pathless.go).
-	holdsSecrets bool
+	// back to; fileEnv one that names a file holding the value.
+	env, fileEnv string
+	// holds says what the value may be, and so every rule about it.
+	holds holds
 	// endpoint: one of the attributes that say where the grant's server
 	// is, which an entry of grants naming its own token endpoint or issuer
 	// does not inherit.
-	endpoint  bool
-	sensitive bool
-	build     func(desc string, sensitive bool) schema.Attribute
+	endpoint bool
+	build    func(desc string, sensitive bool) schema.Attribute
 }
 
-// mayHoldSecret reports whether the attribute's value may be or hold a
-// credential (sensitive, or holdsSecrets): no diagnostic points Terraform
-// at its line (attrPath, pathless).
-func (a grantAttribute) mayHoldSecret() bool { return a.sensitive || a.holdsSecrets }
+// holds is what an attribute's value may be. It is declared once per
+// attribute (and per key of workload_identity), and every rule about a
+// credential follows from it, so that a new attribute cannot follow only
+// some of them.
+type holds int
+
+const (
+	// setting: shown in diagnostics, inherited by every entry of grants.
+	setting holds = iota
+	// clientSetting: part of how the client authenticates (auth_style, the
+	// assertion's algorithm and key id, the certificate), not itself a
+	// secret: an entry of grants that is another client, or names another
+	// party's endpoint, does not inherit it (credentialsBound).
+	clientSetting
+	// keys: values that are credentials when they look like keys (form
+	// fields that may carry an API key next to a tenant name).
+	keys
+	// fileName: the name of a file that holds a credential, where a
+	// credential may be written by mistake (WORKIVA_CLIENT_SECRET_FILE
+	// for WORKIVA_CLIENT_SECRET).
+	fileName
+	// credential: the value may be or hold a credential (a secret, a key,
+	// an assertion).
+	credential
+)
+
+// The rules that follow from keys, fileName and credential (secret), each
+// applied where it is decided, from this declaration and no list:
+//   - Sensitive in the schema (providerGrantAttributes, grantsAttribute);
+//   - given to the scrubber (holds.addTo), with the environment variables
+//     the value may come from (credentialVariables), so that no diagnostic
+//     or log line shows it: a credential in any form it decodes to, the
+//     key-like values of keys (a tenant's name stays readable), and a
+//     file's name as it stands (its words are ordinary words elsewhere);
+//     the wording names the setting, never repeats its value;
+//   - not inherited by an entry of grants that is another client or names
+//     another party's endpoint (inheriting, credentialsBound), as a
+//     clientSetting is not;
+//   - reported without a path, so that Terraform prints no configuration
+//     line with it (attrPath, pathless).
+
+// secret reports whether the attribute's values follow the rules of a
+// credential.
+func (a grantAttribute) secret() bool { return a.holds >= keys }
+
+// addTo gives values that hold h to the scrubber, as h's rule says.
+func (h holds) addTo(s *redact.Scrubber, values ...string) {
+	switch h {
+	case keys:
+		s.AddKeys(values...)
+	case fileName:
+		s.AddVerbatim(values...)
+	case credential:
+		s.AddPEM(values...)
+	}
+}
 
 // grantAttributes are the attributes of a grant, in the order the docs
 // list them.
 var grantAttributes = []grantAttribute{
 	{name: "client_id", field: func(g *grantModel) fieldRef { return ref(&g.ClientID) }, env: EnvClientID, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Client id of the API grant. Required (here, in the `" + EnvClientID + "` environment variable, or in `grants`)."},
-	{name: "client_secret", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecret) }, env: EnvClientSecret, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_secret", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecret) }, env: EnvClientSecret, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Client secret of the API grant (Workiva shows it once, when the grant's user regenerates it). Prefer the environment " +
 			"variable or an ephemeral input variable, so the secret stays out of configuration and saved plans."},
-	{name: "client_secret_file", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecretFile) }, env: EnvClientSecretFile, credential: true,
+	{name: "client_secret_file", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecretFile) }, env: EnvClientSecretFile, holds: fileName,
 		build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Path of a file that holds the client secret, instead of `client_secret` (a Vault Agent template, a mounted " +
 			"Kubernetes secret): read for every token request, so that a rotated secret needs no restart, with one trailing " +
@@ -86,7 +134,7 @@ var grantAttributes = []grantAttribute{
 		desc: "The revocation endpoint (RFC 7009) that `revoke_on_close` of the `workiva_token` ephemeral resource sends tokens to, " +
 			"for servers without discovery; with `issuer`, it overrides the metadata's `revocation_endpoint`. The client " +
 			"authenticates there as at the token endpoint. `https://` except for loopback hosts."},
-	{name: "auth_style", field: func(g *grantModel) fieldRef { return ref(&g.AuthStyle) }, credential: true, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
+	{name: "auth_style", field: func(g *grantModel) fieldRef { return ref(&g.AuthStyle) }, holds: clientSetting, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
 		desc: "How the client authenticates: " + quoteList(tokenclient.AuthStyles) + ". `header` sends an HTTP Basic `Authorization` " +
 			"header (Workiva's preferred method); `body` sends `client_id` and `client_secret` as form fields; `auto` tries the header and, " +
 			"when the server refuses the client (HTTP 401, or 400 `invalid_client`, `unauthorized_client` or `invalid_request`), the " +
@@ -111,35 +159,35 @@ var grantAttributes = []grantAttribute{
 		desc: "Sent as the form field `audience` (Auth0 requires it for client credentials)."},
 	{name: "resources", field: func(g *grantModel) fieldRef { return ref(&g.Resources) }, build: listAttr(listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
 		desc: "Sent as one `resource` form field each, in order (RFC 8707; Microsoft Entra ID v1)."},
-	{name: "extra_params", field: func(g *grantModel) fieldRef { return ref(&g.ExtraParams) }, holdsSecrets: true, build: mapAttr(extraParamsValidator),
+	{name: "extra_params", field: func(g *grantModel) fieldRef { return ref(&g.ExtraParams) }, holds: keys, build: mapAttr(extraParamsValidator),
 		desc: "More form fields for every token request, such as a tenant. A protocol field or one with its own attribute (" +
 			quoteList(tokenclient.ReservedParams) + ") is refused."},
-	{name: "client_assertion_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyPEM) }, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyPEM) }, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "PEM private key for `private_key_jwt`: RSA (PKCS #1 or PKCS #8) or EC P-256 (SEC 1 or PKCS #8). Each request carries a " +
 			"fresh JWT (`iss` = `sub` = the client id, `aud`, `iat`, `exp` 60 s later, a unique `jti`) signed with it, and no secret."},
-	{name: "client_assertion_alg", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionAlg) }, credential: true, build: stringAttr(stringvalidator.OneOf(tokenclient.AssertionAlgs...)),
+	{name: "client_assertion_alg", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionAlg) }, holds: clientSetting, build: stringAttr(stringvalidator.OneOf(tokenclient.AssertionAlgs...)),
 		desc: "Signing algorithm of `private_key_jwt`: `RS256` (the default for RSA keys), `PS256`, or `ES256` (the default for EC keys). " +
 			"It must fit the key."},
-	{name: "client_assertion_key_id", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyID) }, credential: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion_key_id", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyID) }, holds: clientSetting, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "The `kid` header of `private_key_jwt` assertions, for servers that hold several keys of the client."},
 	{name: "client_assertion_audience", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionAudience) }, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "The `aud` claim of `private_key_jwt` assertions. Defaults to the token URL; some servers want their issuer URL."},
-	{name: "client_assertion", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertion) }, env: EnvClientAssertion, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertion) }, env: EnvClientAssertion, fileEnv: EnvClientAssertionFile, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "A ready-made client assertion (a JWT, such as a CI system's OIDC workload-identity token) for `client_assertion`. At the " +
 			"provider level it may also come from `" + EnvClientAssertion + "`, or from the file named by `" + EnvClientAssertionFile + "`, " +
 			"which is read afresh for every request (CI systems rotate it). Before anything is sent it is checked as a " +
 			"`workload_identity` token is: one that is not a JWS or has expired is an error naming where it came from."},
-	{name: "workload_identity", field: func(g *grantModel) fieldRef { return ref(&g.WorkloadIdentity) }, credential: true, holdsSecrets: true, build: workloadIdentityAttr,
+	{name: "workload_identity", field: func(g *grantModel) fieldRef { return ref(&g.WorkloadIdentity) }, holds: credential, build: workloadIdentityAttr,
 		desc: "Where to obtain a workload-identity token (the OIDC token a CI system or platform hands a job), sent as the client " +
 			"assertion (RFC 7523 section 2.2: Entra ID federated credentials, Keycloak federated client authentication), or as the " +
 			"grant itself with `grant_type` `jwt_bearer` or `token_exchange`, so that a pipeline needs no stored secret. A fresh token is obtained for every token request (CI tokens live minutes), inside the token " +
 			"cache: many `workiva_token` blocks of one scope set cost one identity fetch per phase. Before anything is sent, a token " +
 			"that is not a JWS, has expired, or (with `audience`) lacks that audience is an error naming the source. With " +
 			"`client_credentials`, `auth_style` defaults to `client_assertion`."},
-	{name: "client_certificate_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientCertificatePEM) }, credential: true, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")),
+	{name: "client_certificate_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientCertificatePEM) }, holds: clientSetting, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")),
 		desc: "PEM client certificate presented in the TLS handshake of every token request, with any `auth_style` (endpoints behind " +
 			"mutual TLS; `tls_client_auth`). Give `client_key_pem` with it."},
-	{name: "client_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientKeyPEM) }, credential: true, sensitive: true, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
+	{name: "client_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientKeyPEM) }, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
 		desc: "PEM private key of `client_certificate_pem`; it must match the certificate."},
 }
 
@@ -155,17 +203,71 @@ func ref[T attr.Value](p *T) fieldRef {
 }
 
 // workloadIdentityKeys are the keys of workload_identity: the source and
-// what that source needs, each with its description.
-var workloadIdentityKeys = []struct{ name, desc string }{
-	{"source", "where the token comes from (required): " + quoteList(workload.Kinds) + ". " + sourceDocs()},
+// what that source needs, each with its description and what its value
+// may be (the token itself, and the name of the file that holds one, are
+// credentials).
+var workloadIdentityKeys = []identityKey{
+	{"source", "where the token comes from (required): " + quoteList(workload.Kinds) + ". " + sourceDocs(), setting},
 	{"audience", "the `aud` to ask the CI system for (`github_actions`, `gcp_metadata`; required for `gcp_metadata`), and, for " +
 		"every source, the audience the token must hold. Required for `auto` and for `kubernetes` without `file`: a token the " +
-		"configuration did not choose for this server (EKS's is for AWS STS, AKS's for Entra ID) is sent only when it holds this audience"},
-	{"tag", "for `hcp_terraform`, the tag of `TFC_WORKLOAD_IDENTITY_TOKEN_<tag>` (the workspace sets `TFC_WORKLOAD_IDENTITY_AUDIENCE_<tag>`)"},
-	{"service_connection_id", "for `azure_devops`, the id of the service connection whose federated identity to use (required there)"},
-	{"env_var", "for `env` (and `gitlab`, whose default is `GITLAB_OIDC_TOKEN`), the name of the environment variable that holds the token (required there)"},
-	{"file", "for `file` (and `kubernetes`, which otherwise takes the file the AKS or EKS webhook names), the path of the file that holds the token, read for every token request (required there)"},
-	{"token", "for `value`, the token itself, such as an HCP Terraform Stacks `identity_token`"},
+		"configuration did not choose for this server (EKS's is for AWS STS, AKS's for Entra ID) is sent only when it holds this audience", setting},
+	{"tag", "for `hcp_terraform`, the tag of `TFC_WORKLOAD_IDENTITY_TOKEN_<tag>` (the workspace sets `TFC_WORKLOAD_IDENTITY_AUDIENCE_<tag>`)", setting},
+	{"service_connection_id", "for `azure_devops`, the id of the service connection whose federated identity to use (required there)", setting},
+	{"env_var", "for `env` (and `gitlab`, whose default is `GITLAB_OIDC_TOKEN`), the name of the environment variable that holds the token (required there)", setting},
+	{"file", "for `file` (and `kubernetes`, which otherwise takes the file the AKS or EKS webhook names), the path of the file that holds the token, read for every token request (required there)", credential},
+	{"token", "for `value`, the token itself, such as an HCP Terraform Stacks `identity_token`", credential},
+}
+
+// identityKey is one key of workload_identity.
+type identityKey struct {
+	name, desc string
+	holds      holds
+}
+
+// credentialValues are the values of g that may be credentials, by what
+// their declarations say they hold (grantAttribute.holds, and
+// workloadIdentityKeys' for the keys of workload_identity).
+func (g *grantModel) credentialValues() map[holds][]string {
+	out := map[holds][]string{}
+	for _, a := range grantAttributes {
+		if !a.secret() {
+			continue
+		}
+		switch v := a.field(g).get().(type) {
+		case types.String:
+			out[a.holds] = append(out[a.holds], v.ValueString())
+		case types.Map:
+			for k, e := range v.Elements() {
+				h := a.holds
+				if a.name == "workload_identity" {
+					i := slices.IndexFunc(workloadIdentityKeys, func(key identityKey) bool { return key.name == k })
+					if i < 0 {
+						continue
+					}
+					h = workloadIdentityKeys[i].holds
+				}
+				s, _ := e.(types.String)
+				out[h] = append(out[h], s.ValueString())
+			}
+		}
+	}
+	return out
+}
+
+// credentialVariables are the environment variables that may hold a
+// credential or name its file, and what each holds: those of every
+// attribute that holds one.
+func credentialVariables() map[string]holds {
+	out := map[string]holds{}
+	for _, a := range grantAttributes {
+		if a.secret() && a.env != "" {
+			out[a.env] = a.holds
+		}
+		if a.secret() && a.fileEnv != "" {
+			out[a.fileEnv] = fileName
+		}
+	}
+	return out
 }
 
 // sourceDocs says how each workload-identity source obtains its token,
@@ -241,8 +343,8 @@ func providerGrantAttributes() map[string]schema.Attribute {
 		if a.env != "" && !strings.Contains(desc, a.env) {
 			desc += " Defaults to the `" + a.env + "` environment variable."
 		}
-		out[a.name] = a.build(desc, a.sensitive)
-		if a.mayHoldSecret() {
+		out[a.name] = a.build(desc, a.secret())
+		if a.secret() {
 			out[a.name] = pathless(out[a.name])
 		}
 	}
@@ -255,7 +357,7 @@ func grantsAttribute() schema.Attribute {
 	entry := map[string]schema.Attribute{}
 	for _, a := range grantAttributes {
 		inherit := " Defaults to the provider-level `" + a.name + "`."
-		if a.credential {
+		if a.holds != setting {
 			inherit = " Defaults to the provider-level `" + a.name + "` when this entry has no `client_id` of its own and names no " +
 				"other server than the provider's: no `token_url` or `revocation_url` of another origin (scheme, host, port) than the " +
 				"provider's endpoints, and no `issuer` but the provider's own. The provider's credentials go only to its own server."
@@ -265,7 +367,7 @@ func grantsAttribute() schema.Attribute {
 		}
 		// Inside grants every attribute's validators report without a
 		// path: Terraform would point at the provider block's line.
-		entry[a.name] = pathless(a.build(a.desc+inherit, a.sensitive))
+		entry[a.name] = pathless(a.build(a.desc+inherit, a.secret()))
 	}
 	return schema.MapNestedAttribute{
 		MarkdownDescription: "Named grants, for several clients (or one client with several settings) in one provider block; " +

@@ -98,8 +98,8 @@ func TestValidatorsThatMayPointAtASecretArePathless(t *testing.T) {
 			}
 		}
 		for _, v := range validators(root[a.name]) {
-			if a.mayHoldSecret() != isPathless(v) {
-				t.Errorf("provider attribute %s (sensitive %v, holds secrets %v) has validator %T", a.name, a.sensitive, a.holdsSecrets, v)
+			if a.secret() != isPathless(v) {
+				t.Errorf("provider attribute %s (holds %d) has validator %T", a.name, a.holds, v)
 			}
 		}
 	}

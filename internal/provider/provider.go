@@ -167,6 +167,11 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// What the variables that may hold a credential hold is one, wherever
+	// it is written next (a secret in WORKIVA_CLIENT_SECRET_FILE, say).
+	for v, h := range credentialVariables() {
+		h.addTo(data.scrub, os.Getenv(v))
+	}
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 	if dir := os.Getenv(envProtoDataDir); dir != "" {
@@ -196,7 +201,9 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 			continue
 		}
 		data.scrub.AddClientCredentials(s.client.ClientID, s.client.ClientSecret)
-		data.scrub.AddPEM(s.keys...)
+		for h, values := range s.credentials {
+			h.addTo(data.scrub, values...)
+		}
 		data.scrub.AddURL(s.client.TokenURL)
 		data.scrub.AddURL(s.client.RevocationURL)
 		s.client.Transport, s.client.Clock = p.transport, data.clock

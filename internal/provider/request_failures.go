@@ -49,10 +49,10 @@ func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scr
 		what, cause = "no client assertion", "the client assertion could not be read, so nothing was sent: "+show.field(te.Cause)
 		var sfe *tokenclient.SecretFileError
 		if errors.As(te.Err, &sfe) {
-			what, cause = "no client secret", "The client secret file "+sfe.Path+" is empty or only white space. Nothing was sent to the token endpoint."
+			what, cause = "no client secret", "The client secret file named by "+g.hint.secretFileFrom+" is empty or only white space. Nothing was sent to the token endpoint."
 			if !sfe.Empty {
-				what, cause = "no client secret", fmt.Sprintf("Reading the client secret from the file %s failed: %s. Nothing was sent to the token endpoint.",
-					sfe.Path, show.err(errors.Unwrap(sfe.Err)))
+				what, cause = "no client secret", fmt.Sprintf("Reading the client secret from the file named by %s failed: %s. Nothing was sent to the token endpoint.",
+					g.hint.secretFileFrom, show.err(fileCause(sfe.Err)))
 			}
 		}
 		switch w, ok := workloadCause(te.Err, show); {

@@ -1,6 +1,10 @@
 package provider
 
 import (
+	"context"
+	"errors"
+	"io/fs"
+
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
@@ -43,3 +47,17 @@ func (w shower) err(err error) string { return w.field(redact.UntrustedError(err
 // str is text from a server that arrived as data (a granted scope, a token
 // type), shown in a sentence.
 func (w shower) str(s string) string { return w.field(redact.UntrustedText(s)) }
+
+// fileCause is why a credential file could not be read, without its name
+// (which may be a secret written in the wrong place): the operating
+// system's reason, credfile's refusal, or the timeout.
+func fileCause(err error) error {
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err
+	case errors.Is(err, context.DeadlineExceeded):
+		return errors.New("it was not read within the request timeout")
+	}
+	return err
+}

@@ -200,7 +200,7 @@ func TestCLIWorkloadIdentityErrors(t *testing.T) {
 		{"expired, from a named variable", `{ source = "env", env_var = "CI_TOKEN" }`, []string{"CI_TOKEN=" + expired},
 			[]string{"The token from the environment variable CI_TOKEN expired at"}},
 		{"a missing file", `{ source = "file", file = "/nonexistent/oidc-token" }`, nil,
-			[]string{"Reading the workload-identity token from the file /nonexistent/oidc-token failed: no such file or directory",
+			[]string{"Reading the workload-identity token from the file workload_identity.file names failed: no such file or directory",
 				"workload_identity.file names a file this process can read"}},
 		{"github over plain http to another host", `{ source = "github_actions", audience = "api://workiva" }`,
 			[]string{"ACTIONS_ID_TOKEN_REQUEST_URL=http://token.actions.example.test/oidc?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN=request-token-9c2e"},

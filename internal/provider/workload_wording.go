@@ -39,9 +39,19 @@ func tokenFrom(check *workload.CheckError) string {
 	case check.Variable != "":
 		return "the environment variable " + check.Variable
 	case check.File != "":
-		return "the file " + check.File
+		return fileFrom(check.File, check.NamedBy)
 	}
 	return sourceName(check.Kind)
+}
+
+// fileFrom names a token file: by its path when a platform's variable named
+// it (namedBy), and by the setting that names it otherwise, whose value may
+// be a token written in the wrong place (a credential slot).
+func fileFrom(path, namedBy string) string {
+	if namedBy != "" {
+		return "the file " + path + " (named by " + namedBy + ")"
+	}
+	return "the file workload_identity.file names"
 }
 
 // assertionCause says what went wrong reading a ready-made client
@@ -53,10 +63,10 @@ func assertionCause(err error, h grantHint, w string, show shower) string {
 	from := h.assertionFrom
 	switch {
 	case errors.As(err, &read):
-		return fmt.Sprintf("Reading the client assertion from the file %s (named by %s) failed: %s.", read.File, EnvClientAssertionFile,
-			show.err(errors.Unwrap(read.Err)))
+		return fmt.Sprintf("Reading the client assertion from the file named by %s failed: %s.", EnvClientAssertionFile,
+			show.err(fileCause(read.Err)))
 	case errors.As(err, &check) && check.File != "":
-		from = fmt.Sprintf("the file %s (named by %s)", check.File, EnvClientAssertionFile)
+		from = "the file named by " + EnvClientAssertionFile
 	case errors.As(err, &check) && check.Variable != "":
 		from = check.Variable
 	case errors.As(err, &check):
@@ -100,7 +110,8 @@ func workloadCause(err error, show shower) (string, bool) {
 	case errors.As(err, &invalid):
 		return fmt.Sprintf("The workload identity (source %q) reads %s, which is not %s.", invalid.Kind, invalid.Variable, invalid.Rule), true
 	case errors.As(err, &read):
-		return fmt.Sprintf("Reading the workload-identity token from the file %s failed: %s.", read.File, show.err(errors.Unwrap(read.Err))), true
+		return fmt.Sprintf("Reading the workload-identity token from %s failed: %s.", fileFrom(read.File, read.NamedBy),
+			show.err(fileCause(read.Err))), true
 	case errors.As(err, &fetch):
 		from := sourceName(fetch.Kind)
 		switch fetch.Problem {
@@ -130,9 +141,6 @@ func workloadCause(err error, show shower) (string, bool) {
 			found := "The workload identity (source " + strconv.Quote(string(check.Kind)) + ")"
 			if check.Auto {
 				found = "workload_identity.source = \"auto\" recognised " + sourceName(check.Kind) + " and"
-			}
-			if check.NamedBy != "" {
-				from += " (named by " + check.NamedBy + ")"
 			}
 			return fmt.Sprintf("%s found the token in %s, for the audience %s. A token the configuration did not choose for this "+
 				"server is sent only when workload_identity.audience is set and the token holds it, so nothing was sent.",

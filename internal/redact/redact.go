@@ -50,12 +50,13 @@ type Scrubber struct {
 // and without the white space around it (a secret read with file() keeps
 // its newline; a server that echoes it trims it).
 func (s *Scrubber) Add(values ...string) {
-	s.add(values, nil)
+	s.add(values, nil, true)
 }
 
-// add registers values as credentials, and encoded as credentials whose
-// hex and base64 only are (the Basic form of a client secret).
-func (s *Scrubber) add(values []string, encoded [][]byte) {
+// add registers values as credentials (with skeletons: by their skeleton
+// too), and encoded as credentials whose hex and base64 only are (the
+// Basic form of a client secret).
+func (s *Scrubber) add(values []string, encoded [][]byte, skeletons bool) {
 	if s == nil {
 		return
 	}
@@ -92,7 +93,9 @@ func (s *Scrubber) add(values []string, encoded [][]byte) {
 		idx = s.skeletons.clone()
 	}
 	for _, v := range fresh {
-		idx.addCredential(v)
+		if skeletons {
+			idx.addCredential(v)
+		}
 	}
 	for _, b := range encoded {
 		idx.addEncoded(b)
@@ -152,7 +155,7 @@ func (s *Scrubber) AddClientCredentials(clientID, secret string) {
 			values = append(values, enc.EncodeToString([]byte(pair)))
 		}
 	}
-	s.add(values, encoded)
+	s.add(values, encoded, true)
 }
 
 // AddURL registers the credentials an endpoint URL may carry: its user
@@ -185,6 +188,25 @@ func (s *Scrubber) AddURL(raw string) {
 		}
 	}
 	s.Add(values...)
+}
+
+// AddVerbatim registers values found only as they stand (white space and
+// case folded, in every decoding), not by their skeleton: for a value that
+// may be a credential written in the wrong place but is usually a name
+// (a file's path, whose words are ordinary words elsewhere).
+func (s *Scrubber) AddVerbatim(values ...string) {
+	s.add(values, nil, false)
+}
+
+// AddKeys registers the values that look like keys (keyLike), as AddURL
+// does a query's: for values of which some are keys and some are names (a
+// token request's extra form fields: an api_key beside a tenant).
+func (s *Scrubber) AddKeys(values ...string) {
+	for _, v := range values {
+		if keyLike(v) {
+			s.Add(v)
+		}
+	}
 }
 
 // keyLike reports whether a value looks like a key rather than a word, a

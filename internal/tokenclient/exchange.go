@@ -6,12 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/credfile"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
@@ -82,7 +82,7 @@ func (c *Client) authAs(ctx context.Context, style AuthStyle, endpoint string) (
 	secret := c.cfg.ClientSecret
 	if c.cfg.ClientSecretFile != "" {
 		var err error
-		if secret, err = readSecret(c.cfg.ClientSecretFile); err != nil {
+		if secret, err = c.readSecret(ctx); err != nil {
 			e := c.NotSent(err)
 			c.debug(ctx, "request not sent", map[string]any{"endpoint": endpoint, "error_kind": string(e.Kind), "cause": e.Cause})
 			return nil, e
@@ -99,9 +99,9 @@ func (c *Client) authAs(ctx context.Context, style AuthStyle, endpoint string) (
 }
 
 // SecretFileError: the file of Config.ClientSecretFile could not be read,
-// or holds nothing; nothing was sent.
+// or holds nothing; nothing was sent. It does not name the file: the name
+// may be a secret written in the wrong place.
 type SecretFileError struct {
-	Path string `shown:"ours"`
 	// Empty reports a file that holds nothing (white space at most).
 	Empty bool
 	Err   error
@@ -109,23 +109,26 @@ type SecretFileError struct {
 
 func (e *SecretFileError) Error() string {
 	if e.Empty {
-		return "the client secret file " + e.Path + " is empty"
+		return "the client secret file is empty"
 	}
-	return "reading the client secret file " + e.Path + " failed"
+	return "reading the client secret file failed"
 }
 
 func (e *SecretFileError) Unwrap() error { return e.Err }
 
-// readSecret reads a client secret from its file: one trailing newline
-// trimmed (an editor's, a template's), nothing else.
-func readSecret(path string) (string, error) {
-	b, err := os.ReadFile(path) //nolint:gosec // the file the user names for this purpose
+// readSecret reads the client secret from its file (credfile.Read: a
+// regular file, bounded, within the request's timeout): one trailing
+// newline trimmed (an editor's, a template's), nothing else.
+func (c *Client) readSecret(ctx context.Context) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	b, err := credfile.Read(ctx, c.cfg.ClientSecretFile)
 	if err != nil {
-		return "", &SecretFileError{Path: path, Err: err}
+		return "", &SecretFileError{Err: err}
 	}
 	secret := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
 	if strings.TrimSpace(secret) == "" {
-		return "", &SecretFileError{Path: path, Empty: true}
+		return "", &SecretFileError{Empty: true}
 	}
 	return secret, nil
 }

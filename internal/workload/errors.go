@@ -78,11 +78,14 @@ func (e *InvalidError) Error() string {
 	return fmt.Sprintf("%s: %s is not usable: %s", e.Kind, e.Variable, e.Rule)
 }
 
-// ReadError: the file of the File source could not be read.
+// ReadError: a token file could not be read (credfile.Read's error).
 type ReadError struct {
 	Kind Kind
 	File string `shown:"ours"`
-	Err  error
+	// NamedBy is the variable that named the file of a platform's token
+	// (Info.PlatformToken), when the source fell back to one.
+	NamedBy string `shown:"ours"`
+	Err     error
 }
 
 func (e *ReadError) Error() string { return fmt.Sprintf("%s: reading %s failed", e.Kind, e.File) }

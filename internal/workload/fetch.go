@@ -46,6 +46,10 @@ func (s Source) fetchJSON(ctx context.Context, r request, into any) error {
 	return nil
 }
 
+// defaultTimeout bounds each request and each file read of a source
+// without Timeout.
+const defaultTimeout = 30 * time.Second
+
 // maxAnswer bounds what is read of a CI endpoint's answer.
 const maxAnswer = 1 << 20
 
@@ -98,7 +102,7 @@ func (s Source) fetch(ctx context.Context, r request) ([]byte, error) {
 	}
 	// Retried as token requests are (internal/httpretry), and never
 	// redirected.
-	rc := httpretry.New(httpretry.Options{Transport: transport, Timeout: cmp.Or(s.Timeout, 30*time.Second),
+	rc := httpretry.New(httpretry.Options{Transport: transport, Timeout: cmp.Or(s.Timeout, defaultTimeout),
 		MaxRetries: s.MaxRetries, Clock: s.Clock})
 	resp, err := rc.Do(req)
 	if err != nil {

@@ -1,9 +1,6 @@
 package workload
 
-import (
-	"context"
-	"os"
-)
+import "context"
 
 // fileSource: the file File names, read for every token (Kubernetes
 // projected tokens and AWS_WEB_IDENTITY_TOKEN_FILE rotate).
@@ -15,8 +12,8 @@ func (fileSource) Info() Info {
 	}
 }
 
-func (fileSource) obtain(_ context.Context, s Source) (string, error) {
-	b, err := os.ReadFile(s.File)
+func (fileSource) obtain(ctx context.Context, s Source) (string, error) {
+	b, err := s.readFile(ctx, s.File)
 	if err != nil {
 		return "", &ReadError{Kind: s.Kind, File: s.File, Err: err}
 	}

@@ -1,9 +1,6 @@
 package workload
 
-import (
-	"context"
-	"os"
-)
+import "context"
 
 // The variables the Azure and AWS workload-identity webhooks set to a pod's
 // projected service-account token file.
@@ -41,12 +38,12 @@ func (kubernetes) Info() Info {
 	}
 }
 
-func (k kubernetes) obtain(_ context.Context, s Source) (string, error) {
+func (k kubernetes) obtain(ctx context.Context, s Source) (string, error) {
 	_, file := k.readFrom(s)
 	if file == "" {
 		return "", &MissingError{Kind: s.Kind, Variable: EnvAzureTokenFile}
 	}
-	b, err := os.ReadFile(file) //nolint:gosec // the token file the pod is given
+	b, err := s.readFile(ctx, file)
 	if err != nil {
 		return "", &ReadError{Kind: s.Kind, File: file, Err: err}
 	}

@@ -11,7 +11,9 @@
 package workload
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -23,6 +25,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/credfile"
 )
 
 // Kind is where an identity token comes from.
@@ -242,6 +245,9 @@ func (s Source) Token(ctx context.Context) (string, error) {
 	}
 	tok, err := src.obtain(ctx, s)
 	if err != nil {
+		if read := (*ReadError)(nil); errors.As(err, &read) {
+			read.NamedBy = namedBy
+		}
 		return "", err
 	}
 	tok = strings.TrimSpace(tok)
@@ -272,6 +278,14 @@ func (s Source) need(names ...string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// readFile reads a token file (credfile.Read: a regular file, bounded,
+// within the source's timeout).
+func (s Source) readFile(ctx context.Context, path string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(s.Timeout, defaultTimeout))
+	defer cancel()
+	return credfile.Read(ctx, path)
 }
 
 func (s Source) tell(values ...string) {
