@@ -62,10 +62,14 @@ func applyMetadata(ctx context.Context, s *grantSettings, is *issuers, scrub *re
 	}
 	var among []tokenclient.AuthStyle
 	switch {
-	case c.AuthStyle == tokenclient.AuthStyleAuto && md.Supports(tokenclient.AuthStyleHeader) && md.Supports(tokenclient.AuthStyleBody):
-		// Both listed: auto tries them as it does anywhere, since a server
-		// lists the methods of all its clients and each client may be
-		// registered with one.
+	case (c.AuthStyle == tokenclient.AuthStyleAuto || c.AuthStyle == tokenclient.AuthStyleHeader) &&
+		md.Supports(tokenclient.AuthStyleHeader) && md.Supports(tokenclient.AuthStyleBody):
+		// Both listed, and auto or a secret with no auth_style (the
+		// header it implies): auto, which tries them as it does anywhere,
+		// since a server lists the methods of all its clients and each
+		// client may be registered with one (Ory Hydra); what it learns
+		// holds for the provider process.
+		c.AuthStyle, s.hint.style = tokenclient.AuthStyleAuto, tokenclient.AuthStyleAuto
 		return true
 	case c.AuthStyle == tokenclient.AuthStyleAuto:
 		among = []tokenclient.AuthStyle{tokenclient.AuthStyleHeader, tokenclient.AuthStyleBody} // the one listed

@@ -287,3 +287,34 @@ func TestCLIIssuerAutoNarrowsToTheListedMethod(t *testing.T) {
 		t.Fatalf("token requests %+v; want one, client_secret_post, 200", reqs)
 	}
 }
+
+// The third review's eighth finding: Ory Hydra lists client_secret_post and
+// client_secret_basic for the whole server, and a client registered for
+// the body was sent the header, refused, and stopped. With no auth_style, a
+// secret at a server that lists both is sent as auto sends it: the header
+// once, refused, then the body, which is kept for the rest of the phase
+// (one refused attempt however many scope sets).
+func TestCLIIssuerBothSecretMethodsListed(t *testing.T) {
+	srv := iam(t, iamserver.Options{Discovery: &iamserver.Discovery{AuthMethods: []string{iamserver.MethodSecretBasic, iamserver.MethodSecretPost}},
+		Clients: []iamserver.Client{{ID: "hydra-post-client", Secret: "hydra-post-secret-0123456789", Scopes: []string{"file:read", "graph:read"},
+			SecretMethods: []string{iamserver.MethodSecretPost}}}})
+	c := newCLIDir(t, fmt.Sprintf("provider \"workiva\" {\n  client_id     = \"hydra-post-client\"\n  client_secret = \"hydra-post-secret-0123456789\"\n  issuer        = %q\n}\n",
+		srv.Issuer())+consumers(3, "")+"data \"workiva_token\" \"d\" {\n  scopes = [\"file:read\"]\n}\n")
+	if out, err := flatRun(c, nil, "plan", "-input=false"); err != nil {
+		t.Fatalf("plan: %s", out)
+	}
+	var refused, body int
+	for _, r := range srv.TokenRequests() {
+		switch {
+		case r.Status == 401 && strings.HasPrefix(r.Header.Get("Authorization"), "Basic "):
+			refused++
+		case r.Status == 200 && r.AuthMethod == iamserver.MethodSecretPost:
+			body++
+		default:
+			t.Errorf("token request: status %d, method %q", r.Status, r.AuthMethod)
+		}
+	}
+	if refused != 1 || body < 2 {
+		t.Errorf("%d refused header attempts and %d accepted body requests; want 1 refused, then the body for every scope set", refused, body)
+	}
+}
