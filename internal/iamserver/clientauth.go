@@ -30,7 +30,7 @@ const (
 // certificate of the TLS handshake (RFC 8705 2.1). It returns the client
 // and the method, or the status and error to answer with.
 func (s *Server) authenticateClient(r *http.Request, form url.Values) (Client, string, int, *IamError) {
-	headerID, headerSecret, hasBasic := basicAuth(r)
+	headerID, headerSecret, hasBasic := s.basicAuth(r)
 	bodyID, bodySecret := form.Get("client_id"), form.Get("client_secret")
 	hasAssertion := form.Get("client_assertion") != "" || form.Get("client_assertion_type") != ""
 	if hasBasic && (bodyID != "" || bodySecret != "" || hasAssertion) {

@@ -221,12 +221,17 @@ func (s *Server) authenticate(id, secret, method string) (Client, bool) {
 	return c, ok && allowed && c.Secret != "" && c.Secret == secret
 }
 
-func basicAuth(r *http.Request) (id, secret string, ok bool) {
+// basicAuth reads a Basic header's client id and secret: form-decoded (RFC
+// 6749 2.3.1: they are form-urlencoded before Basic encoding), or as they
+// stand with Options.BasicAsWritten.
+func (s *Server) basicAuth(r *http.Request) (id, secret string, ok bool) {
 	id, secret, ok = r.BasicAuth()
 	if !ok {
 		return "", "", false
 	}
-	// RFC 6749 2.3.1: id and secret are form-urlencoded before Basic encoding.
+	if s.opts.BasicAsWritten {
+		return id, secret, true
+	}
 	if v, err := url.QueryUnescape(id); err == nil {
 		id = v
 	}

@@ -70,7 +70,7 @@ func (s *Server) handleBenchToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	id, secret, ok := basicAuth(r)
+	id, secret, ok := s.basicAuth(r)
 	method := MethodSecretBasic
 	if !ok {
 		id, secret, method = q.Get("client_id"), q.Get("client_secret"), MethodSecretPost

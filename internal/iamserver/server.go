@@ -64,6 +64,10 @@ type Options struct {
 	// ExpiresInAsString sends expires_in as a JSON string ("599"), the way
 	// some endpoints do.
 	ExpiresInAsString bool
+	// BasicAsWritten takes the user name and password of a Basic header as
+	// they stand, without form-decoding them (RFC 6749 2.3.1), as many
+	// servers do and as Workiva documents it (Basic <client_id:client_secret>).
+	BasicAsWritten bool
 	// ExpiresIn, when set, is sent as expires_in exactly as given instead of
 	// the token's lifetime (a JSON literal such as 0, "599" or 9223372037,
 	// or a form value), the way an unusual server answers; "-" leaves

@@ -189,3 +189,39 @@ func TestCLIClientSecretFile(t *testing.T) {
 		}
 	}
 }
+
+// The third review's seventh finding: a Workiva secret pasted as the client
+// id (both are shown on one screen) was sent, printed and logged. It is
+// refused before anything is sent, in the provider block, in an entry of
+// grants and in WORKIVA_CLIENT_ID, and no output shows it.
+func TestCLISecretAsClientIDIsRefused(t *testing.T) {
+	const secret = "wk_secret:oa2c:Q7f3Zk9LmP2xR8vT4bWn" //nolint:gosec // a test credential in Workiva's shape
+	srv := iam(t, iamserver.Options{})
+	for _, tc := range []struct {
+		name, config, command string
+		env                   []string
+	}{
+		{"provider block", fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  token_url = %q\n}\n", secret, srv.TokenURL()), "validate", nil},
+		{"grants entry", fmt.Sprintf("provider \"workiva\" {\n  token_url = %q\n  grants = { g = { client_id = %q, client_secret = %q } }\n}\n",
+			srv.TokenURL(), secret, testSecret), "validate", nil},
+		{"WORKIVA_CLIENT_ID", fmt.Sprintf("provider \"workiva\" {\n  token_url = %q\n}\n", srv.TokenURL()), "plan",
+			[]string{"WORKIVA_CLIENT_ID=" + secret, "WORKIVA_CLIENT_SECRET=" + testSecret}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv.Reset()
+			c := newCLIDir(t, tc.config+"data \"workiva_token\" \"t\" {}\n")
+			out, err := flatRun(c, append(tc.env, "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+filepath.Join(c.dir, "debug.log")), tc.command, "-no-color")
+			if err == nil || !strings.Contains(out, "Client id looks like a client secret") || !strings.Contains(out, "has the shape of a Workiva client secret") {
+				t.Errorf("%s: want the client id refused:\n%s", tc.command, out)
+			}
+			for where, text := range map[string]string{"output": out, "DEBUG log": c.read("debug.log")} {
+				if strings.Contains(text, "Q7f3Zk9LmP2xR8vT4bWn") {
+					t.Errorf("the %s shows the secret", where)
+				}
+			}
+			if n := len(srv.TokenRequests()); n != 0 {
+				t.Errorf("%d token requests were sent", n)
+			}
+		})
+	}
+}

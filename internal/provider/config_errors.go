@@ -41,6 +41,17 @@ func missingClientIDDiagnostic(grant string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "client_id"), grantSummary("Missing client_id", grant), detail)
 }
 
+// clientIDIsSecretDiagnostic: the client id has the shape of a Workiva
+// client secret (both are shown on one screen). It points at the provider
+// block, never at the line, and does not repeat the value.
+func clientIDIsSecretDiagnostic(grant, from string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(grantSummary("Client id looks like a client secret", grant),
+		"The client id ("+from+") has the shape of a Workiva client secret (wk_secret: followed by its key), so it was not "+
+			"sent anywhere. Put the secret in "+EnvClientSecret+" (or client_secret, client_secret_file), and give the API grant's "+
+			"client id as client_id: Workiva shows it beside the secret, a UUID (older grants: hexadecimal). If the secret was "+
+			"stored or shared as the client id, regenerate it.")
+}
+
 func missingCredentialDiagnostic(grant string) diag.Diagnostic {
 	detail := "The provider needs a credential of the API grant. Set the " + EnvClientSecret + " environment variable (preferred) " +
 		"or client_secret in the provider block, or name a file that holds it (client_secret_file, " + EnvClientSecretFile + "); or authenticate without a secret: workload_identity (a CI system's OIDC token), " +

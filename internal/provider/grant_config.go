@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
@@ -30,7 +31,7 @@ type grantSettings struct {
 	// what they hold, for the scrubber (grantModel.credentialValues; the
 	// secret reaches it again with the client id, for its Basic forms).
 	credentials map[holds][]string
-	hint grantHint
+	hint        grantHint
 	// sources are the grant's workload-identity source and the source of
 	// its ready-made client assertion, if it has them: Configure gives them
 	// the transport, the clock and the scrubber. identity is the first,
@@ -163,8 +164,14 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 	c.GrantType = tokenclient.GrantType(cmp.Or(g.GrantType.ValueString(), string(tokenclient.GrantClientCredentials)))
 	c.SubjectTokenType, c.RequestedTokenType = g.SubjectTokenType.ValueString(), g.RequestedTokenType.ValueString()
 	federated := c.GrantType != tokenclient.GrantClientCredentials
-	if c.ClientID == "" && !federated {
+	switch {
+	case c.ClientID == "" && !federated:
 		diags.Append(missingClientIDDiagnostic(name))
+	case redact.HasSecretShape(c.ClientID):
+		// From WORKIVA_CLIENT_ID, or a value known only now: the
+		// validator saw the configuration's.
+		diags.Append(clientIDIsSecretDiagnostic(name, from.of("client_id")))
+		return s
 	}
 	c.TokenURL = resolveTokenURL(name, g.TokenURL, from, wide, diags)
 	if !g.Issuer.IsNull() {

@@ -98,7 +98,7 @@ func (h holds) addTo(s *redact.Scrubber, values ...string) {
 // grantAttributes are the attributes of a grant, in the order the docs
 // list them.
 var grantAttributes = []grantAttribute{
-	{name: "client_id", field: func(g *grantModel) fieldRef { return ref(&g.ClientID) }, env: EnvClientID, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_id", field: func(g *grantModel) fieldRef { return ref(&g.ClientID) }, env: EnvClientID, build: stringAttr(stringvalidator.LengthAtLeast(1), clientIDValidator),
 		desc: "Client id of the API grant. Required (here, in the `" + EnvClientID + "` environment variable, or in `grants`)."},
 	{name: "client_secret", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecret) }, env: EnvClientSecret, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Client secret of the API grant (Workiva shows it once, when the grant's user regenerates it). Prefer the environment " +
@@ -125,8 +125,9 @@ var grantAttributes = []grantAttribute{
 			"the authentication methods: when `auth_style` is unset, the style is the one the grant's credential " +
 			"implies if the server lists it, else the first the server lists in the order `client_secret_basic`, " +
 			"`client_secret_post`, `client_secret_jwt` (for a secret), so that a server listing one method never sees a refused " +
-			"attempt; `auto` stays `auto` when the server lists both `client_secret_basic` and `client_secret_post` (each client " +
-			"may be registered with one), and is the one it lists otherwise. The `issuer` the document states must be identical to this value (RFC 8414 " +
+			"attempt; a secret is sent as `auto` sends it (the header, then the body, learnt once per phase) when the server lists both " +
+			"`client_secret_basic` and `client_secret_post`, with `auto` or no `auth_style` (each client may be registered with " +
+			"one), and by the one it lists otherwise. The `issuer` the document states must be identical to this value (RFC 8414 " +
 			"section 3.3; mind a trailing `/`), or nothing is sent; an `https://` issuer's endpoints must be `https://` too. " +
 			"`https://` except for loopback hosts; no query or fragment. `terraform validate` does not contact it. At the provider " +
 			"level it defaults to the `" + EnvIssuer + "` environment variable."},

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
@@ -38,6 +39,18 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 }
 
 func scopeValidators() []validator.String { return []validator.String{scopeValidator} }
+
+// clientIDValidator refuses a client id with the shape of a Workiva client
+// secret (redact.HasSecretShape), before anything is sent, without a path:
+// Terraform would print the line, the secret on it.
+var clientIDValidator = stringCheck{
+	desc: "must not be a client secret",
+	check: func(at path.Path, s string, diags *diag.Diagnostics) {
+		if redact.HasSecretShape(s) {
+			diags.Append(clientIDIsSecretDiagnostic(defaultGrant, at.String()))
+		}
+	},
+}
 
 // scopeValidator checks that each element of scopes is one RFC 6749 scope
 // token, and says what is wrong in the provider's words: an empty scope,

@@ -284,12 +284,18 @@ const (
 // skeletons, whose skeleton holds one's, sorted and merged; with first, it
 // stops at the first.
 func (s *Scrubber) find(text string, first bool, mode skeletonMode) [][2]int {
-	needles, idx := s.snapshot()
-	if len(needles) == 0 || text == "" {
+	if s == nil || text == "" {
 		return nil
 	}
+	needles, idx := s.snapshot()
 	var spans [][2]int
 	for _, v := range decodings(text) {
+		for _, sp := range shapeSpans(v.text) {
+			spans = append(spans, v.span(sp[0], sp[1]))
+			if first {
+				return spans
+			}
+		}
 		if mode != skeletonOff && idx != nil {
 			for _, sp := range idx.find(skeletonOf(v), first) {
 				if mode == skeletonAll || !strings.ContainsFunc(text[sp[0]:sp[1]], unicode.IsSpace) {

@@ -596,3 +596,40 @@ func data(us []redact.Untrusted) []string {
 	}
 	return out
 }
+
+// A Workiva client secret (wk_secret:oa2c:…) in a Basic header is accepted
+// at the first attempt by a server that form-decodes the header's parts
+// (RFC 6749 2.3.1) and by one that takes them as they stand (as Workiva
+// documents it), with the header style and with auto; a secret that
+// form-decoding would change is still understood by a decoding server.
+func TestBasicHeaderReadsAsWritten(t *testing.T) {
+	const workivaID, workivaSecret = "3f1c9a2e-8b7d-4e6f-a5c4-0d1e2f3a4b5c", "wk_secret:oa2c:Q7f3Zk9LmP2xR8vT4bWn" //nolint:gosec // test credentials
+	for _, tc := range []struct {
+		name         string
+		asWritten    bool
+		secret       string
+		style        tokenclient.AuthStyle
+		wantAttempts int64
+	}{
+		{"decoding server, header", false, workivaSecret, tokenclient.AuthStyleHeader, 1},
+		{"server reading as written, header", true, workivaSecret, tokenclient.AuthStyleHeader, 1},
+		{"server reading as written, auto", true, workivaSecret, tokenclient.AuthStyleAuto, 1},
+		{"decoding server, a secret with + and %", false, "a+b%c:d", tokenclient.AuthStyleHeader, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startServer(t, iamserver.Options{BasicAsWritten: tc.asWritten,
+				Clients: []iamserver.Client{{ID: workivaID, Secret: tc.secret, Scopes: []string{"file:read"}}}})
+			cfg := tokenclient.Config{TokenURL: srv.TokenURL(), ClientID: workivaID, ClientSecret: tc.secret, AuthStyle: tc.style, APIVersion: "2026-01-01"}
+			counter := countAttempts(&cfg)
+			if _, err := newClient(t, cfg).Token(context.Background(), nil); err != nil {
+				t.Fatalf("Token: %v", err)
+			}
+			if n := counter.count(); n != tc.wantAttempts {
+				t.Errorf("%d requests, want %d", n, tc.wantAttempts)
+			}
+			if r := srv.TokenRequests(); len(r) == 0 || r[len(r)-1].AuthMethod != iamserver.MethodSecretBasic {
+				t.Errorf("the accepted request was not authenticated by the Basic header: %+v", r)
+			}
+		})
+	}
+}

@@ -106,13 +106,26 @@ type clientAuth interface {
 	name() string
 }
 
-// secretBasic sends the secret in an HTTP Basic header, id and secret
-// form-urlencoded first (RFC 6749 2.3.1).
+// secretBasic sends the secret in an HTTP Basic header (basicPart).
 type secretBasic struct{ id, secret string }
 
 func (a secretBasic) header(h http.Header) {
 	r := http.Request{Header: h}
-	r.SetBasicAuth(url.QueryEscape(a.id), url.QueryEscape(a.secret))
+	r.SetBasicAuth(basicPart(a.id, true), basicPart(a.secret, false))
+}
+
+// basicPart is a client id or secret as a Basic header carries it. RFC 6749
+// 2.3.1 form-encodes both first, and many servers do not decode them
+// (Workiva documents "Basic <client_id:client_secret>"): a value that
+// form-decoding leaves unchanged (no % and no +; for the id, no ':', where
+// the password would begin) is sent as written, so that both kinds of
+// server read it (a Workiva secret holds ':'); any other is form-encoded,
+// as only a decoding server can read it anyway.
+func basicPart(v string, id bool) string {
+	if strings.ContainsAny(v, "%+") || id && strings.Contains(v, ":") {
+		return url.QueryEscape(v)
+	}
+	return v
 }
 func (secretBasic) form(context.Context, url.Values) error { return nil }
 func (secretBasic) name() string                           { return "header" }

@@ -33,7 +33,13 @@ func TestClientAuthentications(t *testing.T) {
 		header string
 		form   url.Values
 	}{
-		{secretBasic{id, secret}, "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret))), url.Values{}},
+		// In a Basic header a value goes as written when form-decoding
+		// leaves it unchanged, and form-encoded otherwise (basicPart): the
+		// secret's + would decode to a space, an id's ':' would end it.
+		{secretBasic{id, secret}, "Basic " + base64.StdEncoding.EncodeToString([]byte(id+":"+url.QueryEscape(secret))), url.Values{}},
+		{secretBasic{"3f1c9a2e-8b7d-4e6f-a5c4-0d1e2f3a4b5c", "wk_secret:oa2c:Q7f3Zk9LmP2xR8vT4bWn"}, "Basic " +
+			base64.StdEncoding.EncodeToString([]byte("3f1c9a2e-8b7d-4e6f-a5c4-0d1e2f3a4b5c:wk_secret:oa2c:Q7f3Zk9LmP2xR8vT4bWn")), url.Values{}},
+		{secretBasic{"urn:client", "100%"}, "Basic " + base64.StdEncoding.EncodeToString([]byte("urn%3Aclient:100%25")), url.Values{}},
 		{secretPost{id, secret}, "", url.Values{"client_id": {id}, "client_secret": {secret}}},
 		{secretPost{"", secret}, "", url.Values{"client_secret": {secret}}}, // a federated grant without an id, as x/oauth2 sent it
 		{jwtAssertion{id: id, style: AuthStyleClientAssertion, assertion: func(context.Context) (string, error) { return "eyJ.a.b", nil }}, "",
