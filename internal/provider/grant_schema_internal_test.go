@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
 // The grant table and grantModel agree: every attribute's accessor reads
@@ -101,6 +103,67 @@ func TestValidatorsThatMayPointAtASecretArePathless(t *testing.T) {
 			if a.secret() != isPathless(v) {
 				t.Errorf("provider attribute %s (holds %d) has validator %T", a.name, a.holds, v)
 			}
+		}
+	}
+}
+
+// Every attribute declared to hold a credential (holds keys, fileName or
+// credential) follows every rule of one, from that declaration alone: it
+// is sensitive at the root and in grants, its value reaches the scrubber
+// (here a key-like marker, which every kind masks), an entry of grants that
+// is another client does not inherit it, and a diagnostic about it points
+// at no configuration line (its validators are checked above). An
+// attribute declared a setting is inherited and not scrubbed.
+func TestEveryCredentialSlotFollowsEveryRule(t *testing.T) {
+	root := providerGrantAttributes()
+	entry := grantsAttribute().(schema.MapNestedAttribute).NestedObject.Attributes
+	for _, a := range grantAttributes {
+		marker := "Marker0" + a.name + "9Zq7"
+		var base grantModel
+		switch a.field(&base).get().(type) {
+		case types.String:
+			a.field(&base).set(types.StringValue(marker))
+		case types.Map:
+			key := "k"
+			if a.name == "workload_identity" {
+				key = "token"
+			}
+			a.field(&base).set(types.MapValueMust(types.StringType, map[string]attr.Value{key: types.StringValue(marker)}))
+		default:
+			continue // sets and lists of settings
+		}
+		var scrub redact.Scrubber
+		for h, values := range base.credentialValues() {
+			h.addTo(&scrub, values...)
+		}
+		masked := scrub.Scrub("the value " + marker) != "the value "+marker
+		inherited, _ := grantModel{ClientID: types.StringValue("another-client")}.inheriting("other", base, origin{}, true)
+		got := !a.field(&inherited).get().IsNull()
+		if a.secret() {
+			if !masked || got || !root[a.name].IsSensitive() || !entry[a.name].IsSensitive() {
+				t.Errorf("%s holds a credential: masked %v, inherited by another client %v, sensitive %v and %v", a.name, masked, got,
+					root[a.name].IsSensitive(), entry[a.name].IsSensitive())
+			}
+			continue
+		}
+		if masked || got != (a.holds == setting) {
+			t.Errorf("%s (holds %d): masked %v, inherited by another client %v", a.name, a.holds, masked, got)
+		}
+	}
+	for _, name := range []string{"client_secret", "client_secret_file", "extra_params", "client_assertion_key_pem", "client_assertion",
+		"workload_identity", "client_key_pem"} {
+		if !sensitiveAttribute(name) {
+			t.Errorf("%s may hold a credential and is not declared so", name)
+		}
+	}
+	for v, h := range credentialVariables() {
+		if h < keys {
+			t.Errorf("%s is listed as a credential variable but holds %d", v, h)
+		}
+	}
+	for _, v := range []string{EnvClientSecret, EnvClientSecretFile, EnvClientAssertion, EnvClientAssertionFile} {
+		if _, ok := credentialVariables()[v]; !ok {
+			t.Errorf("%s is not a credential variable", v)
 		}
 	}
 }
