@@ -107,13 +107,15 @@ var grantAttributes = []grantAttribute{
 		build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Path of a file that holds the client secret, instead of `client_secret` (a Vault Agent template, a mounted " +
 			"Kubernetes secret): read for every token request, so that a rotated secret needs no restart, with one trailing " +
-			"newline trimmed. A missing or empty file is an error that names it, and nothing is sent."},
+			"newline trimmed. A missing or empty file, one that is not a regular file (a FIFO, a device) or one larger than 64 KiB " +
+			"is an error, and nothing is sent; the error names this setting, never the path, which may be a secret written in the wrong place."},
 	{name: "scopes", field: func(g *grantModel) fieldRef { return ref(&g.Scopes) }, build: setAttr(setvalidator.ValueStringsAre(scopeValidators()...)),
 		desc: "Scopes to request by default, such as `file:read`. Each `workiva_token` may ask for others. When no scopes are " +
 			"requested the server grants the API grant's scopes. Each scope is one RFC 6749 scope token: printable ASCII without spaces, `\"` or `\\`."},
 	{name: "token_url", field: func(g *grantModel) fieldRef { return ref(&g.TokenURL) }, env: EnvTokenURL, endpoint: true, build: stringAttr(tokenURLValidator),
 		desc: "Full URL of the token endpoint; overrides `region`. Any RFC 6749 client-credentials endpoint works. Must be `https://`, " +
-			"except for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`), which may use `http://`. At the provider level it defaults " +
+			"except for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`), which may use `http://`. The host must be ASCII: " +
+			"`logİn.example.com` would be dialled as its IDNA form, another name. At the provider level it defaults " +
 			"to the `" + EnvTokenURL + "` environment variable, then `<region host>/oauth2/token`. Conflicts with `issuer`."},
 	{name: "issuer", field: func(g *grantModel) fieldRef { return ref(&g.Issuer) }, env: EnvIssuer, endpoint: true,
 		build: stringAttr(issuerValidator, stringvalidator.ConflictsWith(siblingPath("token_url"))),
@@ -162,7 +164,8 @@ var grantAttributes = []grantAttribute{
 		desc: "Sent as one `resource` form field each, in order (RFC 8707; Microsoft Entra ID v1)."},
 	{name: "extra_params", field: func(g *grantModel) fieldRef { return ref(&g.ExtraParams) }, holds: keys, build: mapAttr(extraParamsValidator),
 		desc: "More form fields for every token request, such as a tenant. A protocol field or one with its own attribute (" +
-			quoteList(tokenclient.ReservedParams) + ") is refused."},
+			quoteList(tokenclient.ReservedParams) + ") is refused. A value may be a credential (an API key): values that look like " +
+			"keys (12 or more letters and digits, mixing both) are masked in every diagnostic and log line."},
 	{name: "client_assertion_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyPEM) }, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "PEM private key for `private_key_jwt`: RSA (PKCS #1 or PKCS #8) or EC P-256 (SEC 1 or PKCS #8). Each request carries a " +
 			"fresh JWT (`iss` = `sub` = the client id, `aud`, `iat`, `exp` 60 s later, a unique `jti`) signed with it, and no secret."},
