@@ -1,6 +1,6 @@
 // Package echoes writes a value the ways servers no one here wrote echo
 // it back: other languages' and libraries' escapes, text encodings, wraps,
-// interleavings, fragments, hex and base64. It is for tests of the
+// interleavings, fragments, hex, base32 and base64. It is for tests of the
 // scrubber (internal/redact), which must find a credential in every one of
 // them without having heard of them: none of the producers comes from
 // internal/redact, and most are the standard library's or x/text's own
@@ -9,6 +9,7 @@ package echoes
 
 import (
 	"bytes"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -131,7 +132,7 @@ var Producers = []Producer{
 	p("the first 80 %", func(s string) string { return string([]rune(s)[:len([]rune(s))*4/5]) }),
 	p("the last 70 %", func(s string) string { r := []rune(s); return string(r[len(r)*3/10:]) }),
 	p("the middle 60 %", func(s string) string { r := []rune(s); return string(r[len(r)/5 : len(r)*4/5]) }),
-	// Hex and base64 of the value alone or inside a longer text.
+	// Hex, base32 and base64 of the value alone or inside a longer text.
 	p("hex (lower)", func(s string) string { return hex.EncodeToString([]byte(s)) }),
 	p("hex (upper), colon-separated", func(s string) string {
 		h := strings.ToUpper(hex.EncodeToString([]byte(s)))
@@ -148,7 +149,34 @@ var Producers = []Producer{
 	p("base64 wrapped at 76 columns (MIME)", func(s string) string {
 		return every(base64.StdEncoding.EncodeToString([]byte(strings.Repeat("-", 40)+s)), 76, "\r\n")
 	}),
+	p("base32", func(s string) string { return base32.StdEncoding.EncodeToString([]byte(s)) }),
+	p("base32 (lower case, without padding)", func(s string) string {
+		return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString([]byte(s)))
+	}),
+	// Hex and base64 of the value in UTF-16 or UTF-32, as .NET
+	// (Encoding.Unicode, Encoding.BigEndianUnicode, Encoding.UTF32) and
+	// Windows' wide strings hold it.
+	p("base64 of UTF-16LE (.NET Convert.ToBase64String(Encoding.Unicode.GetBytes(s)))", func(s string) string {
+		return base64.StdEncoding.EncodeToString([]byte(utf16LE(s)))
+	}),
+	p("base64 of UTF-16BE with a byte-order mark", func(s string) string {
+		return base64.StdEncoding.EncodeToString([]byte(encoder(unicode.UTF16(unicode.BigEndian, unicode.UseBOM))(s)))
+	}),
+	p("base64url of UTF-16LE of a longer text", func(s string) string {
+		return base64.RawURLEncoding.EncodeToString([]byte(utf16LE(`{"secret":"` + s + `"}`)))
+	}),
+	p("base64 of UTF-32LE", func(s string) string {
+		return base64.StdEncoding.EncodeToString([]byte(encoder(utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM))(s)))
+	}),
+	p("hex of UTF-16LE", func(s string) string { return hex.EncodeToString([]byte(utf16LE(s))) }),
+	p("hex (upper) of UTF-16BE", func(s string) string {
+		return strings.ToUpper(hex.EncodeToString([]byte(encoder(unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM))(s))))
+	}),
 }
+
+// utf16LE is s in UTF-16LE without a byte-order mark: .NET's
+// Encoding.Unicode.GetBytes.
+var utf16LE = encoder(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM))
 
 func render(tmpl, s string) string {
 	var b bytes.Buffer

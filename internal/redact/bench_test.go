@@ -1,6 +1,9 @@
 package redact
 
 import (
+	"encoding/base64"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -29,7 +32,8 @@ func BenchmarkShow(b *testing.B) {
 		{"entities", strings.Repeat("&#x41;&amp;amp;&#0000065;", 1800)},
 		{"escapes", strings.Repeat(`\u0041\x41\101%41=41\41 `, 1800)},
 		{"escapes-quarter", strings.Repeat(`\u0041\x41\101%41=41\41 `, 450)}, // per byte as fast: linear
-		{"mixed", strings.Repeat(`&amp;\x41%41=41\41 basic QUJD `, 1100)},    // the worst found
+		{"mixed", strings.Repeat(`&amp;\x41%41=41\41 basic QUJD `, 1100)},
+		{"mixed-runs", strings.Repeat(`&amp;\x41%41=41\41 QUJDREVGR0hJ `, 1000)}, // with runs of base64: the worst found
 		{"utf16", utf16le(prose[:16<<10])},
 	} {
 		text := UntrustedText(tc.text)
@@ -41,5 +45,47 @@ func BenchmarkShow(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// The cost of Carries, which Show runs on what it keeps, for texts of runs
+// that look like hex, base32 or base64, at 16 and 64 KiB (Carries has no
+// bound of its own): one run of the base64 of random bytes, runs of 12
+// characters of random base64 between spaces, and runs of 12 characters
+// that each decode to text. The same MB/s at both sizes is linear cost.
+func BenchmarkCarriesRuns(b *testing.B) {
+	var s Scrubber
+	s.AddClientCredentials("client-1", "sk_live_51Hc8ZtL2eZvKYlo2C0QmRk7n")
+	rng := rand.New(rand.NewPCG(1, 2))
+	random := func(n int) []byte {
+		out := make([]byte, n)
+		for i := range out {
+			out[i] = byte(rng.Uint32())
+		}
+		return out
+	}
+	for _, size := range []int{16 << 10, 64 << 10} {
+		one := base64.StdEncoding.EncodeToString(random(size * 3 / 4))
+		var runs, textRuns strings.Builder
+		for runs.Len() < size {
+			runs.WriteString(base64.StdEncoding.EncodeToString(random(9)) + " ")
+		}
+		for i := 0; textRuns.Len() < size; i++ {
+			textRuns.WriteString(base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("word %04d", i%10000))) + " ")
+		}
+		for _, tc := range []struct{ name, text string }{
+			{"base64-run", one},
+			{"12-char-runs", runs.String()},
+			{"12-char-text-runs", textRuns.String()},
+		} {
+			b.Run(fmt.Sprintf("%s-%dKiB", tc.name, size>>10), func(b *testing.B) {
+				b.SetBytes(int64(len(tc.text)))
+				for b.Loop() {
+					if s.Carries(tc.text) {
+						b.Fatal("carries")
+					}
+				}
+			})
+		}
 	}
 }

@@ -1,7 +1,12 @@
 package redact
 
 import (
+	"bytes"
+	"encoding/base32"
 	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
 	"html"
 	"strconv"
 	"strings"
@@ -72,7 +77,8 @@ func (v view) rewrite(unit unitFunc) (view, bool) {
 }
 
 // A decoder undoes one encoding wherever it appears in a text: trigger is
-// a byte or word without which the text holds none of its units.
+// a byte or word without which the text holds none of its units ("" when
+// any text may hold some).
 type decoder struct {
 	trigger string
 	unit    unitFunc
@@ -84,7 +90,7 @@ var decoders = []decoder{
 	{`\`, cssUnit},       // CSS: \ and one to six hex digits, then an optional space
 	{"%", percentUnit},   // percent- and form-encoding (+ is folded, see fold)
 	{"=", qpUnit},        // quoted-printable (RFC 2045): =XX and soft line breaks
-	{"basic", basicUnit}, // the base64 of an HTTP Basic Authorization value
+	{"", runUnit},        // runs of hex, base32 and base64 that decode to UTF-8, UTF-16 or UTF-32 text
 }
 
 // maxDepth and maxViews bound the decodings of one text: encodings nest (a
@@ -327,32 +333,215 @@ func percentUnit(text string, i int) (string, int) {
 	return string([]byte{byte(b)}), 3
 }
 
-// basicUnit decodes the base64 credentials that follow "Basic " (any case),
-// in any of base64's four alphabets, when they decode to text.
-func basicUnit(text string, i int) (string, int) {
-	if i == 0 || (text[i-1] != ' ' && text[i-1] != '\t') || !isBase64(text[i]) {
-		return "", 0
-	}
-	j := i - 1
-	for j > 0 && (text[j-1] == ' ' || text[j-1] == '\t') {
-		j--
-	}
-	if j < 5 || !strings.EqualFold(text[j-5:j], "basic") || (j > 5 && isAlpha(text[j-6])) {
-		return "", 0
-	}
-	k := i
-	for k < len(text) && isBase64(text[k]) {
-		k++
-	}
-	for k < len(text) && text[k] == '=' {
-		k++
-	}
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
-		if dec, err := enc.DecodeString(text[i:k]); err == nil && utf8.Valid(dec) {
-			return string(dec), k - i
+// minRun is the shortest run of hex, base32 or base64 that runUnit
+// decodes: shorter runs are words, numbers and identifiers far more often
+// than encodings, and decode to at most nine bytes.
+const minRun = 12
+
+// runAlphabets are the encodings runUnit decodes. pad is how many '=' may
+// end a run.
+var runAlphabets = [...]struct {
+	in     func(byte) bool
+	pad    int
+	decode func(run string) ([]byte, error)
+}{
+	{isHex, 0, hex.DecodeString},
+	{isBase32, 6, decodeBase32},
+	{isStdBase64, 2, decodeBase64(base64.StdEncoding)},
+	{isURLBase64, 2, decodeBase64(base64.URLEncoding)},
+}
+
+// The indexes of base64's two alphabets in runAlphabets.
+const stdBase64, urlBase64 = 2, 3
+
+// runClass has for every byte a bit 1<<j for each runAlphabets[j] it is a
+// character of, so that runUnit reads a byte once for all of them.
+var runClass = func() (class [256]uint8) {
+	for c := range class {
+		for j, a := range runAlphabets {
+			if a.in(byte(c)) {
+				class[c] |= 1 << j
+			}
 		}
 	}
-	return "", 0
+	return class
+}()
+
+// runUnit decodes a run of minRun or more characters of hex, base32 or
+// base64 that begins at i, when what it decodes to is text (textOf): the
+// hex, base32 or base64 of a credential, of its UTF-16 or UTF-32 (.NET's
+// Convert.ToBase64String of Encoding.Unicode.GetBytes), or of a longer
+// text that holds it. A run is the longest one of its alphabet, so that it
+// is tried only where it begins (the byte before i is not of its
+// alphabet): each byte of a text is read once per alphabet, and a run that
+// decodes to no text costs one pass, not one for each of its positions.
+//
+// Where runs of several alphabets begin at i, the longest is tried first,
+// for a shorter one is a part of it (base64 up to its first '-', which
+// base64url goes on past); of runs as long, the first in runAlphabets (hex
+// before base32 before base64: a run of hex digits is the others' only by
+// chance). A run of base64 with none of "+/-_" is the same run in both
+// alphabets and is decoded once.
+func runUnit(text string, i int) (string, int) {
+	begins := runClass[text[i]]
+	if i > 0 {
+		begins &^= runClass[text[i-1]]
+	}
+	if begins == 0 {
+		return "", 0
+	}
+	// One pass finds where each run that begins at i ends (its padding
+	// included): an alphabet leaves live at the first byte not its own.
+	var ends [len(runAlphabets)]int
+	for k, live := i, begins; live != 0; k++ {
+		var class uint8
+		if k < len(text) {
+			class = runClass[text[k]]
+		}
+		if left := live &^ class; left != 0 && k-i >= minRun {
+			for j, a := range runAlphabets {
+				if left&(1<<j) != 0 {
+					end := k
+					for end < len(text) && end-k < a.pad && text[end] == '=' {
+						end++
+					}
+					ends[j] = end
+				}
+			}
+		}
+		live &= class
+	}
+	if ends[urlBase64] == ends[stdBase64] {
+		ends[urlBase64] = 0
+	}
+	for {
+		longest := -1
+		for j, end := range ends {
+			if end > 0 && (longest < 0 || end > ends[longest]) {
+				longest = j
+			}
+		}
+		if longest < 0 {
+			return "", 0
+		}
+		if b, err := runAlphabets[longest].decode(text[i:ends[longest]]); err == nil {
+			if dec, ok := textOf(b); ok {
+				return dec, ends[longest] - i
+			}
+		}
+		ends[longest] = 0
+	}
+}
+
+// decodeBase32 decodes base32 (RFC 4648 6), padded or not, in upper or
+// lower case; a run of both cases is base64's.
+func decodeBase32(run string) ([]byte, error) {
+	upper, lower := strings.IndexFunc(run, unicode.IsUpper) >= 0, strings.IndexFunc(run, unicode.IsLower) >= 0
+	if upper && lower {
+		return nil, errMixedCase
+	}
+	if lower {
+		run = strings.ToUpper(run)
+	}
+	enc := base32.StdEncoding
+	if !strings.HasSuffix(run, "=") {
+		enc = enc.WithPadding(base32.NoPadding)
+	}
+	return enc.DecodeString(run)
+}
+
+var errMixedCase = errors.New("base32 of both cases")
+
+// decodeBase64 decodes base64 in enc's alphabet, padded or not.
+func decodeBase64(enc *base64.Encoding) func(string) ([]byte, error) {
+	raw := enc.WithPadding(base64.NoPadding)
+	return func(run string) ([]byte, error) {
+		if strings.HasSuffix(run, "=") {
+			return enc.DecodeString(run)
+		}
+		return raw.DecodeString(run)
+	}
+}
+
+// textOf makes bytes decoded from a run UTF-8 and reports whether they are
+// text: UTF-32 or UTF-16 in either byte order when the bytes say which
+// (wideText), else as ToUTF8 makes them (a byte-order mark, UTF-8 as it
+// is, a stray NUL dropped); and every character a graphic one, a space, a
+// tab or a line break. Random bytes, and what a word, a number or a digest
+// decodes to, are almost never that, so that ordinary text is left as it
+// stands.
+func textOf(b []byte) (string, bool) {
+	if s := wideText(b); isText(s) {
+		return s, true
+	}
+	if !wideMark(b) && (!utf8.Valid(b) || 2*bytes.Count(b, []byte{0}) >= len(b)) {
+		return "", false // ToUTF8 would give U+FFFD, or what is left of a number that is mostly zeros
+	}
+	s := ToUTF8(string(b))
+	return s, isText(s)
+}
+
+// isText reports whether s is text, as textOf says.
+func isText(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsGraphic(r) && r != '\t' && r != '\n' && r != '\r' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// wideText decodes b as UTF-32 or UTF-16 without a byte-order mark (one is
+// ToUTF8's) when its bytes say which, and is "" when they do not: UTF-32
+// when b is two units or more, each a character and most not NUL, which
+// random bytes almost never are; UTF-16 when most of its units outside
+// surrogate pairs are ASCII or Latin-1 characters other than NUL (their
+// high byte NUL, their low byte not). That is looser than ToUTF8's rule,
+// which wants nine in ten characters ASCII, for a secret may be one part
+// emoji; random bytes, and numbers that are mostly zeros, are still almost
+// never so. UTF-16 of other scripts is found only by its byte-order mark.
+func wideText(b []byte) string {
+	if wideMark(b) {
+		return ""
+	}
+	orders := []binary.ByteOrder{binary.LittleEndian, binary.BigEndian}
+	for _, order := range orders {
+		units, nul, valid := len(b)/4, 0, len(b) >= 8
+		for i := 0; valid && i+4 <= len(b); i += 4 {
+			r := rune(order.Uint32(b[i:])) //nolint:gosec // past U+10FFFF, negative included, is no character
+			valid = utf8.ValidRune(r)
+			if r == 0 {
+				nul++
+			}
+		}
+		if valid && 2*nul < units {
+			return utf32(b, order)
+		}
+	}
+	for _, order := range orders {
+		// Once half of the units are not Latin-1, the rest need not be
+		// read.
+		latin, other := 0, 0
+		for i := 0; i+2 <= len(b) && 4*other < len(b); i += 2 {
+			switch u := order.Uint16(b[i:]); {
+			case utf16.IsSurrogate(rune(u)):
+			case u > 0 && u < 0x100:
+				latin++
+			default:
+				other++
+			}
+		}
+		if latin > other {
+			return utf16Text(b, order)
+		}
+	}
+	return ""
+}
+
+// wideMark reports whether b begins with the byte-order mark of UTF-16 or
+// UTF-32.
+func wideMark(b []byte) bool {
+	return hasPrefix(b, 0xFF, 0xFE) || hasPrefix(b, 0xFE, 0xFF) || hasPrefix(b, 0, 0, 0xFE, 0xFF)
 }
 
 func hexRune(text string, at, n int) (rune, bool) {
@@ -372,6 +561,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 func isHex(c byte) bool   { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-func isBase64(c byte) bool {
-	return isAlpha(c) || isDigit(c) || c == '+' || c == '/' || c == '-' || c == '_'
-}
+
+func isBase32(c byte) bool    { return isAlpha(c) || c >= '2' && c <= '7' }
+func isStdBase64(c byte) bool { return isAlpha(c) || isDigit(c) || c == '+' || c == '/' }
+func isURLBase64(c byte) bool { return isAlpha(c) || isDigit(c) || c == '-' || c == '_' }

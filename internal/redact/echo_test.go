@@ -1,6 +1,10 @@
 package redact
 
 import (
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -55,19 +59,64 @@ func TestEveryEchoIsFound(t *testing.T) {
 }
 
 // What a secret is not: texts that share no 12 letters and digits with a
-// credential are shown.
+// credential are shown, and nothing in them is masked, however many runs
+// that look like hex, base32 or base64 they hold.
 func TestOrdinaryTextIsNotWithheld(t *testing.T) {
 	var s Scrubber
 	s.AddClientCredentials("client-1", "sk_live_51Hc8ZtL2eZvKYlo2C0QmRk7n")
 	s.Add("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvaW5mcmEifQ.c2lnbmF0dXJl")
-	for _, text := range []string{
+	for _, text := range append([]string{
 		`{"error":"invalid_client","error_description":"Client authentication failed (unknown client or bad secret)."}`,
 		"<html><body><h1>502 Bad Gateway</h1><hr><center>nginx/1.25.3</center></body></html>",
 		"The request could not be satisfied: sk_live_ keys must not be sent here. Request id 8c0f2a3b.",
 		strings.Repeat("0123456789", 5),
-	} {
+		"the token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvaW5mcmEifQ.T3RoZXJTaWduYXR1cmU has expired",
+		"Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("client-2:another-secret-value")),
+	}, ordinaryRuns()...) {
 		if s.Carries(text) {
 			t.Errorf("an ordinary text is withheld: %q", text)
+		}
+		if got := s.Scrub(text); got != text {
+			t.Errorf("an ordinary text is masked: %q", got)
+		}
+	}
+}
+
+// ordinaryRuns are texts with runs of 12 or more characters of hex, base32
+// or base64 alphabets that are not the encoding of any text: long words,
+// identifiers, UUIDs, digests, numbers, random bytes.
+func ordinaryRuns() []string {
+	digest := sha256.Sum256([]byte("an unrelated document"))
+	rng := rand.New(rand.NewPCG(3, 7))
+	random := make([]byte, 48)
+	for i := range random {
+		random[i] = byte(rng.Uint32())
+	}
+	return []string{
+		"Supercalifragilisticexpialidocious: internationalization, INTERNATIONALIZATION",
+		"request 123e4567-e89b-12d3-a456-426614174000 for client 00000000-0000-0000-0000-000000000001 failed",
+		"sha256:" + hex.EncodeToString(digest[:]) + " " + base64.StdEncoding.EncodeToString(digest[:]),
+		"at 20240101123456, build 0123456789abcdef0123456789abcdef, float64 0x4024000000000000",
+		"nonce " + base64.RawURLEncoding.EncodeToString(random) + " " + base32.StdEncoding.EncodeToString(random) + " " + hex.EncodeToString(random),
+	}
+}
+
+// The texts of ordinaryRuns decode to no text: runUnit leaves them as they
+// stand rather than add a view of garbage to every decoding, while the
+// encodings of text beside them are decoded.
+func TestRunsThatAreNotTextAreNotDecoded(t *testing.T) {
+	for _, text := range ordinaryRuns() {
+		if v, decoded := identity(text).rewrite(runUnit); decoded {
+			t.Errorf("%q is decoded to %q", text, v.text)
+		}
+	}
+	for text, want := range map[string]string{
+		"a " + base64.StdEncoding.EncodeToString([]byte("The quick brown fox")) + " b":                           "a The quick brown fox b",
+		"a " + hex.EncodeToString([]byte("\x00H\x00e\x00l\x00l\x00o\x00,\x00 \x00w\x00o\x00r\x00l\x00d")) + " b": "a Hello, world b",
+		"a " + base32.StdEncoding.EncodeToString([]byte("jumps over the lazy dog")) + " b":                       "a jumps over the lazy dog b",
+	} {
+		if v, _ := identity(text).rewrite(runUnit); v.text != want {
+			t.Errorf("%q is decoded to %q, want %q", text, v.text, want)
 		}
 	}
 }

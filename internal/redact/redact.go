@@ -6,10 +6,11 @@
 // decides, in two steps that each cover what the other cannot:
 //   - decoding: the text about to be shown is decoded (decode.go: HTML
 //     entities, the backslash escapes of JSON, JavaScript, Python, Go, C
-//     and CSS, percent-, form- and quoted-printable encoding, and the
-//     base64 of an HTTP Basic Authorization value), layer by layer in every
-//     order, each decoding keeping a map back to the text it came from;
-//     every credential is looked for in every decoding, white space folded;
+//     and CSS, percent-, form- and quoted-printable encoding, and runs of
+//     12 or more characters of hex, base32 and base64 that decode to
+//     UTF-8, UTF-16 or UTF-32 text), layer by layer in every order, each
+//     decoding keeping a map back to the text it came from; every
+//     credential is looked for in every decoding, white space folded;
 //   - the skeleton (skeleton.go): of each decoding and each credential,
 //     only the letters and digits are kept, Unicode-normalised and
 //     lower-cased, and a text carries a credential when it holds any 12 of

@@ -1,11 +1,15 @@
 package redact_test
 
 import (
+	"encoding/base32"
 	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
@@ -67,6 +71,51 @@ func TestScrubDecodesBeforeMatching(t *testing.T) {
 			t.Errorf("Carries(%q) = %v", tc.text, carries)
 		}
 	}
+}
+
+// The echoes of the review that the decoders did not undo: runs of base64,
+// base32 and hex of the secret's UTF-16 or UTF-32, or of a text that holds
+// it, are decoded, and the whole run is masked where it stands.
+func TestScrubDecodesRuns(t *testing.T) {
+	const secret = "s3cr3t-Q8v2+Lr7/TzX4 é🔑"
+	var s redact.Scrubber
+	s.AddClientCredentials("client-1", secret)
+	utf16le, utf16be := wide(secret, 2, binary.LittleEndian), wide(secret, 2, binary.BigEndian)
+	for _, form := range []string{
+		base64.StdEncoding.EncodeToString(utf16le), // .NET: Convert.ToBase64String(Encoding.Unicode.GetBytes(s))
+		base64.RawURLEncoding.EncodeToString(append([]byte{0xFE, 0xFF}, utf16be...)),
+		base64.StdEncoding.EncodeToString(wide(secret, 4, binary.BigEndian)),
+		base64.StdEncoding.EncodeToString(wide(`{"client_secret":"`+secret+`"}`, 2, binary.LittleEndian)),
+		base32.StdEncoding.EncodeToString([]byte(secret)),
+		strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString([]byte(secret))),
+		hex.EncodeToString(utf16le),
+		strings.ToUpper(hex.EncodeToString(utf16be)),
+		base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString(utf16le))), // two layers
+	} {
+		text := "the server said '" + form + "' (invalid)"
+		if got, want := s.Scrub(text), "the server said '"+redact.Mask+"' (invalid)"; got != want {
+			t.Errorf("Scrub(%q)\n got %q\nwant %q", text, got, want)
+		}
+		if !s.Carries(text) {
+			t.Errorf("Carries(%q) = false", text)
+		}
+	}
+}
+
+// wide is s in UTF-16 (size 2) or UTF-32 (size 4), without a byte-order
+// mark.
+func wide(s string, size int, order binary.AppendByteOrder) []byte {
+	var b []byte
+	if size == 4 {
+		for _, r := range s {
+			b = order.AppendUint32(b, uint32(r))
+		}
+		return b
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = order.AppendUint16(b, u)
+	}
+	return b
 }
 
 func TestScrubOverlapsAndNil(t *testing.T) {
