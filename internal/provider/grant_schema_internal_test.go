@@ -136,7 +136,7 @@ func TestEveryCredentialSlotFollowsEveryRule(t *testing.T) {
 		for h, values := range base.credentialValues() {
 			h.addTo(&scrub, values...)
 		}
-		masked := scrub.Scrub("the value " + marker) != "the value "+marker
+		masked := scrub.Scrub("the value "+marker) != "the value "+marker
 		inherited, _ := grantModel{ClientID: types.StringValue("another-client")}.inheriting("other", base, origin{}, true)
 		got := !a.field(&inherited).get().IsNull()
 		if a.secret() {

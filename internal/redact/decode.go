@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -414,23 +415,24 @@ func runUnit(text string, i int) (string, int) {
 	if ends[urlBase64] == ends[stdBase64] {
 		ends[urlBase64] = 0
 	}
-	for {
-		longest := -1
-		for j, end := range ends {
-			if end > 0 && (longest < 0 || end > ends[longest]) {
-				longest = j
-			}
-		}
-		if longest < 0 {
-			return "", 0
-		}
-		if b, err := runAlphabets[longest].decode(text[i:ends[longest]]); err == nil {
-			if dec, ok := textOf(b); ok {
-				return dec, ends[longest] - i
-			}
-		}
-		ends[longest] = 0
+	// Longest first; of runs as long, in runAlphabets' order (stable).
+	order := [len(runAlphabets)]int{}
+	for j := range order {
+		order[j] = j
 	}
+	slices.SortStableFunc(order[:], func(a, b int) int { return ends[b] - ends[a] })
+	for _, j := range order {
+		end := ends[j]
+		if end == 0 {
+			break
+		}
+		if b, err := runAlphabets[j].decode(text[i:end]); err == nil {
+			if dec, ok := textOf(b); ok {
+				return dec, end - i
+			}
+		}
+	}
+	return "", 0
 }
 
 // decodeBase32 decodes base32 (RFC 4648 6), padded or not, in upper or
