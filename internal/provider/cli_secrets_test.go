@@ -2,6 +2,9 @@ package provider_test
 
 import (
 	"archive/zip"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 	"github.com/clientcreds/terraform-provider-workiva/internal/provider"
@@ -221,6 +225,41 @@ func TestCLISecretAsClientIDIsRefused(t *testing.T) {
 			}
 			if n := len(srv.TokenRequests()); n != 0 {
 				t.Errorf("%d token requests were sent", n)
+			}
+		})
+	}
+}
+
+// The third review's fourth finding: echoes in encodings the scrubber did
+// not decode were printed. An error body that holds the base64 of the
+// secret's UTF-16LE bytes (.NET's Convert.ToBase64String of
+// Encoding.Unicode), its base32, or the hex of its UTF-16LE bytes is
+// withheld, from the output and the DEBUG log alike.
+func TestCLIEncodedEchoesAreWithheld(t *testing.T) {
+	utf16le := func(s string) []byte {
+		var b []byte
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = append(b, byte(u), byte(u>>8))
+		}
+		return b
+	}
+	srv := iam(t, iamserver.Options{})
+	for name, echo := range map[string]string{
+		"base64 of UTF-16LE": base64.StdEncoding.EncodeToString(utf16le(testSecret)),
+		"base32":             base32.StdEncoding.EncodeToString([]byte(testSecret)),
+		"hex of UTF-16LE":    hex.EncodeToString(utf16le(testSecret)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv.Script(iamserver.Fault{Status: 401, ContentType: "text/plain", Body: "invalid client credentials: " + echo})
+			c := newCLIDir(t, providerBlock(srv, "max_retries = 0")+"data \"workiva_token\" \"t\" {}\n")
+			out, err := flatRun(c, []string{"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH=" + filepath.Join(c.dir, "debug.log")}, "plan", "-input=false")
+			if err == nil || !strings.Contains(out, "HTTP 401") || !strings.Contains(out, "it echoes a credential") {
+				t.Fatalf("plan: want the 401 with its body withheld:\n%s", out)
+			}
+			for where, text := range map[string]string{"output": out, "DEBUG log": c.read("debug.log")} {
+				if strings.Contains(text, echo[:16]) {
+					t.Errorf("the %s shows the echo %q", where, echo)
+				}
 			}
 		})
 	}
