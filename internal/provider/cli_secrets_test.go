@@ -15,6 +15,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver/iamtest"
 	"github.com/clientcreds/terraform-provider-workiva/internal/provider"
 )
 
@@ -259,6 +260,47 @@ func TestCLIEncodedEchoesAreWithheld(t *testing.T) {
 			for where, text := range map[string]string{"output": out, "DEBUG log": c.read("debug.log")} {
 				if strings.Contains(text, echo[:16]) {
 					t.Errorf("the %s shows the echo %q", where, echo)
+				}
+			}
+		})
+	}
+}
+
+// The second review of the containment pass: a secret written in
+// client_secret_file in the configuration (provider block or grants
+// entry), next to an auth style that sends no secret, was printed in the
+// configuration diagnostic and the TRACE log; a token written in
+// workload_identity.env_var, and a secret in WORKIVA_REGION, likewise.
+// Every value that may be a credential reaches the scrubber before any
+// diagnostic about its grant is made, and the wording names the setting.
+func TestCLIMisplacedCredentialsAreNeverShown(t *testing.T) {
+	const misplaced = "okta-Zq8Lm2Vx9Tr4Wp7Kb3Nd"                                                                                //nolint:gosec // a test credential
+	const token = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJyZXBvOmFjbWUvaW5mcmEiLCJhdWQiOiJ3ayJ9.c2lnbmF0dXJlc2lnbmF0dXJl" //nolint:gosec // a test token
+	srv := iam(t, iamserver.Options{})
+	ca := iamtest.NewCA(t)
+	cert, key := ca.ClientCertificate(t, "c")
+	for _, tc := range []struct {
+		name, config, want, secret string
+		env                        []string
+	}{
+		{"client_secret_file in the provider block", fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  client_secret_file = %q\n  token_url = %q\n  auth_style = \"tls_client_auth\"\n  client_certificate_pem = %q\n  client_key_pem = %q\n}\n",
+			testClientID, misplaced, srv.TokenURL(), cert, key), "a client secret is set (the file named by client_secret_file in the provider block)", misplaced, nil},
+		{"client_secret_file in a grants entry", fmt.Sprintf("provider \"workiva\" {\n  token_url = %q\n  grants = { g = { client_id = %q, client_secret_file = %q, auth_style = \"tls_client_auth\", client_certificate_pem = %q, client_key_pem = %q } }\n}\n",
+			srv.TokenURL(), testClientID, misplaced, cert, key), `the file named by client_secret_file in grants["g"]`, misplaced, nil},
+		{"a token in workload_identity.env_var", fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  token_url = %q\n  workload_identity = { source = \"env\", env_var = %q }\n}\n",
+			testClientID, srv.TokenURL(), token), "and that is no variable's name", "c2lnbmF0dXJlc2lnbmF0dXJl", nil},
+		{"a secret in WORKIVA_REGION", fmt.Sprintf("provider \"workiva\" {\n  client_id = %q\n  client_secret = %q\n}\n", testClientID, testSecret),
+			"WORKIVA_REGION is not one of", misplaced, []string{"WORKIVA_REGION=" + misplaced}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLIDir(t, tc.config+"data \"workiva_token\" \"t\" {}\n")
+			out, err := flatRun(c, append(tc.env, "TF_LOG_PROVIDER=TRACE", "TF_LOG_PATH="+filepath.Join(c.dir, "trace.log")), "plan", "-input=false")
+			if err == nil || !strings.Contains(out, tc.want) {
+				t.Errorf("plan: want %q:\n%s", tc.want, out)
+			}
+			for where, text := range map[string]string{"output": out, "TRACE log": c.read("trace.log")} {
+				if i := strings.Index(text, tc.secret); i >= 0 {
+					t.Errorf("the %s shows it: …%s…", where, text[max(0, i-200):min(len(text), i+60)])
 				}
 			}
 		})

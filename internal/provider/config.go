@@ -269,7 +269,7 @@ func resolveProviderWide(cfg providerModel, diags *diag.Diagnostics) providerWid
 	if _, ok := regionHosts[region]; ok {
 		w.tokenURL = regionTokenURL(region)
 	} else if cfg.TokenURL.IsNull() && cfg.Issuer.IsNull() && os.Getenv(EnvTokenURL) == "" && os.Getenv(EnvIssuer) == "" {
-		diags.Append(unknownRegionDiagnostic(regionFrom, region))
+		diags.Append(unknownRegionDiagnostic(regionFrom))
 	}
 	return w
 }

@@ -116,9 +116,11 @@ func unknownGrantDiagnostic(name string, names []string) diag.Diagnostic {
 		fmt.Sprintf("grant is %q, which is not among the provider's grants: %s.", name, quoteNames(names)))
 }
 
-func unknownRegionDiagnostic(from, region string) diag.Diagnostic {
+// unknownRegionDiagnostic does not repeat the value, which is none of the
+// regions and may be anything (a secret in the wrong variable).
+func unknownRegionDiagnostic(from string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("region"), "Unknown region",
-		fmt.Sprintf("%s is %q; it must be one of %s.", from, region, quoteList(regionNames)))
+		fmt.Sprintf("%s is not one of %s (in any case).", from, quoteList(regionNames)))
 }
 
 // invalidTokenURLDiagnostic says why a token_url is not usable. When the

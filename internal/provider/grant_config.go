@@ -27,11 +27,7 @@ type grantSettings struct {
 	// pending says which values are not known yet; the grant is
 	// authenticated once they are.
 	pending string
-	// credentials are the grant's values that may be credentials, by
-	// what they hold, for the scrubber (grantModel.credentialValues; the
-	// secret reaches it again with the client id, for its Basic forms).
-	credentials map[holds][]string
-	hint        grantHint
+	hint    grantHint
 	// sources are the grant's workload-identity source and the source of
 	// its ready-made client assertion, if it has them: Configure gives them
 	// the transport, the clock and the scrubber. identity is the first,
@@ -159,7 +155,6 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 	c.AssertionKeyID, c.AssertionAudience = g.ClientAssertionKeyID.ValueString(), g.ClientAssertionAudience.ValueString()
 	c.ClientCertificatePEM, c.ClientKeyPEM = g.ClientCertificatePEM.ValueString(), g.ClientKeyPEM.ValueString()
 	s.scopes = setStrings(g.Scopes)
-	s.credentials = g.credentialValues()
 
 	c.GrantType = tokenclient.GrantType(cmp.Or(g.GrantType.ValueString(), string(tokenclient.GrantClientCredentials)))
 	c.SubjectTokenType, c.RequestedTokenType = g.SubjectTokenType.ValueString(), g.RequestedTokenType.ValueString()
@@ -193,7 +188,7 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		secretFrom: from.of("client_secret"), secretFileFrom: from.of("client_secret_file"), keyFrom: from.of("client_assertion_key_pem"), assertionFrom: assertionFrom,
 		certFrom: from.of("client_certificate_pem")}
 	if c.ClientSecret == "" && c.ClientSecretFile != "" {
-		s.hint.secretFrom = "the file " + c.ClientSecretFile + ", from " + s.hint.secretFileFrom
+		s.hint.secretFrom = "the file named by " + s.hint.secretFileFrom // never its name: a secret may be written there
 	}
 	if federated && g.WorkloadIdentity.IsNull() {
 		diags.Append(grantNeedsIdentityDiagnostic(name, string(c.GrantType)))

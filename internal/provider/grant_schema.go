@@ -55,23 +55,24 @@ const (
 	// keys: values that are credentials when they look like keys (form
 	// fields that may carry an API key next to a tenant name).
 	keys
-	// fileName: the name of a file that holds a credential, where a
-	// credential may be written by mistake (WORKIVA_CLIENT_SECRET_FILE
-	// for WORKIVA_CLIENT_SECRET).
-	fileName
+	// credentialName: the name of a file or a variable that holds a
+	// credential, where a credential may be written by mistake
+	// (WORKIVA_CLIENT_SECRET_FILE for WORKIVA_CLIENT_SECRET).
+	credentialName
 	// credential: the value may be or hold a credential (a secret, a key,
 	// an assertion).
 	credential
 )
 
-// The rules that follow from keys, fileName and credential (secret), each
+// The rules that follow from keys, credentialName and credential (secret), each
 // applied where it is decided, from this declaration and no list:
 //   - Sensitive in the schema (providerGrantAttributes, grantsAttribute);
 //   - given to the scrubber (holds.addTo), with the environment variables
 //     the value may come from (credentialVariables), so that no diagnostic
 //     or log line shows it: a credential in any form it decodes to, the
 //     key-like values of keys (a tenant's name stays readable), and a
-//     file's name as it stands (its words are ordinary words elsewhere);
+//     key-like file or variable name as it stands (a name's words are
+//     ordinary words elsewhere, and a plain name is no credential);
 //     the wording names the setting, never repeats its value;
 //   - not inherited by an entry of grants that is another client or names
 //     another party's endpoint (inheriting, credentialsBound), as a
@@ -88,8 +89,8 @@ func (h holds) addTo(s *redact.Scrubber, values ...string) {
 	switch h {
 	case keys:
 		s.AddKeys(values...)
-	case fileName:
-		s.AddVerbatim(values...)
+	case credentialName:
+		s.AddNames(values...)
 	case credential:
 		s.AddPEM(values...)
 	}
@@ -103,7 +104,7 @@ var grantAttributes = []grantAttribute{
 	{name: "client_secret", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecret) }, env: EnvClientSecret, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Client secret of the API grant (Workiva shows it once, when the grant's user regenerates it). Prefer the environment " +
 			"variable or an ephemeral input variable, so the secret stays out of configuration and saved plans."},
-	{name: "client_secret_file", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecretFile) }, env: EnvClientSecretFile, holds: fileName,
+	{name: "client_secret_file", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecretFile) }, env: EnvClientSecretFile, holds: credentialName,
 		build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Path of a file that holds the client secret, instead of `client_secret` (a Vault Agent template, a mounted " +
 			"Kubernetes secret): read for every token request, so that a rotated secret needs no restart, with one trailing " +
@@ -215,10 +216,10 @@ var workloadIdentityKeys = []identityKey{
 	{"audience", "the `aud` to ask the CI system for (`github_actions`, `gcp_metadata`; required for `gcp_metadata`), and, for " +
 		"every source, the audience the token must hold. Required for `auto` and for `kubernetes` without `file`: a token the " +
 		"configuration did not choose for this server (EKS's is for AWS STS, AKS's for Entra ID) is sent only when it holds this audience", setting},
-	{"tag", "for `hcp_terraform`, the tag of `TFC_WORKLOAD_IDENTITY_TOKEN_<tag>` (the workspace sets `TFC_WORKLOAD_IDENTITY_AUDIENCE_<tag>`)", setting},
+	{"tag", "for `hcp_terraform`, the tag of `TFC_WORKLOAD_IDENTITY_TOKEN_<tag>` (the workspace sets `TFC_WORKLOAD_IDENTITY_AUDIENCE_<tag>`)", credentialName},
 	{"service_connection_id", "for `azure_devops`, the id of the service connection whose federated identity to use (required there)", setting},
-	{"env_var", "for `env` (and `gitlab`, whose default is `GITLAB_OIDC_TOKEN`), the name of the environment variable that holds the token (required there)", setting},
-	{"file", "for `file` (and `kubernetes`, which otherwise takes the file the AKS or EKS webhook names), the path of the file that holds the token, read for every token request (required there)", credential},
+	{"env_var", "for `env` (and `gitlab`, whose default is `GITLAB_OIDC_TOKEN`), the name of the environment variable that holds the token (required there)", credentialName},
+	{"file", "for `file` (and `kubernetes`, which otherwise takes the file the AKS or EKS webhook names), the path of the file that holds the token, read for every token request (required there)", credentialName},
 	{"token", "for `value`, the token itself, such as an HCP Terraform Stacks `identity_token`", credential},
 }
 
@@ -258,6 +259,14 @@ func (g *grantModel) credentialValues() map[holds][]string {
 	return out
 }
 
+// scrubInto gives s every value of g that may be a credential
+// (credentialValues), each as its declaration says.
+func (g *grantModel) scrubInto(s *redact.Scrubber) {
+	for h, values := range g.credentialValues() {
+		h.addTo(s, values...)
+	}
+}
+
 // credentialVariables are the environment variables that may hold a
 // credential or name its file, and what each holds: those of every
 // attribute that holds one.
@@ -268,7 +277,7 @@ func credentialVariables() map[string]holds {
 			out[a.env] = a.holds
 		}
 		if a.secret() && a.fileEnv != "" {
-			out[a.fileEnv] = fileName
+			out[a.fileEnv] = credentialName
 		}
 	}
 	return out

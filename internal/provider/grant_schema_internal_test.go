@@ -107,7 +107,7 @@ func TestValidatorsThatMayPointAtASecretArePathless(t *testing.T) {
 	}
 }
 
-// Every attribute declared to hold a credential (holds keys, fileName or
+// Every attribute declared to hold a credential (holds keys, credentialName or
 // credential) follows every rule of one, from that declaration alone: it
 // is sensitive at the root and in grants, its value reaches the scrubber
 // (here a key-like marker, which every kind masks), an entry of grants that

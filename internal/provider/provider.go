@@ -201,9 +201,6 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 			continue
 		}
 		data.scrub.AddClientCredentials(s.client.ClientID, s.client.ClientSecret)
-		for h, values := range s.credentials {
-			h.addTo(data.scrub, values...)
-		}
 		data.scrub.AddURL(s.client.TokenURL)
 		data.scrub.AddURL(s.client.RevocationURL)
 		s.client.Transport, s.client.Clock = p.transport, data.clock
@@ -237,6 +234,9 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 	base, baseFrom = oneEndpoint(base, baseFrom, cfg, diags)
 	envFile := os.Getenv(EnvClientAssertionFile)
 	var out []grantSettings
+	// Every value that may be a credential reaches the scrubber before any
+	// diagnostic about the grant is made.
+	base.scrubInto(data.scrub)
 	if cfg.Grants.IsNull() || !base.ClientID.IsNull() {
 		out = append(out, resolveGrant(defaultGrant, base, baseFrom, wide, envFile, diags))
 	}
@@ -253,6 +253,7 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 		}
 		var entry grantModel
 		diags.Append(obj.As(ctx, &entry, basetypes.ObjectAsOptions{})...)
+		entry.scrubInto(data.scrub)
 		bound, decided := credentialsBound(entry, base, wide.tokenURL)
 		if !decided {
 			out = append(out, grantSettings{name: name, pending: "whether grant " + strconv.Quote(name) +

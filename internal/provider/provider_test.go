@@ -130,7 +130,7 @@ data "workiva_token" "t" {}
 			name:   "unknown region in the environment",
 			config: "provider \"workiva\" {\n  client_id = \"a\"\n  client_secret = \"b\"\n}\n" + ds,
 			env:    map[string]string{"WORKIVA_REGION": "mars"},
-			want:   `(?s)Unknown region.*WORKIVA_REGION is "mars"`,
+			want:   `(?s)Unknown region.*WORKIVA_REGION is not one of`,
 		},
 		{
 			name:   "scope with a space inside",

@@ -93,6 +93,11 @@ func workloadCause(err error, show shower) (string, bool) {
 	var invalid *workload.InvalidError
 	var read *workload.ReadError
 	switch {
+	case errors.As(err, &missing) && !isVariableName(missing.Variable):
+		// Named by workload_identity.env_var or tag, which hold something
+		// else: never repeated, for it may be the token itself.
+		return fmt.Sprintf("The workload identity (source %q) reads the variable workload_identity.env_var or tag names, and that "+
+			"is no variable's name (letters, digits and _): is the token itself written there?", missing.Kind), true
 	case errors.As(err, &missing):
 		return fmt.Sprintf("The workload identity (source %q) needs %s, which is not set.", missing.Kind, missing.Variable), true
 	case errors.As(err, new(*workload.NotRecognisedError)):
@@ -170,12 +175,26 @@ func assertionHint(err error, h grantHint) string {
 		"the workload-identity token to it (for GitHub Actions, that the job has permission id-token: write)."
 }
 
+// isVariableName reports whether v is an environment variable's name as
+// shells write them: a letter or _, then letters, digits and _.
+func isVariableName(v string) bool {
+	for i, c := range v {
+		if c != '_' && (c < 'A' || c > 'Z') && (c < 'a' || c > 'z') && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return v != ""
+}
+
 // workloadHint says what the CI system needs; false when err is no
 // workload error.
 func workloadHint(err error) (string, bool) {
 	var missing *workload.MissingError
 	var check *workload.CheckError
 	switch {
+	case errors.As(err, &missing) && !isVariableName(missing.Variable):
+		return "Give workload_identity.env_var (or tag) the name of the variable that holds the token, such as GITLAB_OIDC_TOKEN, " +
+			"never the token.", true
 	case errors.As(err, &missing):
 		if info, _ := workload.InfoOf(missing.Kind); info.Hint != nil {
 			return info.Hint(missing.Variable), true

@@ -191,12 +191,19 @@ func (s *Scrubber) AddURL(raw string) {
 	s.Add(values...)
 }
 
-// AddVerbatim registers values found only as they stand (white space and
-// case folded, in every decoding), not by their skeleton: for a value that
-// may be a credential written in the wrong place but is usually a name
-// (a file's path, whose words are ordinary words elsewhere).
-func (s *Scrubber) AddVerbatim(values ...string) {
-	s.add(values, nil, false)
+// AddNames registers the values of names (a file's path, a variable's
+// name) that look like keys (keyLike), found only as they stand (white
+// space and case folded, in every decoding), not by their skeleton: a
+// credential written where a name belongs is masked, while a name's words,
+// which are ordinary words elsewhere, are not.
+func (s *Scrubber) AddNames(values ...string) {
+	var keys []string
+	for _, v := range values {
+		if keyLike(v) {
+			keys = append(keys, v)
+		}
+	}
+	s.add(keys, nil, false)
 }
 
 // AddKeys registers the values that look like keys (keyLike), as AddURL
