@@ -304,8 +304,13 @@ func (s *Scrubber) find(text string, first bool, mode skeletonMode) [][2]int {
 				return spans
 			}
 		}
-		if mode != skeletonOff && idx != nil {
-			for _, sp := range idx.find(skeletonOf(v), first) {
+		if mode != skeletonOff {
+			sk := skeletonOf(v)
+			found := shapeSkeletonSpans(sk)
+			if idx != nil {
+				found = append(found, idx.find(sk, first)...)
+			}
+			for _, sp := range found {
 				if mode == skeletonAll || !strings.ContainsFunc(text[sp[0]:sp[1]], unicode.IsSpace) {
 					spans = append(spans, sp)
 				}

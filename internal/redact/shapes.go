@@ -1,6 +1,10 @@
 package redact
 
-import "strings"
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
 
 // The scrubber knows one credential without being told it: a Workiva client
 // secret, "wk_secret:" followed by its kind and a random part
@@ -45,6 +49,45 @@ func shapeSpans(text string) [][2]int {
 		}
 		from = start + len(workivaSecretPrefix)
 	}
+}
+
+// shapeKey is how many letters and digits follow "wk_secret:" in a Workiva
+// secret: its kind (oa2c) and its 20-character key.
+const shapeKey = 24
+
+// shapeSkeleton is the prefix's skeleton.
+var shapeSkeleton = []rune("wksecret")
+
+// shapeSkeletonSpans finds the shape in a text's skeleton, so that a secret
+// broken by a wrap, a zero-width character, a soft hyphen or separators,
+// or written in fullwidth letters, is found too: the prefix's skeleton and
+// the shapeKey letters and digits after it, when at least window of them
+// follow and they mix letters and digits (words after the prefix in a
+// sentence rarely hold a digit).
+func shapeSkeletonSpans(sk skeleton) [][2]int {
+	var out [][2]int
+	for i := 0; i+len(shapeSkeleton) <= len(sk.runes); i++ {
+		if !runesAt(sk.runes, i, shapeSkeleton) {
+			continue
+		}
+		from := i + len(shapeSkeleton)
+		to := min(from+shapeKey, len(sk.runes))
+		tail := sk.runes[from:to]
+		if len(tail) >= window && slices.ContainsFunc(tail, unicode.IsLetter) && slices.ContainsFunc(tail, unicode.IsDigit) {
+			out = append(out, [2]int{int(sk.start[i]), int(sk.end[to-1])})
+		}
+		i = from - 1
+	}
+	return out
+}
+
+func runesAt(rs []rune, i int, want []rune) bool {
+	for j, r := range want {
+		if rs[i+j] != r {
+			return false
+		}
+	}
+	return true
 }
 
 // asciiLower lower-cases ASCII letters only, so that byte offsets stay
