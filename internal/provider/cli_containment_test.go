@@ -305,30 +305,35 @@ resource "terraform_data" "slow" {
 // grants that is another client at another origin is not sent the provider
 // block's extra_params.
 func TestCLIExtraParamsAreCredentials(t *testing.T) {
-	const apiKey = "sk-live-7Hq2Lm9Xv4Rt8Zp1" //nolint:gosec // a test credential
+	const apiKey = "sk-live-7Hq2Lm9Xv4Rt8Zp1"         //nolint:gosec // a test credential
+	const passphrase = "correct horse battery staple" //nolint:gosec // a test credential of words, which no shape reveals
 	home, other := iam(t, iamserver.Options{}), iam(t, iamserver.Options{})
-	home.Script(iamserver.Fault{Status: 400, ContentType: "text/plain", Body: "unknown tenant acme-corp for request tenant=acme-corp&api_key=" + apiKey})
-	c := newCLIDir(t, fmt.Sprintf(`
+	for name, echoed := range map[string]string{"a key-like api_key": apiKey, "a password of words": passphrase} {
+		t.Run(name, func(t *testing.T) {
+			home.Script(iamserver.Fault{Status: 400, ContentType: "text/plain", Body: "unknown tenant acme-corp for request with " + echoed})
+			c := newCLIDir(t, fmt.Sprintf(`
 provider "workiva" {
   client_id     = %q
   client_secret = %q
   token_url     = %q
   max_retries   = 0
-  extra_params  = { tenant = "acme-corp", api_key = %q }
+  extra_params  = { tenant = "acme-corp", api_key = %q, password = %q }
 }
 data "workiva_token" "t" {}
-`, testClientID, testSecret, home.TokenURL(), apiKey))
-	out, err := flatRun(c, []string{"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH=" + filepath.Join(c.dir, "debug.log")}, "plan", "-input=false")
-	if err == nil || !strings.Contains(out, "HTTP 400") {
-		t.Fatalf("plan: want the server's refusal:\n%s", out)
-	}
-	for where, text := range map[string]string{"output": out, "DEBUG log": c.read("debug.log")} {
-		if strings.Contains(text, apiKey) || strings.Contains(text, "7Hq2Lm9Xv4Rt8Zp1") {
-			t.Errorf("the %s shows the api_key of extra_params", where)
-		}
+`, testClientID, testSecret, home.TokenURL(), apiKey, passphrase))
+			out, err := flatRun(c, []string{"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH=" + filepath.Join(c.dir, "debug.log")}, "plan", "-input=false")
+			if err == nil || !strings.Contains(out, "HTTP 400") {
+				t.Fatalf("plan: want the server's refusal:\n%s", out)
+			}
+			for where, text := range map[string]string{"output": out, "DEBUG log": c.read("debug.log")} {
+				if strings.Contains(text, echoed) {
+					t.Errorf("the %s shows a value of extra_params", where)
+				}
+			}
+		})
 	}
 
-	c = newCLIDir(t, fmt.Sprintf(`
+	c := newCLIDir(t, fmt.Sprintf(`
 provider "workiva" {
   client_id     = %q
   client_secret = %q

@@ -3,6 +3,7 @@ package provider
 import (
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -165,8 +166,9 @@ var grantAttributes = []grantAttribute{
 		desc: "Sent as one `resource` form field each, in order (RFC 8707; Microsoft Entra ID v1)."},
 	{name: "extra_params", field: func(g *grantModel) fieldRef { return ref(&g.ExtraParams) }, holds: keys, build: mapAttr(extraParamsValidator),
 		desc: "More form fields for every token request, such as a tenant. A protocol field or one with its own attribute (" +
-			quoteList(tokenclient.ReservedParams) + ") is refused. A value may be a credential (an API key): values that look like " +
-			"keys (12 or more letters and digits, mixing both) are masked in every diagnostic and log line."},
+			quoteList(tokenclient.ReservedParams) + ") is refused. A value may be a credential (an API key): the values of fields " +
+			"whose name says so (`password`, `api_key`, `token`, …) and values that look like keys (12 or more letters and digits, " +
+			"mixing both) are masked in every diagnostic and log line."},
 	{name: "client_assertion_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyPEM) }, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "PEM private key for `private_key_jwt`: RSA (PKCS #1 or PKCS #8) or EC P-256 (SEC 1 or PKCS #8). Each request carries a " +
 			"fresh JWT (`iss` = `sub` = the client id, `aud`, `iat`, `exp` 60 s later, a unique `jti`) signed with it, and no secret."},
@@ -251,6 +253,9 @@ func (g *grantModel) credentialValues() map[holds][]string {
 					}
 					h = workloadIdentityKeys[i].holds
 				}
+				if h == keys && namesASecret(k) {
+					h = credential // password = "correct horse battery staple"
+				}
 				s, _ := e.(types.String)
 				out[h] = append(out[h], s.ValueString())
 			}
@@ -265,6 +270,35 @@ func (g *grantModel) scrubInto(s *redact.Scrubber) {
 	for h, values := range g.credentialValues() {
 		h.addTo(s, values...)
 	}
+}
+
+// secretWords are the words of a form field's name that say its value is a
+// credential, whatever its shape (a passphrase of words, a short PIN).
+var secretWords = []string{"apikey", "auth", "code", "cookie", "credential", "credentials", "key", "passphrase", "passwd", "password",
+	"pin", "pwd", "secret", "session", "sig", "signature", "token"}
+
+// namesASecret reports whether a form field's name says its value is a
+// credential: one of its words (split at anything but letters and digits,
+// and at a lower-case letter followed by an upper-case one) is one of
+// secretWords, or ends with one of five letters or more ("api_key",
+// "apiKey", "x-auth-token", "accesstoken"; not "monkey").
+func namesASecret(name string) bool {
+	var words []string
+	var w strings.Builder
+	for i, r := range name {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			words, w = append(words, w.String()), strings.Builder{}
+			continue
+		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(rune(name[i-1])):
+			words, w = append(words, w.String()), strings.Builder{}
+		}
+		w.WriteRune(unicode.ToLower(r))
+	}
+	words = append(words, w.String())
+	return slices.ContainsFunc(words, func(word string) bool {
+		return slices.ContainsFunc(secretWords, func(s string) bool { return word == s || len(s) >= 5 && strings.HasSuffix(word, s) })
+	})
 }
 
 // credentialVariables are the environment variables that may hold a

@@ -167,3 +167,16 @@ func TestEveryCredentialSlotFollowsEveryRule(t *testing.T) {
 		}
 	}
 }
+
+// A form field's name that says its value is a credential makes it one,
+// whatever its shape; other names leave the key-like rule.
+func TestNamesASecret(t *testing.T) {
+	for name, want := range map[string]bool{
+		"password": true, "api_key": true, "apiKey": true, "x-auth-token": true, "client_pin": true, "SIGNATURE": true, "sessionId": true, "accesstoken": true,
+		"tenant": false, "audience_hint": false, "region": false, "monkey_name": false, "": false,
+	} {
+		if got := namesASecret(name); got != want {
+			t.Errorf("namesASecret(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
