@@ -37,30 +37,17 @@ func (e *NotRegularError) Error() string     { return "it is " + e.What + ", not
 func (e *NotRegularError) Is(err error) bool { return err == ErrNotRegular }
 
 // Read returns what the regular file at path holds, at most MaxSize bytes,
-// or an error: ErrNotRegular (checked before anything is read, and opened
-// without waiting, so that a FIFO cannot block the open), ErrTooLarge, the
-// context's error when ctx ends first, or the *fs.PathError of the open.
-// Symbolic links are followed (Kubernetes projects tokens through them).
+// or an error: ErrNotRegular (checked before the file is opened, so that
+// opening a device has no effect, and again on what was opened, which is
+// opened without waiting, so that a FIFO put in its place cannot block the
+// open), ErrTooLarge, the context's error when ctx ends first, or the
+// *fs.PathError of the stat or the open. Symbolic links are followed
+// (Kubernetes projects tokens through them). Stat, open and read run
+// within ctx: a network or FUSE file system that stalls is abandoned (and
+// the file closed when it answers).
 func Read(ctx context.Context, path string) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0) //nolint:gosec // the file the user names for this purpose
-	if err != nil {
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		_ = f.Close()
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		_ = f.Close()
-		return nil, &NotRegularError{What: modeName(fi.Mode())}
-	}
-	if fi.Size() > MaxSize {
-		_ = f.Close()
-		return nil, ErrTooLarge
 	}
 	type result struct {
 		b   []byte
@@ -68,21 +55,54 @@ func Read(ctx context.Context, path string) ([]byte, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		defer f.Close()
-		b, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+		b, err := read(path)
 		done <- result{b, err}
 	}()
 	select {
 	case <-ctx.Done():
-		// A regular file on a network or FUSE file system can stall; the
-		// read is abandoned, and ends when the file system answers.
 		return nil, ctx.Err()
 	case r := <-done:
-		if r.err == nil && len(r.b) > MaxSize { // it grew after Stat
-			return nil, ErrTooLarge
-		}
 		return r.b, r.err
 	}
+}
+
+// read is Read without the deadline.
+func read(path string) ([]byte, error) {
+	before, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := regular(before); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0) //nolint:gosec // the file the user names for this purpose
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	opened, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if err := regular(opened); err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err == nil && len(b) > MaxSize { // it grew after Stat, or Stat says 0 (/proc)
+		return nil, ErrTooLarge
+	}
+	return b, err
+}
+
+// regular refuses what is not a regular file of at most MaxSize bytes.
+func regular(fi fs.FileInfo) error {
+	switch {
+	case !fi.Mode().IsRegular():
+		return &NotRegularError{What: modeName(fi.Mode())}
+	case fi.Size() > MaxSize:
+		return ErrTooLarge
+	}
+	return nil
 }
 
 // modeName says what kind of file a mode is, for NotRegularError.

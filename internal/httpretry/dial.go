@@ -34,8 +34,9 @@ func (e *NonASCIIHostError) Is(target error) bool { return target == ErrNonASCII
 
 // Canonical is u as every request the provider sends is dialled, and the
 // one form every rule about where a request goes compares (Origin): the
-// scheme and the host lower-cased, the percent-encoding of the host
-// resolved (url.Parse does that), the path, query and port as written.
+// scheme and the host lower-cased (an IPv6 zone, an interface's name, as
+// written), the percent-encoding of the host resolved (url.Parse does
+// that), the path, query and port as written.
 //
 // A host that is not ASCII is refused: net/http would dial its IDNA form
 // (İ, U+0130, becomes "xn--…", a name of another domain, while a
@@ -54,7 +55,13 @@ func Canonical(u *url.URL) (*url.URL, error) {
 	}
 	c := *u
 	c.Scheme = strings.ToLower(u.Scheme)
-	c.Host = strings.ToLower(u.Host)
+	// An IPv6 zone names an interface, whose name's case counts: only what
+	// comes before it is lower-cased.
+	name, zone, _ := strings.Cut(u.Host, "%")
+	if zone != "" || strings.HasSuffix(u.Host, "%") {
+		zone = "%" + zone
+	}
+	c.Host = strings.ToLower(name) + zone
 	return &c, nil
 }
 
