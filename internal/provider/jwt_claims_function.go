@@ -36,7 +36,8 @@ func (f *JWTClaimsFunction) Definition(_ context.Context, _ function.DefinitionR
 		MarkdownDescription: "Returns the claims of a JWT (a JWS in compact serialisation: an access token, a CI system's " +
 			"identity token) as an object, for `terraform test` assertions, `check` blocks and outputs of `sub`, `aud`, `exp` " +
 			"and the like.\n\n~> **The token is not verified.** Its signature, issuer and expiry are not checked: the claims are " +
-			"what the token says of itself, for looking, never for deciding whom to trust.\n\nA token that is not a JWT is an " +
+			"what the token says of itself, for looking, never for deciding whom to trust.\n\nNumbers are exact; one past about " +
+			"10^1233 (or below its inverse) is given as the text the token holds. A token that is not a JWT is an " +
 			"error, which does not repeat the token. Given an ephemeral value (an ephemeral `workiva_token`'s `access_token`), " +
 			"the result is ephemeral too, as every function's result is in Terraform.",
 		Parameters: []function.Parameter{function.StringParameter{Name: "token",
@@ -77,8 +78,13 @@ func readClaims(token string) (attr.Value, error) {
 	return claimValue(claims), nil
 }
 
+// maxClaimExponent bounds the binary exponent of a claim read as a number
+// (2^4096 has 1234 decimal digits, far past any real claim).
+const maxClaimExponent = 4096
+
 // claimValue is a JSON value as a Terraform value: an object, a tuple, a
-// number, a bool, a string; null as a null string.
+// number (as text when its exponent is past maxClaimExponent), a bool, a
+// string; null as a null string.
 func claimValue(v any) attr.Value {
 	switch x := v.(type) {
 	case map[string]any:
@@ -96,9 +102,11 @@ func claimValue(v any) attr.Value {
 		}
 		return types.TupleValueMust(elemTypes, elems)
 	case json.Number:
-		if f, ok := new(big.Float).SetString(x.String()); ok {
+		if f, ok := new(big.Float).SetString(x.String()); ok && f.MantExp(nil) <= maxClaimExponent && f.MantExp(nil) >= -maxClaimExponent {
 			return types.NumberValue(f)
 		}
+		// Terraform's wire writes a number out in full: 1e20000000 would be
+		// twenty million digits, and take minutes. Such a claim is text.
 		return types.StringValue(x.String())
 	case bool:
 		return types.BoolValue(x)

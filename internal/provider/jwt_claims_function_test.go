@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"math/big"
 	"strings"
@@ -96,4 +97,33 @@ resource "terraform_data" "kept" {
 	if err == nil || !strings.Contains(out, "Invalid use of ephemeral value") && !strings.Contains(out, "Ephemeral value used in non-ephemeral context") {
 		t.Errorf("claims of an ephemeral token were kept in a resource:\n%s", out)
 	}
+}
+
+// A claim that is a number with a huge exponent is text: written out in
+// full on Terraform's wire, 1e20000000 took minutes (the review of the
+// containment pass); an ordinary number stays a number.
+func TestJWTClaimsHugeNumberIsText(t *testing.T) {
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	tok := enc(`{"alg":"RS256"}`) + "." + enc(`{"sub":"x","huge":1e20000000,"tiny":-1e-20000000,"n":12.5}`) + "." + enc("sig")
+	unitTest(t, resource.TestStep{
+		Config: fmt.Sprintf(`
+locals {
+  claims = provider::workiva::jwt_claims(%q)
+}
+output "huge" {
+  value = local.claims.huge
+}
+output "tiny" {
+  value = local.claims.tiny
+}
+output "n" {
+  value = local.claims.n
+}
+`, tok),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("huge", knownvalue.StringExact("1e20000000")),
+			statecheck.ExpectKnownOutputValue("tiny", knownvalue.StringExact("-1e-20000000")),
+			statecheck.ExpectKnownOutputValue("n", knownvalue.NumberExact(big.NewFloat(12.5))),
+		},
+	})
 }
