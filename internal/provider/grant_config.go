@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,9 +72,15 @@ type grantHint struct {
 	grantType tokenclient.GrantType
 	identity  workload.Kind
 	workiva   bool
-	// Where the client id and each credential came from (origin.of).
-	idFrom, secretFrom, secretFileFrom, keyFrom, assertionFrom, certFrom string
+	// origins says where the client id and each credential setting came
+	// from (origin), the secret and the assertion as they were read (a
+	// file, a workload identity); see from.
+	origins origin
 }
+
+// from says where a setting of the grant came from, in the words of
+// origin.of: what an auth style's refusal hint and the diagnostics name.
+func (h grantHint) from(setting string) string { return h.origins.of(setting) }
 
 // grantLogName names a grant in log lines.
 func grantLogName(grant string) string {
@@ -184,11 +192,11 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 	if assertion == "" && envAssertionFile != "" {
 		assertionFrom = "the file named by " + EnvClientAssertionFile
 	}
-	s.hint = grantHint{grant: name, grantType: c.GrantType, workiva: workivaEndpoint(g.TokenURL, g.Issuer, wide), idFrom: from.of("client_id"),
-		secretFrom: from.of("client_secret"), secretFileFrom: from.of("client_secret_file"), keyFrom: from.of("client_assertion_key_pem"), assertionFrom: assertionFrom,
-		certFrom: from.of("client_certificate_pem")}
+	s.hint = grantHint{grant: name, grantType: c.GrantType, workiva: workivaEndpoint(g.TokenURL, g.Issuer, wide), origins: maps.Clone(from)}
+	s.hint.origins["client_assertion"] = assertionFrom
 	if c.ClientSecret == "" && c.ClientSecretFile != "" {
-		s.hint.secretFrom = "the file named by " + s.hint.secretFileFrom // never its name: a secret may be written there
+		// Never the file's name: a secret may be written there.
+		s.hint.origins["client_secret"] = "the file named by " + from.of("client_secret_file")
 	}
 	if federated && g.WorkloadIdentity.IsNull() {
 		diags.Append(grantNeedsIdentityDiagnostic(name, string(c.GrantType)))
@@ -217,7 +225,7 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 			return s
 		default:
 			c.Assertion = fetch
-			s.hint.assertionFrom = "the workload identity, source " + strconv.Quote(string(src.Kind))
+			s.hint.origins["client_assertion"] = "the workload identity, source " + strconv.Quote(string(src.Kind))
 		}
 	}
 	switch {
@@ -267,16 +275,16 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, feder
 	name := h.grant
 	var present []string
 	if c.ClientSecret != "" {
-		present = append(present, "a client secret ("+h.secretFrom+")")
+		present = append(present, "a client secret ("+h.from("client_secret")+")")
 	}
 	if c.ClientSecretFile != "" {
-		present = append(present, "a client secret file ("+h.secretFileFrom+")")
+		present = append(present, "a client secret file ("+h.from("client_secret_file")+")")
 	}
 	if c.AssertionKeyPEM != "" {
-		present = append(present, "a private key ("+h.keyFrom+")")
+		present = append(present, "a private key ("+h.from("client_assertion_key_pem")+")")
 	}
 	if c.Assertion != nil {
-		present = append(present, "a client assertion ("+h.assertionFrom+")")
+		present = append(present, "a client assertion ("+h.from("client_assertion")+")")
 	}
 	if len(present) > 1 {
 		diags.Append(conflictingCredentialsDiagnostic(name, present))
@@ -284,15 +292,12 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, feder
 	}
 	style := tokenclient.AuthStyle(set.ValueString())
 	if set.IsNull() {
+		// The style the grant's credential implies (tokenclient says which),
+		// a certificate's only when it has no other.
+		i := slices.IndexFunc(tokenclient.Credentials, c.Has)
 		switch {
-		case c.ClientSecret != "" || c.ClientSecretFile != "":
-			style = tokenclient.AuthStyleHeader
-		case c.AssertionKeyPEM != "":
-			style = tokenclient.AuthStylePrivateKeyJWT
-		case c.Assertion != nil:
-			style = tokenclient.AuthStyleClientAssertion
-		case c.ClientCertificatePEM != "":
-			style = tokenclient.AuthStyleTLSClientAuth
+		case i >= 0:
+			style = tokenclient.DefaultStyle(tokenclient.Credentials[i])
 		case federated:
 			return tokenclient.AuthStyleNone, true // the grant's token is enough
 		default:
@@ -300,43 +305,21 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, feder
 			return "", false
 		}
 	}
-	// The credential the style needs (tokenclient says which), the
-	// attribute that gives it, and whether it is set.
+	// The credential the style needs, the setting that gives it, and
+	// whether it is set (tokenclient says each).
 	cred := style.Needs()
-	need, have := credentialAttributes[cred], hasCredential(c, cred)
-	switch {
-	case !have && need == "client_secret":
+	switch need := cred.Setting(); {
+	case !c.Has(cred) && cred == tokenclient.CredentialSecret:
 		diags.Append(missingCredentialDiagnostic(name))
 		return "", false
-	case !have:
+	case !c.Has(cred):
 		diags.Append(styleNeedsDiagnostic(name, string(style), need))
 		return "", false
-	case need != "client_secret" && need != "" && (c.ClientSecret != "" || c.ClientSecretFile != ""):
-		diags.Append(secretWithoutUseDiagnostic(name, string(style), h.secretFrom))
+	case cred != tokenclient.CredentialSecret && cred != tokenclient.CredentialNone && c.Has(tokenclient.CredentialSecret):
+		diags.Append(secretWithoutUseDiagnostic(name, string(style), h.from("client_secret")))
 		return "", false
 	}
 	return style, true
-}
-
-// credentialAttributes name the attribute that gives each credential.
-var credentialAttributes = map[tokenclient.Credential]string{
-	tokenclient.CredentialSecret: "client_secret", tokenclient.CredentialKey: "client_assertion_key_pem",
-	tokenclient.CredentialAssertion: "client_assertion", tokenclient.CredentialCertificate: "client_certificate_pem",
-}
-
-// hasCredential reports whether c holds the credential.
-func hasCredential(c *tokenclient.Config, cred tokenclient.Credential) bool {
-	switch cred {
-	case tokenclient.CredentialSecret:
-		return c.ClientSecret != "" || c.ClientSecretFile != ""
-	case tokenclient.CredentialKey:
-		return c.AssertionKeyPEM != ""
-	case tokenclient.CredentialAssertion:
-		return c.Assertion != nil
-	case tokenclient.CredentialCertificate:
-		return c.ClientCertificatePEM != ""
-	}
-	return true
 }
 
 // clientConfigDiagnostic is a token client's refusal of a grant's

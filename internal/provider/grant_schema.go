@@ -140,15 +140,7 @@ var grantAttributes = []grantAttribute{
 			"for servers without discovery; with `issuer`, it overrides the metadata's `revocation_endpoint`. The client " +
 			"authenticates there as at the token endpoint. `https://` except for loopback hosts."},
 	{name: "auth_style", field: func(g *grantModel) fieldRef { return ref(&g.AuthStyle) }, holds: clientSetting, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
-		desc: "How the client authenticates: " + quoteList(tokenclient.AuthStyles) + ". `header` sends an HTTP Basic `Authorization` " +
-			"header (Workiva's preferred method); `body` sends `client_id` and `client_secret` as form fields; `auto` tries the header and, " +
-			"when the server refuses the client (HTTP 401, or 400 `invalid_client`, `unauthorized_client` or `invalid_request`), the " +
-			"body, then keeps the style that worked for later requests (a wrong secret costs two requests); `private_key_jwt` signs a fresh JWT with `client_assertion_key_pem` for " +
-			"every request (RFC 7523); `client_assertion` sends `client_assertion` (a workload-identity token); `tls_client_auth` sends " +
-			"`client_id` only and lets `client_certificate_pem` authenticate (RFC 8705); `client_secret_jwt` signs a fresh JWT with " +
-			"HS256 keyed by `client_secret` for every request, so the secret never travels (Keycloak, Okta, Salesforce; the secret " +
-			"must be at least 32 bytes, RFC 7518). When unset: `header` with a secret, " +
-			"`private_key_jwt` with a key, `client_assertion` with an assertion, `tls_client_auth` with only a certificate."},
+		desc: authStyleDocs()},
 	{name: "grant_type", field: func(g *grantModel) fieldRef { return ref(&g.GrantType) }, build: stringAttr(stringvalidator.OneOf(tokenclient.GrantTypes...)),
 		desc: "The OAuth2 grant: " + quoteList(tokenclient.GrantTypes) + ". `client_credentials` (the default): the client " +
 			"authenticates and the token is its own. `jwt_bearer` (RFC 7523 section 2.1): the `workload_identity` token is the " +
@@ -196,6 +188,26 @@ var grantAttributes = []grantAttribute{
 			"mutual TLS; `tls_client_auth`). Give `client_key_pem` with it."},
 	{name: "client_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientKeyPEM) }, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
 		desc: "PEM private key of `client_certificate_pem`; it must match the certificate."},
+}
+
+// authStyleDocs describes auth_style from the styles themselves
+// (tokenclient's specs): what each sends, and the one each credential
+// implies when it is unset.
+func authStyleDocs() string {
+	docs := make([]string, len(tokenclient.AuthStyles))
+	for i, s := range tokenclient.AuthStyles {
+		docs[i] = "`" + s + "` " + tokenclient.AuthStyle(s).Doc()
+	}
+	implied := make([]string, len(tokenclient.Credentials))
+	for i, cred := range tokenclient.Credentials {
+		article := "a "
+		if strings.ContainsRune("aeiou", rune(cred[0])) {
+			article = "an "
+		}
+		implied[i] = "`" + string(tokenclient.DefaultStyle(cred)) + "` with " + article + string(cred)
+	}
+	return "How the client authenticates: " + strings.Join(docs, "; ") + ". When unset, the style the grant's credential implies: " +
+		strings.Join(implied, ", ") + " (only when it has no other)."
 }
 
 // fieldRef reads and writes one attribute's field of a model.

@@ -49,10 +49,10 @@ func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scr
 		what, cause = "no client assertion", "the client assertion could not be read, so nothing was sent: "+show.field(te.Cause)
 		var sfe *tokenclient.SecretFileError
 		if errors.As(te.Err, &sfe) {
-			what, cause = "no client secret", "The client secret file named by "+g.hint.secretFileFrom+" is empty or only white space. Nothing was sent to the token endpoint."
+			what, cause = "no client secret", "The client secret file named by "+g.hint.from("client_secret_file")+" is empty or only white space. Nothing was sent to the token endpoint."
 			if !sfe.Empty {
 				what, cause = "no client secret", fmt.Sprintf("Reading the client secret from the file named by %s failed: %s. Nothing was sent to the token endpoint.",
-					g.hint.secretFileFrom, show.err(fileCause(sfe.Err)))
+					g.hint.from("client_secret_file"), show.err(fileCause(sfe.Err)))
 			}
 		}
 		switch w, ok := workloadCause(te.Err, show); {
@@ -236,36 +236,21 @@ func code(e *tokenclient.Error) string {
 }
 
 // clientRefusedHint says what to check when the server refused the
-// client: the credential the grant used, where it came from, and, for
-// Workiva, what changes a grant's secret.
+// client: the auth style's own words (its descriptor's), naming where each
+// setting came from, or for a secret sent as it stands, the secret's, and,
+// for Workiva, what changes a grant's secret.
 func clientRefusedHint(h grantHint) string {
+	if hint, ok := h.style.RefusedHint(h.from); ok {
+		return hint
+	}
 	var b strings.Builder
-	switch h.style {
-	case tokenclient.AuthStylePrivateKeyJWT:
-		fmt.Fprintf(&b, "The server refused the assertion signed with the private key (%s). Check that the server holds its public key "+
-			"for the client id (%s), under the key id client_assertion_key_id if it asks for one, that it accepts the algorithm "+
-			"(client_assertion_alg), and that it expects the assertion's audience (client_assertion_audience; the token URL by default).",
-			h.keyFrom, h.idFrom)
-	case tokenclient.AuthStyleClientAssertion:
-		fmt.Fprintf(&b, "The server refused the client assertion (%s). Check that the server trusts the assertion's issuer for the "+
-			"client id (%s) (a federated credential or trust relationship), that the assertion's audience and subject are the ones "+
-			"it expects, and that the assertion has not expired: workload-identity tokens live minutes.", h.assertionFrom, h.idFrom)
-	case tokenclient.AuthStyleClientSecretJWT:
-		fmt.Fprintf(&b, "The server refused the assertion signed with the client secret (%s, HS256). Check that the client id (%s) "+
-			"may use client_secret_jwt on the server, that the secret is the current one, and that the server expects the "+
-			"assertion's audience (client_assertion_audience; the token URL by default).", h.secretFrom, h.idFrom)
-	case tokenclient.AuthStyleTLSClientAuth:
-		fmt.Fprintf(&b, "The server refused the client certificate (%s). Check that it is the certificate registered for the client "+
-			"id (%s) and that the endpoint asks for client certificates.", h.certFrom, h.idFrom)
-	default:
-		fmt.Fprintf(&b, "Check the client id (%s) and the client secret (%s)", h.idFrom, h.secretFrom)
-		if h.workiva {
-			b.WriteString(": the secret of a Workiva API grant is shown once and changes when it is regenerated or the grant's " +
-				"username changes. Also check that the grant has not expired and that this machine's address is in the grant's IP restrictions.")
-		} else {
-			b.WriteString(", that the client may use the client_credentials grant, and auth_style: some servers take the secret only " +
-				"in a Basic header (\"header\"), others only in the body (\"body\"); \"auto\" tries both.")
-		}
+	fmt.Fprintf(&b, "Check the client id (%s) and the client secret (%s)", h.from("client_id"), h.from("client_secret"))
+	if h.workiva {
+		b.WriteString(": the secret of a Workiva API grant is shown once and changes when it is regenerated or the grant's " +
+			"username changes. Also check that the grant has not expired and that this machine's address is in the grant's IP restrictions.")
+	} else {
+		b.WriteString(", that the client may use the client_credentials grant, and auth_style: some servers take the secret only " +
+			"in a Basic header (\"header\"), others only in the body (\"body\"); \"auto\" tries both.")
 	}
 	return b.String()
 }

@@ -46,7 +46,7 @@ func TestTokenErrorDiagnostics(t *testing.T) {
 		{tokenclient.Error{Kind: tokenclient.KindConnection, UntrustedCertificate: true, Op: "Post", Cause: u("tls: failed to verify certificate: x509: certificate signed by unknown authority")},
 			"Authentication failed: could not connect", []string{"not trusted", "ca_cert_pem"}},
 	}
-	g := &grant{clientID: "client-1", hint: grantHint{workiva: true, style: tokenclient.AuthStyleHeader, idFrom: EnvClientID, secretFrom: EnvClientSecret}}
+	g := &grant{clientID: "client-1", hint: grantHint{workiva: true, style: tokenclient.AuthStyleHeader, origins: origin{"client_id": EnvClientID, "client_secret": EnvClientSecret}}}
 	for _, tc := range cases {
 		t.Run(tc.summary, func(t *testing.T) {
 			tc.err.TokenURL = url
@@ -77,17 +77,17 @@ func TestHintsFitTheGrant(t *testing.T) {
 		hint      grantHint
 		want, not []string
 	}{
-		{"grants entry", grantHint{grant: "publishing", workiva: true, idFrom: `client_id in grants["publishing"]`, secretFrom: `client_secret in grants["publishing"]`},
+		{"grants entry", grantHint{grant: "publishing", workiva: true, origins: origin{"client_id": `client_id in grants["publishing"]`, "client_secret": `client_secret in grants["publishing"]`}},
 			[]string{`client_secret in grants["publishing"]`, "Workiva API grant"}, []string{"WORKIVA_"}},
-		{"environment", grantHint{workiva: true, idFrom: EnvClientID, secretFrom: EnvClientSecret},
+		{"environment", grantHint{workiva: true, origins: origin{"client_id": EnvClientID, "client_secret": EnvClientSecret}},
 			[]string{EnvClientID, EnvClientSecret, "IP restrictions"}, nil},
-		{"private_key_jwt", grantHint{style: tokenclient.AuthStylePrivateKeyJWT, workiva: true, idFrom: "client_id in the provider block", keyFrom: "client_assertion_key_pem in the provider block"},
+		{"private_key_jwt", grantHint{style: tokenclient.AuthStylePrivateKeyJWT, workiva: true, origins: origin{"client_id": "client_id in the provider block", "client_assertion_key_pem": "client_assertion_key_pem in the provider block"}},
 			[]string{"signed with the private key (client_assertion_key_pem in the provider block)", "public key", "client_assertion_alg", "client_assertion_audience"}, []string{"secret"}},
-		{"client assertion", grantHint{style: tokenclient.AuthStyleClientAssertion, idFrom: EnvClientID, assertionFrom: "the file named by " + EnvClientAssertionFile},
+		{"client assertion", grantHint{style: tokenclient.AuthStyleClientAssertion, origins: origin{"client_id": EnvClientID, "client_assertion": "the file named by " + EnvClientAssertionFile}},
 			[]string{"client assertion (the file named by WORKIVA_CLIENT_ASSERTION_FILE)", "issuer", "audience", "expired"}, []string{"secret", "Workiva"}},
-		{"tls_client_auth", grantHint{style: tokenclient.AuthStyleTLSClientAuth, idFrom: "client_id in the provider block", certFrom: "client_certificate_pem in the provider block"},
+		{"tls_client_auth", grantHint{style: tokenclient.AuthStyleTLSClientAuth, origins: origin{"client_id": "client_id in the provider block", "client_certificate_pem": "client_certificate_pem in the provider block"}},
 			[]string{"client certificate (client_certificate_pem in the provider block)"}, []string{"secret"}},
-		{"another vendor", grantHint{idFrom: "client_id in the provider block", secretFrom: EnvClientSecret},
+		{"another vendor", grantHint{origins: origin{"client_id": "client_id in the provider block", "client_secret": EnvClientSecret}},
 			[]string{"client_credentials grant", `"body"`}, []string{"Workiva", "Organization Admin", "IP restrictions"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -60,7 +60,7 @@ func fileFrom(path, namedBy string) string {
 func assertionCause(err error, h grantHint, w string, show shower) string {
 	var check *workload.CheckError
 	var read *workload.ReadError
-	from := h.assertionFrom
+	from := h.from("client_assertion")
 	switch {
 	case errors.As(err, &read):
 		return fmt.Sprintf("Reading the client assertion from the file named by %s failed: %s.", EnvClientAssertionFile,
@@ -169,7 +169,7 @@ func assertionHint(err error, h grantHint) string {
 		return "CI tokens live minutes: write the assertion in the same job, shortly before Terraform runs, or let the provider " +
 			"fetch a fresh one for every request with workload_identity."
 	case errors.As(err, &check) && check.Problem != workload.ProblemEmpty:
-		return "Check " + h.assertionFrom + ": it should hold a client assertion, a JWT (a CI system's OIDC token, say)."
+		return "Check " + h.from("client_assertion") + ": it should hold a client assertion, a JWT (a CI system's OIDC token, say)."
 	}
 	return "Check that " + EnvClientAssertionFile + " names a file this process can read and that the CI system has written " +
 		"the workload-identity token to it (for GitHub Actions, that the job has permission id-token: write)."

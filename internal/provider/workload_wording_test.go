@@ -26,7 +26,7 @@ func TestAssertionHintNamesNoWorkloadIdentity(t *testing.T) {
 			check.Variable = EnvClientAssertion
 		}
 		e := &tokenclient.Error{Kind: tokenclient.KindAssertion, Err: check, TokenURL: "https://iam.test/t"}
-		g := &grant{clientID: "c", hint: grantHint{style: tokenclient.AuthStyleClientAssertion, assertionFrom: tc.from}}
+		g := &grant{clientID: "c", hint: grantHint{style: tokenclient.AuthStyleClientAssertion, origins: origin{"client_assertion": tc.from}}}
 		d := tokenErrorDiagnostic("Authentication failed", e, g, nil)
 		if strings.Contains(d.Detail(), "workload_identity") {
 			t.Errorf("%s: %s", tc.kind, d.Detail())

@@ -2,9 +2,13 @@ package tokenclient
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+
+	"github.com/go-jose/go-jose/v4"
 )
 
 // AuthStyle says how client credentials are sent to the token endpoint.
@@ -43,10 +47,6 @@ const (
 	AuthStyleClientSecretJWT AuthStyle = "client_secret_jwt"
 )
 
-// AuthStyles lists the valid auth styles, default first.
-var AuthStyles = []string{string(AuthStyleHeader), string(AuthStyleBody), string(AuthStyleAuto),
-	string(AuthStylePrivateKeyJWT), string(AuthStyleClientAssertion), string(AuthStyleTLSClientAuth), string(AuthStyleClientSecretJWT), string(AuthStyleNone)}
-
 // Credential is what an auth style authenticates the client with.
 type Credential string
 
@@ -59,42 +59,195 @@ const (
 	CredentialNone        Credential = ""
 )
 
-// styles says, once, what each auth style authenticates with.
-var styles = map[AuthStyle]Credential{
-	AuthStyleHeader:          CredentialSecret,
-	AuthStyleBody:            CredentialSecret,
-	AuthStyleAuto:            CredentialSecret,
-	AuthStylePrivateKeyJWT:   CredentialKey,
-	AuthStyleClientAssertion: CredentialAssertion,
-	AuthStyleTLSClientAuth:   CredentialCertificate,
-	AuthStyleClientSecretJWT: CredentialSecret,
-	AuthStyleNone:            CredentialNone,
+// Credentials are the credentials a client may hold, in the order a style
+// is implied by them when none is chosen: a certificate goes with any
+// style, and implies its own only alone.
+var Credentials = []Credential{CredentialSecret, CredentialKey, CredentialAssertion, CredentialCertificate}
+
+// Setting is the provider setting that gives the credential.
+func (c Credential) Setting() string {
+	return map[Credential]string{CredentialSecret: "client_secret", CredentialKey: "client_assertion_key_pem",
+		CredentialAssertion: "client_assertion", CredentialCertificate: "client_certificate_pem"}[c]
 }
 
-// styleMethods are the token endpoint authentication methods (RFC 8414 2,
-// the IANA registry of RFC 7591) each style is to a server that lists
-// them: a ready-made assertion is a private_key_jwt assertion on the wire,
-// and a certificate's style is either of RFC 8705's.
-var styleMethods = map[AuthStyle][]string{
-	AuthStyleHeader:          {"client_secret_basic"},
-	AuthStyleBody:            {"client_secret_post"},
-	AuthStyleAuto:            {"client_secret_basic", "client_secret_post"},
-	AuthStylePrivateKeyJWT:   {"private_key_jwt"},
-	AuthStyleClientAssertion: {"private_key_jwt"},
-	AuthStyleTLSClientAuth:   {"tls_client_auth", "self_signed_tls_client_auth"},
-	AuthStyleClientSecretJWT: {"client_secret_jwt"},
-	AuthStyleNone:            {"none"},
+// Has reports whether cfg holds the credential (CredentialNone it always
+// holds).
+func (cfg Config) Has(cred Credential) bool {
+	switch cred {
+	case CredentialSecret:
+		return cfg.ClientSecret != "" || cfg.ClientSecretFile != ""
+	case CredentialKey:
+		return strings.TrimSpace(cfg.AssertionKeyPEM) != ""
+	case CredentialAssertion:
+		return cfg.Assertion != nil
+	case CredentialCertificate:
+		return cfg.ClientCertificatePEM != ""
+	}
+	return true
 }
 
-// preference is the order in which a style is chosen for a credential
-// from a server's list (Metadata.ChooseStyle): the secret in a Basic
-// header first (RFC 6749 2.3.1's MUST), then in the body, then as an HS256
-// assertion.
-var preference = []AuthStyle{AuthStyleHeader, AuthStyleBody, AuthStyleClientSecretJWT, AuthStylePrivateKeyJWT,
-	AuthStyleClientAssertion, AuthStyleTLSClientAuth, AuthStyleNone}
+// A styleSpec is everything about one auth style, so that adding one is
+// one value in authStyles: every list, check and description of styles is
+// derived from them.
+type styleSpec struct {
+	style AuthStyle
+	// needs is the credential it authenticates with.
+	needs Credential
+	// methods are its names among the token endpoint authentication
+	// methods (RFC 8414 2, the IANA registry of RFC 7591) a server lists: a
+	// ready-made assertion is a private_key_jwt assertion on the wire, and
+	// a certificate's style is either of RFC 8705's.
+	methods []string
+	// tried: one of the styles AuthStyleAuto tries, in authStyles' order.
+	tried bool
+	// doc says in Markdown what it sends, for auth_style's description.
+	doc string
+	// refused says what to check when the server refuses the client; from
+	// names where a setting's value came from, in the caller's words. Nil
+	// for the secret styles, whose words depend on the server
+	// (RefusedHint's caller has them).
+	refused func(from func(setting string) string) string
+	// auth is how it authenticates a request, the secret styles' with
+	// secret; nil for AuthStyleAuto, whose tried styles fetch tries.
+	auth func(cfg Config, secret string) (clientAuth, error)
+}
+
+// authStyles are the auth styles, in the client's order of preference:
+// when a style is chosen for a credential, the first that takes it (and
+// that the server lists, Metadata.ChooseStyle) is, so that a secret goes in
+// a Basic header first (RFC 6749 2.3.1 makes every server support it), then
+// in the body, then as an HS256 assertion. The docs list them in this order.
+var authStyles = []styleSpec{
+	{style: AuthStyleHeader, needs: CredentialSecret, methods: []string{"client_secret_basic"}, tried: true,
+		doc:  "sends an HTTP Basic `Authorization` header (Workiva's preferred method)",
+		auth: func(cfg Config, secret string) (clientAuth, error) { return secretBasic{cfg.ClientID, secret}, nil }},
+	{style: AuthStyleBody, needs: CredentialSecret, methods: []string{"client_secret_post"}, tried: true,
+		doc:  "sends `client_id` and `client_secret` as form fields",
+		auth: func(cfg Config, secret string) (clientAuth, error) { return secretPost{cfg.ClientID, secret}, nil }},
+	{style: AuthStyleAuto, needs: CredentialSecret, methods: []string{"client_secret_basic", "client_secret_post"},
+		doc: "tries the header and, when the server refuses the client (HTTP 401, or 400 `invalid_client`, `unauthorized_client` " +
+			"or `invalid_request`), the body, then keeps the style that worked for later requests (a wrong secret costs two requests)"},
+	{style: AuthStyleClientSecretJWT, needs: CredentialSecret, methods: []string{"client_secret_jwt"},
+		doc: "signs a fresh JWT with HS256 keyed by `client_secret` for every request, so the secret never travels (Keycloak, Okta, " +
+			"Salesforce; the secret must be at least 32 bytes, RFC 7518)",
+		refused: func(from func(string) string) string {
+			return "The server refused the assertion signed with the client secret (" + from("client_secret") + ", HS256). Check that the " +
+				"client id (" + from("client_id") + ") may use client_secret_jwt on the server, that the secret is the current one, and " +
+				"that the server expects the assertion's audience (client_assertion_audience; the token URL by default)."
+		},
+		auth: func(cfg Config, secret string) (clientAuth, error) {
+			if len(secret) < MinSecretJWTKey {
+				return nil, fmt.Errorf("%w: HS256 needs a key of at least %d bytes (RFC 7518 section 3.2), and the secret has %d",
+					ErrSecretTooShort, MinSecretJWTKey, len(secret))
+			}
+			return signedAuth(cfg, AuthStyleClientSecretJWT, jose.SigningKey{Algorithm: jose.HS256, Key: []byte(secret)})
+		}},
+	{style: AuthStylePrivateKeyJWT, needs: CredentialKey, methods: []string{"private_key_jwt"},
+		doc: "signs a fresh JWT with `client_assertion_key_pem` for every request (RFC 7523)",
+		refused: func(from func(string) string) string {
+			return "The server refused the assertion signed with the private key (" + from("client_assertion_key_pem") + "). Check that " +
+				"the server holds its public key for the client id (" + from("client_id") + "), under the key id client_assertion_key_id " +
+				"if it asks for one, that it accepts the algorithm (client_assertion_alg), and that it expects the assertion's audience " +
+				"(client_assertion_audience; the token URL by default)."
+		},
+		auth: func(cfg Config, _ string) (clientAuth, error) {
+			key, alg, err := parseAssertionKey(cfg.AssertionKeyPEM, cfg.AssertionAlg)
+			if err != nil {
+				return nil, err
+			}
+			return signedAuth(cfg, AuthStylePrivateKeyJWT, jose.SigningKey{Algorithm: alg, Key: key})
+		}},
+	{style: AuthStyleClientAssertion, needs: CredentialAssertion, methods: []string{"private_key_jwt"},
+		doc: "sends `client_assertion` (a workload-identity token)",
+		refused: func(from func(string) string) string {
+			return "The server refused the client assertion (" + from("client_assertion") + "). Check that the server trusts the " +
+				"assertion's issuer for the client id (" + from("client_id") + ") (a federated credential or trust relationship), that " +
+				"the assertion's audience and subject are the ones it expects, and that the assertion has not expired: " +
+				"workload-identity tokens live minutes."
+		},
+		auth: func(cfg Config, _ string) (clientAuth, error) {
+			return jwtAssertion{id: cfg.ClientID, style: AuthStyleClientAssertion, assertion: cfg.Assertion, sensitive: cfg.Sensitive}, nil
+		}},
+	{style: AuthStyleTLSClientAuth, needs: CredentialCertificate, methods: []string{"tls_client_auth", "self_signed_tls_client_auth"},
+		doc: "sends `client_id` only and lets `client_certificate_pem` authenticate (RFC 8705)",
+		refused: func(from func(string) string) string {
+			return "The server refused the client certificate (" + from("client_certificate_pem") + "). Check that it is the " +
+				"certificate registered for the client id (" + from("client_id") + ") and that the endpoint asks for client certificates."
+		},
+		auth: func(cfg Config, _ string) (clientAuth, error) {
+			return idOnly{id: cfg.ClientID, style: AuthStyleTLSClientAuth}, nil
+		}},
+	{style: AuthStyleNone, needs: CredentialNone, methods: []string{"none"},
+		doc: "sends no client credentials (a `jwt_bearer` or `token_exchange` grant whose token is enough)",
+		auth: func(cfg Config, _ string) (clientAuth, error) {
+			return idOnly{id: cfg.ClientID, style: AuthStyleNone}, nil
+		}},
+}
+
+// specOf is style's spec; false when there is none.
+func specOf(style AuthStyle) (styleSpec, bool) {
+	i := slices.IndexFunc(authStyles, func(s styleSpec) bool { return s.style == style })
+	if i < 0 {
+		return styleSpec{}, false
+	}
+	return authStyles[i], true
+}
+
+// AuthStyles lists the auth styles, in the client's order of preference.
+var AuthStyles = func() []string {
+	out := make([]string, len(authStyles))
+	for i, s := range authStyles {
+		out[i] = string(s.style)
+	}
+	return out
+}()
 
 // Needs is the credential the style authenticates with.
-func (s AuthStyle) Needs() Credential { return styles[s] }
+func (s AuthStyle) Needs() Credential {
+	spec, _ := specOf(s)
+	return spec.needs
+}
+
+// Doc says in Markdown what the style sends.
+func (s AuthStyle) Doc() string {
+	spec, _ := specOf(s)
+	return spec.doc
+}
+
+// RefusedHint says what to check when the server refused the client that
+// authenticated with the style, naming where each setting's value came
+// from by from; false for the secret styles (header, body, auto), whose
+// words depend on the server.
+func (s AuthStyle) RefusedHint(from func(setting string) string) (string, bool) {
+	spec, _ := specOf(s)
+	if spec.refused == nil {
+		return "", false
+	}
+	return spec.refused(from), true
+}
+
+// DefaultStyle is the style a client that holds only cred authenticates
+// with when none is chosen: the first in the order of preference that
+// takes it.
+func DefaultStyle(cred Credential) AuthStyle {
+	for _, s := range authStyles {
+		if s.needs == cred {
+			return s.style
+		}
+	}
+	return ""
+}
+
+// triedByAuto are the styles AuthStyleAuto tries, in order.
+var triedByAuto = func() []AuthStyle {
+	var out []AuthStyle
+	for _, s := range authStyles {
+		if s.tried {
+			out = append(out, s.style)
+		}
+	}
+	return out
+}()
 
 // clientAuth authenticates the client in one token request (RFC 6749 2.3,
 // RFC 7523 2.2, RFC 8705 2): its header once per request, its form fields

@@ -5,21 +5,35 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"slices"
 	"testing"
 )
 
-// Every auth style says what it needs, once: the table and the list of
-// valid styles agree.
-func TestEveryStyleSaysWhatItNeeds(t *testing.T) {
+// Every auth style is one spec: AuthStyles lists each once, each but
+// AuthStyleAuto authenticates a request, each names its RFC 8414 methods
+// and says what it sends, and the styles auto tries take a secret.
+func TestEveryStyleIsOneSpec(t *testing.T) {
+	seen := map[string]bool{}
 	for _, s := range AuthStyles {
-		if _, ok := styles[AuthStyle(s)]; !ok {
-			t.Errorf("auth style %q has no line in styles", s)
+		spec, ok := specOf(AuthStyle(s))
+		switch {
+		case !ok || seen[s]:
+			t.Errorf("auth style %q: no spec, or listed twice", s)
+		case (spec.auth == nil) != (spec.style == AuthStyleAuto):
+			t.Errorf("auth style %q: auth is nil %v", s, spec.auth == nil)
+		case len(spec.methods) == 0 || spec.doc == "":
+			t.Errorf("auth style %q: no methods or no doc", s)
+		case spec.tried && spec.needs != CredentialSecret:
+			t.Errorf("auto tries %q, which takes no secret", s)
 		}
+		seen[s] = true
 	}
-	for s := range styles {
-		if !slices.Contains(AuthStyles, string(s)) {
-			t.Errorf("styles has %q, which AuthStyles does not list", s)
+	if len(triedByAuto) != 2 || triedByAuto[0] != AuthStyleHeader {
+		t.Errorf("auto tries %v; want the header first, then the body", triedByAuto)
+	}
+	for cred, want := range map[Credential]AuthStyle{CredentialSecret: AuthStyleHeader, CredentialKey: AuthStylePrivateKeyJWT,
+		CredentialAssertion: AuthStyleClientAssertion, CredentialCertificate: AuthStyleTLSClientAuth, CredentialNone: AuthStyleNone} {
+		if got := DefaultStyle(cred); got != want {
+			t.Errorf("DefaultStyle(%q) = %q, want %q", cred, got, want)
 		}
 	}
 }

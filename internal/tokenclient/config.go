@@ -170,7 +170,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.AuthStyle == AuthStyleNone && cfg.GrantType == GrantClientCredentials {
 		return nil, fmt.Errorf("%w: the client_credentials grant needs client authentication", ErrMissingCredential)
 	}
-	if _, ok := styles[cfg.AuthStyle]; !ok && cfg.AuthStyle != "" {
+	if _, ok := specOf(cfg.AuthStyle); !ok && cfg.AuthStyle != "" {
 		return nil, fmt.Errorf("auth style %q is not one of %s", cfg.AuthStyle, strings.Join(AuthStyles, ", "))
 	}
 	cfg.AuthStyle = cmp.Or(cfg.AuthStyle, AuthStyleHeader)
@@ -225,64 +225,33 @@ func New(cfg Config) (*Client, error) {
 // ways fetch tries, and for a secret read from a file, which each request
 // reads (Client.authentication).
 func authFor(cfg Config) (clientAuth, error) {
-	missing := func(what string) error {
-		return fmt.Errorf("%w: %s needs %s", ErrMissingCredential, cfg.AuthStyle, what)
-	}
-	switch cfg.AuthStyle.Needs() {
-	case CredentialSecret:
-		switch {
-		case cfg.ClientSecret != "" && cfg.ClientSecretFile != "":
-			return nil, fmt.Errorf("%w: give the client secret or its file, not both", ErrMissingCredential)
-		case cfg.ClientSecretFile != "":
-			return nil, nil
-		case cfg.ClientSecret == "":
-			return nil, fmt.Errorf("%w: client secret is empty", ErrMissingCredential)
-		}
-	case CredentialKey:
-		if strings.TrimSpace(cfg.AssertionKeyPEM) == "" {
-			return nil, missing("a private key")
-		}
-	case CredentialAssertion:
-		if cfg.Assertion == nil {
-			return nil, missing("an assertion")
-		}
-	case CredentialCertificate:
-		if cfg.ClientCertificatePEM == "" {
-			return nil, missing("a client certificate")
-		}
+	switch cred := cfg.AuthStyle.Needs(); {
+	case cred == CredentialSecret && cfg.ClientSecret != "" && cfg.ClientSecretFile != "":
+		return nil, fmt.Errorf("%w: give the client secret or its file, not both", ErrMissingCredential)
+	case cred == CredentialSecret && cfg.ClientSecretFile != "":
+		return nil, nil
+	case !cfg.Has(cred):
+		return nil, fmt.Errorf("%w: %s needs the client's %s", ErrMissingCredential, cfg.AuthStyle, cred)
 	}
 	return authOf(cfg, cfg.AuthStyle, cfg.ClientSecret)
 }
 
-// authOf is how the client authenticates with style, the secret styles
-// with secret.
+// authOf is how the client authenticates with style (its spec's auth), the
+// secret styles with secret; nil for AuthStyleAuto.
 func authOf(cfg Config, style AuthStyle, secret string) (clientAuth, error) {
-	aud := cmp.Or(cfg.AssertionAudience, cfg.TokenURL)
-	switch style {
-	case AuthStyleHeader:
-		return secretBasic{cfg.ClientID, secret}, nil
-	case AuthStyleBody:
-		return secretPost{cfg.ClientID, secret}, nil
-	case AuthStyleAuto:
+	spec, _ := specOf(style)
+	if spec.auth == nil {
 		return nil, nil
-	case AuthStylePrivateKeyJWT:
-		key, alg, err := parseAssertionKey(cfg.AssertionKeyPEM, cfg.AssertionAlg)
-		if err != nil {
-			return nil, err
-		}
-		sign, err := signedAssertions(jose.SigningKey{Algorithm: alg, Key: key}, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
-		return jwtAssertion{id: cfg.ClientID, style: style, assertion: sign, sensitive: cfg.Sensitive}, err
-	case AuthStyleClientSecretJWT:
-		if len(secret) < MinSecretJWTKey {
-			return nil, fmt.Errorf("%w: HS256 needs a key of at least %d bytes (RFC 7518 section 3.2), and the secret has %d",
-				ErrSecretTooShort, MinSecretJWTKey, len(secret))
-		}
-		sign, err := signedAssertions(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(secret)}, cfg.AssertionKeyID, cfg.ClientID, aud, cfg.Clock)
-		return jwtAssertion{id: cfg.ClientID, style: style, assertion: sign, sensitive: cfg.Sensitive}, err
-	case AuthStyleClientAssertion:
-		return jwtAssertion{id: cfg.ClientID, style: style, assertion: cfg.Assertion, sensitive: cfg.Sensitive}, nil
 	}
-	return idOnly{id: cfg.ClientID, style: style}, nil // tls_client_auth, none
+	return spec.auth(cfg, secret)
+}
+
+// signedAuth authenticates with a JWT assertion signed by key, fresh for
+// every attempt: iss and sub the client id, aud the assertion audience
+// (the token URL when unset).
+func signedAuth(cfg Config, style AuthStyle, key jose.SigningKey) (clientAuth, error) {
+	sign, err := signedAssertions(key, cfg.AssertionKeyID, cfg.ClientID, cmp.Or(cfg.AssertionAudience, cfg.TokenURL), cfg.Clock)
+	return jwtAssertion{id: cfg.ClientID, style: style, assertion: sign, sensitive: cfg.Sensitive}, err
 }
 
 // Client fetches and caches tokens. It is safe for concurrent use.

@@ -62,20 +62,20 @@ func (m *Metadata) Supports(style AuthStyle) bool {
 	if methods == nil {
 		methods = []string{"client_secret_basic"}
 	}
-	return slices.ContainsFunc(styleMethods[style], func(method string) bool { return slices.Contains(methods, method) })
+	spec, _ := specOf(style)
+	return slices.ContainsFunc(spec.methods, func(method string) bool { return slices.Contains(methods, method) })
 }
 
 // ChooseStyle is the auth style for a client that holds cred when the
 // user chose none: the first style in the client's order of preference
-// (preference: the secret in a Basic header, which RFC 6749 2.3.1 makes
-// every server support, then in the body, then as an HS256 assertion)
-// that authenticates with cred and that the server lists, among only
-// those of among when it is given (AuthStyleAuto's two). ok is false when
-// the server lists none of them.
+// (authStyles) that authenticates with cred, is not AuthStyleAuto (which
+// is its tried styles) and that the server lists, among only those of
+// among when it is given (AuthStyleAuto's two). ok is false when the
+// server lists none of them.
 func (m *Metadata) ChooseStyle(cred Credential, among ...AuthStyle) (style AuthStyle, ok bool) {
-	for _, s := range preference {
-		if styles[s] == cred && m.Supports(s) && (len(among) == 0 || slices.Contains(among, s)) {
-			return s, true
+	for _, s := range authStyles {
+		if s.needs == cred && s.style != AuthStyleAuto && m.Supports(s.style) && (len(among) == 0 || slices.Contains(among, s.style)) {
+			return s.style, true
 		}
 	}
 	return "", false
@@ -85,12 +85,9 @@ func (m *Metadata) ChooseStyle(cred Credential, among ...AuthStyle) (style AuthS
 // which a credential can be sent, in the order ChooseStyle prefers them.
 func MethodsFor(cred Credential) []string {
 	var out []string
-	for _, s := range preference {
-		if styles[s] != cred {
-			continue
-		}
-		for _, m := range styleMethods[s] {
-			if !slices.Contains(out, m) {
+	for _, s := range authStyles {
+		for _, m := range s.methods {
+			if s.needs == cred && !slices.Contains(out, m) {
 				out = append(out, m)
 			}
 		}

@@ -32,21 +32,22 @@ func (c *Client) fetch(ctx context.Context, scopes []string) (*Token, error) {
 	if c.cfg.AuthStyle != AuthStyleAuto || c.learned.Load() != nil {
 		return c.exchangeAs(ctx, scopes, c.currentStyle())
 	}
-	header, body := AuthStyleHeader, AuthStyleBody
-	t, err := c.exchangeAs(ctx, scopes, header)
-	if err == nil {
-		c.learned.CompareAndSwap(nil, &header)
-		return t, nil
+	var t *Token
+	var err error
+	for i, style := range triedByAuto {
+		if i > 0 {
+			c.debug(ctx, "the endpoint refused the client; trying the next way auto tries", map[string]any{"endpoint": c.TokenURL(),
+				"refused": string(triedByAuto[i-1]), "next": string(style)})
+		}
+		if t, err = c.exchangeAs(ctx, scopes, style); err == nil {
+			c.learned.CompareAndSwap(nil, &style)
+			return t, nil
+		}
+		if !refusedClient(err) {
+			return nil, err
+		}
 	}
-	if !refusedClient(err) {
-		return nil, err
-	}
-	c.debug(ctx, "the endpoint refused the credentials in the Authorization header; trying them in the body", map[string]any{"endpoint": c.TokenURL()})
-	t, err = c.exchangeAs(ctx, scopes, body)
-	if err == nil {
-		c.learned.Store(&body)
-	}
-	return t, err
+	return nil, err
 }
 
 // currentStyle is how the client authenticates now: its auth style, or
@@ -58,7 +59,7 @@ func (c *Client) currentStyle() AuthStyle {
 	if learned := c.learned.Load(); learned != nil {
 		return *learned
 	}
-	return AuthStyleHeader
+	return triedByAuto[0]
 }
 
 // exchangeAs sends one token request, the client authenticated with
