@@ -166,7 +166,7 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 
 	c.GrantType = tokenclient.GrantType(cmp.Or(g.GrantType.ValueString(), string(tokenclient.GrantClientCredentials)))
 	c.SubjectTokenType, c.RequestedTokenType = g.SubjectTokenType.ValueString(), g.RequestedTokenType.ValueString()
-	federated := c.GrantType != tokenclient.GrantClientCredentials
+	federated := c.GrantType.Federated()
 	switch {
 	case c.ClientID == "" && !federated:
 		diags.Append(missingClientIDDiagnostic(name))

@@ -142,12 +142,7 @@ var grantAttributes = []grantAttribute{
 	{name: "auth_style", field: func(g *grantModel) fieldRef { return ref(&g.AuthStyle) }, holds: clientSetting, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
 		desc: authStyleDocs()},
 	{name: "grant_type", field: func(g *grantModel) fieldRef { return ref(&g.GrantType) }, build: stringAttr(stringvalidator.OneOf(tokenclient.GrantTypes...)),
-		desc: "The OAuth2 grant: " + quoteList(tokenclient.GrantTypes) + ". `client_credentials` (the default): the client " +
-			"authenticates and the token is its own. `jwt_bearer` (RFC 7523 section 2.1): the `workload_identity` token is the " +
-			"grant, sent as `assertion` (Ory Hydra trust relationships, Anthropic's workload identity federation). `token_exchange` " +
-			"(RFC 8693): the `workload_identity` token is exchanged, sent as `subject_token` (Google STS, Keycloak, Okta, Auth0, " +
-			"OpenAI's workload identity federation). Both send `scope`, `audience` and `resources`, need `workload_identity`, and " +
-			"authenticate the client only when it has a credential (`client_id` is then optional)."},
+		desc: grantTypeDocs()},
 	{name: "subject_token_type", field: func(g *grantModel) fieldRef { return ref(&g.SubjectTokenType) }, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "`token_exchange`: the `subject_token_type`. Defaults to `" + tokenclient.TokenTypeJWT + "`."},
 	{name: "requested_token_type", field: func(g *grantModel) fieldRef { return ref(&g.RequestedTokenType) }, build: stringAttr(stringvalidator.LengthAtLeast(1)),
@@ -188,6 +183,18 @@ var grantAttributes = []grantAttribute{
 			"mutual TLS; `tls_client_auth`). Give `client_key_pem` with it."},
 	{name: "client_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientKeyPEM) }, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
 		desc: "PEM private key of `client_certificate_pem`; it must match the certificate."},
+}
+
+// grantTypeDocs describes grant_type from the grants themselves
+// (tokenclient's specs).
+func grantTypeDocs() string {
+	docs := make([]string, len(tokenclient.GrantTypes))
+	for i, g := range tokenclient.GrantTypes {
+		docs[i] = "`" + g + "`: " + tokenclient.GrantType(g).Doc()
+	}
+	return "The OAuth2 grant (`" + tokenclient.GrantTypes[0] + "` when unset). " + strings.Join(docs, "; ") + ". The grants that " +
+		"present the `workload_identity` token send `scope`, `audience` and `resources` too, need `workload_identity`, and " +
+		"authenticate the client only when it has a credential (`client_id` is then optional)."
 }
 
 // authStyleDocs describes auth_style from the styles themselves

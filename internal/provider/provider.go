@@ -216,7 +216,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 			continue
 		}
 		g.client = client
-		if id := s.identity; id != nil && s.client.GrantType != tokenclient.GrantClientCredentials && !id.Fresh() {
+		if id := s.identity; id != nil && s.client.GrantType.Federated() && !id.Fresh() {
 			g.check = func(ctx context.Context) error { _, err := id.Token(ctx); return err }
 		}
 	}

@@ -197,7 +197,7 @@ func serverErrorHint(e *tokenclient.Error, h grantHint) string {
 // RFC 8707), from what was sent: a workload-identity token is named only
 // when one was.
 func refusedGrantHint(code string, h grantHint) string {
-	federated := h.grantType == tokenclient.GrantJWTBearer || h.grantType == tokenclient.GrantTokenExchange
+	federated := h.grantType.Federated()
 	switch {
 	case code == "invalid_target" && federated:
 		return "The server will not issue a token for the audience or resources asked for: check audience, resources and " +

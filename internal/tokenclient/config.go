@@ -164,10 +164,10 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	cfg.GrantType = cmp.Or(cfg.GrantType, GrantClientCredentials)
-	if cfg.ClientID == "" && cfg.GrantType == GrantClientCredentials {
+	if cfg.ClientID == "" && !cfg.GrantType.Federated() {
 		return nil, errors.New("client id is empty")
 	}
-	if cfg.AuthStyle == AuthStyleNone && cfg.GrantType == GrantClientCredentials {
+	if cfg.AuthStyle == AuthStyleNone && !cfg.GrantType.Federated() {
 		return nil, fmt.Errorf("%w: the client_credentials grant needs client authentication", ErrMissingCredential)
 	}
 	if _, ok := specOf(cfg.AuthStyle); !ok && cfg.AuthStyle != "" {

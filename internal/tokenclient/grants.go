@@ -24,8 +24,68 @@ const (
 	GrantTokenExchange GrantType = "token_exchange"
 )
 
+// A grantSpec is everything about one grant, so that adding one is one
+// value in grantTypes: every list, check and description of grants is
+// derived from them.
+type grantSpec struct {
+	grant GrantType
+	// federated: the grant presents a subject token (Config.Subject, a CI
+	// system's OIDC token) and the token is issued for it; the client
+	// authenticates only when it has a credential, and its id may be empty.
+	federated bool
+	// doc says in Markdown what the grant sends, for grant_type's
+	// description.
+	doc string
+	// make is the grant of cfg.
+	make func(cfg Config) grant
+}
+
+// grantTypes are the grants, default first.
+var grantTypes = []grantSpec{
+	{grant: GrantClientCredentials, doc: "the client authenticates and the token is its own",
+		make: func(Config) grant { return clientCredentials{} }},
+	{grant: GrantJWTBearer, federated: true,
+		doc: "(RFC 7523 section 2.1) the `workload_identity` token is the grant, sent as `assertion` (Ory Hydra trust " +
+			"relationships, Anthropic's workload identity federation)",
+		make: func(cfg Config) grant { return jwtBearer{subject: cfg.Subject, sensitive: cfg.Sensitive} }},
+	{grant: GrantTokenExchange, federated: true,
+		doc: "(RFC 8693) the `workload_identity` token is exchanged, sent as `subject_token` (Google STS, Keycloak, Okta, Auth0, " +
+			"OpenAI's workload identity federation)",
+		make: func(cfg Config) grant {
+			return tokenExchange{subject: cfg.Subject, subjectTokenType: cmp.Or(cfg.SubjectTokenType, TokenTypeJWT),
+				requestedType: cfg.RequestedTokenType, sensitive: cfg.Sensitive}
+		}},
+}
+
 // GrantTypes lists the grants, default first.
-var GrantTypes = []string{string(GrantClientCredentials), string(GrantJWTBearer), string(GrantTokenExchange)}
+var GrantTypes = func() []string {
+	out := make([]string, len(grantTypes))
+	for i, g := range grantTypes {
+		out[i] = string(g.grant)
+	}
+	return out
+}()
+
+func grantSpecOf(g GrantType) (grantSpec, bool) {
+	i := slices.IndexFunc(grantTypes, func(s grantSpec) bool { return s.grant == g })
+	if i < 0 {
+		return grantSpec{}, false
+	}
+	return grantTypes[i], true
+}
+
+// Federated reports whether the grant presents a subject token (a CI
+// system's OIDC token): the one place that says so.
+func (g GrantType) Federated() bool {
+	spec, _ := grantSpecOf(g)
+	return spec.federated
+}
+
+// Doc says in Markdown what the grant sends.
+func (g GrantType) Doc() string {
+	spec, _ := grantSpecOf(g)
+	return spec.doc
+}
 
 // The protocol names of the grants and token types.
 const (
@@ -90,20 +150,12 @@ func (g tokenExchange) form(ctx context.Context, f url.Values) error {
 
 // grantFor is the grant of cfg.
 func grantFor(cfg Config) (grant, error) {
-	if !slices.Contains(GrantTypes, string(cfg.GrantType)) {
+	spec, ok := grantSpecOf(cfg.GrantType)
+	if !ok {
 		return nil, fmt.Errorf("grant type %q is not one of %v", cfg.GrantType, GrantTypes)
 	}
-	if cfg.GrantType != GrantClientCredentials && cfg.Subject == nil {
+	if spec.federated && cfg.Subject == nil {
 		return nil, fmt.Errorf("%w: the %s grant needs a subject token", ErrMissingCredential, cfg.GrantType)
 	}
-	switch cfg.GrantType {
-	case GrantClientCredentials:
-		return clientCredentials{}, nil
-	case GrantJWTBearer:
-		return jwtBearer{subject: cfg.Subject, sensitive: cfg.Sensitive}, nil
-	case GrantTokenExchange:
-		return tokenExchange{subject: cfg.Subject, subjectTokenType: cmp.Or(cfg.SubjectTokenType, TokenTypeJWT),
-			requestedType: cfg.RequestedTokenType, sensitive: cfg.Sensitive}, nil
-	}
-	return clientCredentials{}, nil
+	return spec.make(cfg), nil
 }
