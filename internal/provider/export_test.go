@@ -18,12 +18,13 @@ var RegionTokenURL = regionTokenURL
 // resource has (the table's); EphemeralOnly names those the data source
 // lacks.
 var (
-	TokenAttributeCount = len(tokenAttributes)
+	TokenAttributeCount = len(ephemeralTokenAttributes())
 	EphemeralOnly       = func() map[string]bool {
 		out := map[string]bool{}
-		for _, a := range tokenAttributes {
-			if a.ephemeral {
-				out[a.name] = true
+		data := dataSourceTokenAttributes()
+		for name := range ephemeralTokenAttributes() {
+			if _, ok := data[name]; !ok {
+				out[name] = true
 			}
 		}
 		return out

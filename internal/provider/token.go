@@ -7,24 +7,34 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
-// tokenModel is workiva_token, shared by the data source and the ephemeral
-// resource. Its attributes are described in tokenAttributes.
-// It carries no tfsdk tags: it is read and written through the table, not by
-// the framework's reflection.
+// tokenModel is workiva_token as the data source has it (its schema:
+// tokenSchemaAttributes); ephemeralTokenModel adds the ephemeral
+// resource's own attribute.
 type tokenModel struct {
-	Scopes, GrantedScopes                    types.Set
-	RequireScopes, RevokeOnClose             types.Bool
-	Grant, MinValidity, ClientID             types.String
-	AccessToken, TokenType, Scope, ExpiresAt types.String
-	IssuedTokenType                          types.String
-	ExpiresIn                                types.Int64
+	Scopes          types.Set    `tfsdk:"scopes"`
+	RequireScopes   types.Bool   `tfsdk:"require_scopes"`
+	Grant           types.String `tfsdk:"grant"`
+	MinValidity     types.String `tfsdk:"min_validity"`
+	ClientID        types.String `tfsdk:"client_id"`
+	AccessToken     types.String `tfsdk:"access_token"`
+	TokenType       types.String `tfsdk:"token_type"`
+	IssuedTokenType types.String `tfsdk:"issued_token_type"`
+	Scope           types.String `tfsdk:"scope"`
+	GrantedScopes   types.Set    `tfsdk:"granted_scopes"`
+	ExpiresIn       types.Int64  `tfsdk:"expires_in"`
+	ExpiresAt       types.String `tfsdk:"expires_at"`
+}
+
+// ephemeralTokenModel is workiva_token as the ephemeral resource has it.
+type ephemeralTokenModel struct {
+	tokenModel
+	RevokeOnClose types.Bool `tfsdk:"revoke_on_close"`
 }
 
 // String keeps the access token out of any formatting of a tokenModel, by
@@ -49,24 +59,26 @@ func providerDataFrom(v any, what string, diags *diag.Diagnostics) *providerData
 	return data
 }
 
-// readTokenRequest reads a workiva_token's configuration, checks that the
-// provider was configured and finds the grant it asks for; it reports
-// false, with diagnostics, when the token cannot be requested.
-func readTokenRequest(raw tftypes.Value, data *providerData, what string, diags *diag.Diagnostics) (tokenModel, *grant, bool) {
-	m := readTokenConfig(raw, diags)
-	if diags.HasError() {
-		return m, nil, false
+// readTokenRequest reads a workiva_token's configuration into target (a
+// *tokenModel or *ephemeralTokenModel, whose tokenModel is m; readModel),
+// checks
+// that the provider was configured and finds the grant it asks for; it
+// reports false, with diagnostics, when the token cannot be requested.
+func readTokenRequest(config tfsdk.Config, target any, m *tokenModel, data *providerData, what string, diags *diag.Diagnostics) (*grant, bool) {
+	if err := readModel(config.Raw, target); err != nil {
+		diags.AddError("Internal error", "Reading the workiva_token configuration: "+newShower(nil).err(err))
+		return nil, false
 	}
 	if data == nil {
 		diags.Append(notConfiguredDiagnostic(what))
-		return m, nil, false
+		return nil, false
 	}
 	g, d := data.lookup(m.Grant)
 	if d != nil {
 		diags.Append(d)
-		return m, nil, false
+		return nil, false
 	}
-	return m, g, true
+	return g, true
 }
 
 // minValidity is m's min_validity, or its default.
@@ -80,106 +92,6 @@ func (m *tokenModel) minValidity() time.Duration {
 		return defaultMinValidity
 	}
 	return d
-}
-
-// readTokenConfig reads the inputs of workiva_token straight from the
-// configuration's Terraform value. The framework's Config.Get (struct
-// reflection compiles a regular expression per field on every call) and
-// GetAttribute (a schema walk per attribute) were most of the provider's
-// own CPU time per read; see BENCHMARKS.md.
-func readTokenConfig(raw tftypes.Value, diags *diag.Diagnostics) tokenModel {
-	var m tokenModel
-	var attrs map[string]tftypes.Value
-	if err := raw.As(&attrs); err != nil {
-		diags.AddError("Internal error", "Reading the workiva_token configuration: "+newShower(nil).err(err))
-		return m
-	}
-	for _, a := range tokenAttributes {
-		if _, ok := attrs[a.name]; !ok || !a.input {
-			continue // not an input, or the ephemeral resource's own
-		}
-		if err := readInput(attrs[a.name], a.field(&m)); err != nil {
-			diags.AddAttributeError(path.Root(a.name), "Internal error", "Reading "+a.name+": "+newShower(nil).err(err))
-			return m
-		}
-	}
-	return m
-}
-
-// readInput sets a model field from a configuration value.
-func readInput(v tftypes.Value, field any) error {
-	switch p := field.(type) {
-	case *types.Set:
-		*p = types.SetNull(types.StringType)
-		if !v.IsKnown() {
-			*p = types.SetUnknown(types.StringType)
-			return nil
-		}
-		if v.IsNull() {
-			return nil
-		}
-		var elems []tftypes.Value
-		if err := v.As(&elems); err != nil {
-			return err
-		}
-		values := make([]attr.Value, 0, len(elems))
-		for _, e := range elems {
-			if !e.IsKnown() {
-				*p = types.SetUnknown(types.StringType)
-				return nil
-			}
-			var s string
-			if err := e.As(&s); err != nil {
-				return err
-			}
-			values = append(values, types.StringValue(s))
-		}
-		*p = types.SetValueMust(types.StringType, values)
-	case *types.Bool:
-		*p = types.BoolNull()
-		if !v.IsKnown() {
-			*p = types.BoolUnknown()
-			return nil
-		}
-		return readScalar(v, func(b bool) { *p = types.BoolValue(b) })
-	case *types.String:
-		*p = types.StringNull()
-		if !v.IsKnown() {
-			*p = types.StringUnknown()
-			return nil
-		}
-		return readScalar(v, func(s string) { *p = types.StringValue(s) })
-	}
-	return nil
-}
-
-// readScalar hands a known, non-null configuration value to set.
-func readScalar[T bool | string](v tftypes.Value, set func(T)) error {
-	if v.IsNull() {
-		return nil
-	}
-	var x T
-	if err := v.As(&x); err != nil {
-		return err
-	}
-	set(x)
-	return nil
-}
-
-// object is m as a types.Object, which State.Set and Result.Set take
-// without reflection.
-//
-// ephemeral says which form of workiva_token it is (tokenAttribute.ephemeral).
-func (m tokenModel) object(ephemeral bool, diags *diag.Diagnostics) types.Object {
-	values := make(map[string]attr.Value, len(tokenAttributes))
-	for _, a := range tokenAttributes {
-		if !a.ephemeral || ephemeral {
-			values[a.name] = valueOf(a.field(&m))
-		}
-	}
-	obj, d := types.ObjectValue(tokenAttrTypes[ephemeral], values)
-	diags.Append(d...)
-	return obj
 }
 
 // stringSet builds a known set of strings.
@@ -281,19 +193,18 @@ func unknownToken(g *grant, m *tokenModel) {
 	if m.RequireScopes.IsNull() {
 		m.RequireScopes = types.BoolValue(false)
 	}
-	for _, a := range tokenAttributes {
-		if a.input {
-			continue
-		}
-		switch p := a.field(m).(type) {
-		case *types.String:
-			*p = types.StringUnknown()
-		case *types.Bool:
-			*p = types.BoolUnknown()
-		case *types.Int64:
-			*p = types.Int64Unknown()
-		case *types.Set:
-			*p = types.SetUnknown(types.StringType)
-		}
+	m.ClientID, m.AccessToken, m.TokenType, m.IssuedTokenType = types.StringUnknown(), types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+	m.Scope, m.ExpiresAt, m.ExpiresIn = types.StringUnknown(), types.StringUnknown(), types.Int64Unknown()
+	m.GrantedScopes = types.SetUnknown(types.StringType)
+}
+
+// setResult writes the tagged model src points at (objectOf) through set
+// (State.Set, Result.Set).
+func setResult(ctx context.Context, set func(context.Context, any) diag.Diagnostics, src any, diags *diag.Diagnostics) {
+	obj, err := objectOf(src)
+	if err != nil {
+		diags.AddError("Internal error", "Writing the workiva_token result: "+newShower(nil).err(err))
+		return
 	}
+	diags.Append(set(ctx, obj)...)
 }

@@ -45,7 +45,8 @@ func (d *TokenDataSource) Configure(_ context.Context, req datasource.ConfigureR
 // Read implements datasource.DataSource.
 func (d *TokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	defer func() { resp.Diagnostics = scrubDiagnostics(resp.Diagnostics, d.data.scrubber()) }()
-	m, g, ok := readTokenRequest(req.Config.Raw, d.data, "data source was read", &resp.Diagnostics)
+	var m tokenModel
+	g, ok := readTokenRequest(req.Config, &m, &m, d.data, "data source was read", &resp.Diagnostics)
 	switch {
 	case !ok:
 		return
@@ -60,9 +61,5 @@ func (d *TokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if _, ok := issueToken(ctx, d.data, g, &m, &resp.Diagnostics, tokenclient.Keep()); !ok {
 		return
 	}
-	obj := m.object(false, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, obj)...)
+	setResult(ctx, resp.State.Set, &m, &resp.Diagnostics)
 }

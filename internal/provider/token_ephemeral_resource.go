@@ -70,21 +70,21 @@ func (r *TokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 // Open implements ephemeral.EphemeralResource.
 func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	defer func() { resp.Diagnostics = scrubDiagnostics(resp.Diagnostics, r.data.scrubber()) }()
-	m, g, ok := readTokenRequest(req.Config.Raw, r.data, "ephemeral resource was opened", &resp.Diagnostics)
+	var e ephemeralTokenModel
+	m := &e.tokenModel
+	g, ok := readTokenRequest(req.Config, &e, m, r.data, "ephemeral resource was opened", &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	if m.RevokeOnClose.IsNull() || m.RevokeOnClose.IsUnknown() {
-		m.RevokeOnClose = types.BoolValue(false)
+	if e.RevokeOnClose.IsNull() || e.RevokeOnClose.IsUnknown() {
+		e.RevokeOnClose = types.BoolValue(false)
 	}
-	revoke := m.RevokeOnClose.ValueBool()
+	revoke := e.RevokeOnClose.ValueBool()
 	if g.client == nil {
 		// Credentials computed during plan: the token is unknown until apply,
 		// when Terraform configures the provider with known values.
-		unknownToken(g, &m)
-		if obj := m.object(true, &resp.Diagnostics); !resp.Diagnostics.HasError() {
-			resp.Diagnostics.Append(resp.Result.Set(ctx, obj)...)
-		}
+		unknownToken(g, m)
+		setResult(ctx, resp.Result.Set, &e, &resp.Diagnostics)
 		return
 	}
 	if revoke && !g.client.CanRevoke() {
@@ -93,7 +93,7 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	}
 	// Every open token is held, so that revoke_on_close waits for the last
 	// holder; Close releases the hold.
-	tok, ok := issueToken(ctx, r.data, g, &m, &resp.Diagnostics, tokenclient.Hold())
+	tok, ok := issueToken(ctx, r.data, g, m, &resp.Diagnostics, tokenclient.Hold())
 	if tok == nil {
 		return
 	}
@@ -109,11 +109,7 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	if !ok {
 		return
 	}
-	obj := m.object(true, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, obj)...)
+	setResult(ctx, resp.Result.Set, &e, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

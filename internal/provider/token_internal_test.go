@@ -1,41 +1,67 @@
 package provider
 
 import (
+	"context"
 	"reflect"
-	"strings"
 	"testing"
+
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	ephschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// tokenAttributes and tokenModel describe the same attributes: every table
-// entry points at its own model field, whose name is the attribute's in
-// CamelCase, and every field has an entry.
-func TestTokenTableMatchesModel(t *testing.T) {
-	var m tokenModel
-	fields := map[any]string{}
-	mv := reflect.ValueOf(&m).Elem()
-	for i := range mv.NumField() {
-		fields[mv.Field(i).Addr().Interface()] = mv.Type().Field(i).Name
+// The tagged models and the schemas describe the same attributes: each
+// model is written whole into a value of its schema, and read back.
+func TestTokenModelsMatchSchemas(t *testing.T) {
+	ctx := context.Background()
+	ds := dsschema.Schema{Attributes: dataSourceTokenAttributes()}
+	eph := ephschema.Schema{Attributes: ephemeralTokenAttributes()}
+	var e ephemeralTokenModel
+	unknownToken(&grant{defaultScopes: []string{"file:read"}}, &e.tokenModel)
+	state := tfsdk.State{Schema: ds, Raw: tftypes.NewValue(ds.Type().TerraformType(ctx), nil)}
+	if d := state.Set(ctx, &e.tokenModel); d.HasError() {
+		t.Errorf("the data source's model does not fit its schema: %v", d)
 	}
-	camel := func(s string) string {
-		parts := strings.Split(s, "_")
-		for i, p := range parts {
-			parts[i] = strings.ToUpper(p[:1]) + p[1:]
-		}
-		return strings.Join(parts, "")
+	var back tokenModel
+	if d := state.Get(ctx, &back); d.HasError() || !back.AccessToken.IsUnknown() {
+		t.Errorf("reading the data source's model back: %v", d)
 	}
-	seen := map[string]bool{}
-	for _, a := range tokenAttributes {
-		field, ok := fields[a.field(&m)]
-		if !ok || !strings.EqualFold(field, camel(a.name)) {
-			t.Errorf("attribute %q points at the field %q", a.name, field)
-		}
-		if seen[a.name] {
-			t.Errorf("attribute %q is in the table twice", a.name)
-		}
-		seen[a.name] = true
-		_ = valueOf(a.field(&m)) // panics on a field type the table cannot handle
+	result := tfsdk.EphemeralResultData{Schema: eph, Raw: tftypes.NewValue(eph.Type().TerraformType(ctx), nil)}
+	if d := result.Set(ctx, &e); d.HasError() {
+		t.Errorf("the ephemeral resource's model does not fit its schema: %v", d)
 	}
-	if len(seen) != mv.NumField() {
-		t.Errorf("the table has %d attributes, the model %d fields", len(seen), mv.NumField())
+}
+
+// The codec reads and writes a tagged model as the framework's reflection
+// does: a model written by objectOf and read back by readModel is the same,
+// embedded fields included, and the framework reads objectOf's value into
+// the same model.
+func TestTokenCodecRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	var e ephemeralTokenModel
+	unknownToken(&grant{defaultScopes: []string{"file:read", "graph:read"}}, &e.tokenModel)
+	e.AccessToken, e.ExpiresIn, e.IssuedTokenType = types.StringValue("tok"), types.Int64Value(599), types.StringNull()
+	e.Grant, e.RevokeOnClose = types.StringValue("publishing"), types.BoolValue(true)
+	obj, err := objectOf(&e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := obj.ToTerraformValue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back ephemeralTokenModel
+	if err := readModel(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	var framework ephemeralTokenModel
+	eph := ephschema.Schema{Attributes: ephemeralTokenAttributes()}
+	if d := (tfsdk.Config{Schema: eph, Raw: raw}).Get(ctx, &framework); d.HasError() {
+		t.Fatal(d)
+	}
+	if !reflect.DeepEqual(back, e) || !reflect.DeepEqual(framework, e) {
+		t.Errorf("round trip:\n got %#v\nwant %#v\nframework %#v", back.Scopes, e.Scopes, framework.Scopes)
 	}
 }

@@ -1,12 +1,8 @@
 package provider
 
 import (
-	"context"
-
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	ephschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -14,29 +10,6 @@ import (
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
-
-// tokenAttribute is one attribute of workiva_token. tokenAttributes is the
-// one source of both schemas (data source and ephemeral resource), the
-// attribute types, the reading of the configuration and the building of
-// the result: adding an attribute is one model field and one line here
-// (TestTokenTableMatchesModel keeps the two in step).
-type tokenAttribute struct {
-	name string
-	// field points at the attribute's field of a model: a *types.String,
-	// *types.Bool, *types.Int64 or *types.Set (of strings).
-	field func(*tokenModel) any
-	// input: Optional+Computed (an input whose default Open or Read fills
-	// in); otherwise Computed only.
-	input bool
-	// ephemeral: an attribute of the ephemeral resource only.
-	ephemeral bool
-	sensitive bool
-	desc      string
-	// dataSourceNote is added to the description in the data source.
-	dataSourceNote   string
-	setValidators    []validator.Set
-	stringValidators []validator.String
-}
 
 // defaultMinValidity is min_validity when unset: the token cache's reuse
 // margin.
@@ -61,82 +34,76 @@ const (
 		"when the token in use expires."
 )
 
+// tokenSchemaAttributes are workiva_token's attributes in the data source
+// (with its notes, dataSource) or in the ephemeral resource, which adds
+// revoke_on_close (ephemeralTokenAttributes). Inputs are Optional and
+// Computed (Read and Open fill in their defaults); the rest is Computed.
+//
 //nolint:gosec // documentation text, not credentials
-var tokenAttributes = []tokenAttribute{
-	{name: "scopes", field: func(m *tokenModel) any { return &m.Scopes }, input: true,
-		setValidators: []validator.Set{setvalidator.ValueStringsAre(scopeValidators()...)},
-		desc: "Scopes to request, such as `file:read`. Defaults to the provider's `scopes`; when neither is set, " +
-			"the server grants the API grant's scopes. Tokens are cached per scope set, so every `workiva_token` " +
-			"asking for the same scopes shares one token request."},
-	{name: "require_scopes", field: func(m *tokenModel) any { return &m.RequireScopes }, input: true,
-		desc: "When `true`, a token granted without one or more of the requested `scopes` is an error that lists the " +
-			"missing ones, so a pipeline stops when an API grant lacks a scope it needs. When `false` (the default), " +
-			"the token is issued with a warning naming them."},
-	{name: "grant", field: func(m *tokenModel) any { return &m.Grant }, input: true,
-		stringValidators: []validator.String{stringvalidator.LengthAtLeast(1)},
-		desc: "The name of an entry in the provider's `grants` whose credentials to use. Null: the provider-level credentials " +
-			"(the default grant). An unknown name is an error that lists the provider's grants."},
-	{name: "min_validity", field: func(m *tokenModel) any { return &m.MinValidity }, input: true,
-		stringValidators: []validator.String{durationValidator},
-		desc: "How long the token handed over must still be valid, as a Go duration such as `60s` or `5m`. A cached token with " +
-			"less left is replaced by a new request, so while the server's tokens live longer than this, every token handed over " +
-			"has at least this much left. Defaults to `" + defaultMinValidity.String() + "`. When the server's tokens live no " +
-			"longer, a warning gives both durations and a fresh token is shared for the first half of its lifetime."},
-	{name: "revoke_on_close", field: func(m *tokenModel) any { return &m.RevokeOnClose }, input: true, ephemeral: true,
-		desc: "When `true`, the token is revoked (RFC 7009) when Terraform closes this ephemeral resource at the end of the " +
-			"phase, once no other open `workiva_token` holds the same token, so that it is useless to whoever finds it later. The " +
-			"client authenticates at the revocation endpoint as at the token endpoint (a signed assertion's `aud` is the token URL, " +
-			"or `client_assertion_audience`, there too), which comes from the issuer's metadata " +
-			"(`issuer`) or from `revocation_url`; with neither, this is an error at plan. A token a `workiva_token` data source " +
-			"handed over (it lives in state) is never revoked, and a revoked token is never handed out again. A failed revocation " +
-			"is a warning. It pays for servers that issue tokens for hours or days; Workiva's tokens live 10 minutes and its IAM " +
-			"has no revocation endpoint. Defaults to `false`."},
-	{name: "client_id", field: func(m *tokenModel) any { return &m.ClientID },
-		desc: "The client id the token was issued to: the grant's."},
-	{name: "access_token", field: func(m *tokenModel) any { return &m.AccessToken }, sensitive: true,
-		desc: "The bearer token, for an `Authorization: Bearer <token>` header.", dataSourceNote: " Sensitive, and stored in state."},
-	{name: "token_type", field: func(m *tokenModel) any { return &m.TokenType },
-		desc: "The token type the server returned, normally `Bearer` (`N_A` for a token exchange's token that is no access token)."},
-	{name: "issued_token_type", field: func(m *tokenModel) any { return &m.IssuedTokenType },
-		desc: "The `issued_token_type` of a token exchange's response (RFC 8693), such as " +
-			"`urn:ietf:params:oauth:token-type:access_token`. Null for the other grants."},
-	{name: "scope", field: func(m *tokenModel) any { return &m.Scope },
-		desc: "The granted scope exactly as the server returned it (space-separated). The server may grant fewer " +
-			"scopes than requested; when it returns no scope, this is the requested scope (RFC 6749 section 5.1)."},
-	{name: "granted_scopes", field: func(m *tokenModel) any { return &m.GrantedScopes }, desc: "`scope` split on spaces."},
-	{name: "expires_in", field: func(m *tokenModel) any { return &m.ExpiresIn },
-		desc: "Lifetime of the token in seconds, as the server returned it (Workiva: `599`), whether as a JSON number, a JSON " +
-			"string or a form value; a lifetime above a year is capped at a year (`31536000`), with a warning. Null when the " +
-			"server gave none."},
-	{name: "expires_at", field: func(m *tokenModel) any { return &m.ExpiresAt },
-		desc: "RFC 3339 UTC time at which the token expires, counted from when the request was sent. " +
-			"Null when the server gave no lifetime or `expires_in` 0 (each with a warning)."},
+func tokenSchemaAttributes(dataSource bool) map[string]dsschema.Attribute {
+	accessToken := "The bearer token, for an `Authorization: Bearer <token>` header."
+	if dataSource {
+		accessToken += " Sensitive, and stored in state."
+	}
+	return map[string]dsschema.Attribute{
+		"scopes": dsschema.SetAttribute{Optional: true, Computed: true, ElementType: types.StringType,
+			Validators: []validator.Set{setvalidator.ValueStringsAre(scopeValidators()...)},
+			MarkdownDescription: "Scopes to request, such as `file:read`. Defaults to the provider's `scopes`; when neither is set, " +
+				"the server grants the API grant's scopes. Tokens are cached per scope set, so every `workiva_token` " +
+				"asking for the same scopes shares one token request."},
+		"require_scopes": dsschema.BoolAttribute{Optional: true, Computed: true,
+			MarkdownDescription: "When `true`, a token granted without one or more of the requested `scopes` is an error that lists the " +
+				"missing ones, so a pipeline stops when an API grant lacks a scope it needs. When `false` (the default), " +
+				"the token is issued with a warning naming them."},
+		"grant": dsschema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			MarkdownDescription: "The name of an entry in the provider's `grants` whose credentials to use. Null: the provider-level credentials " +
+				"(the default grant). An unknown name is an error that lists the provider's grants."},
+		"min_validity": dsschema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{durationValidator},
+			MarkdownDescription: "How long the token handed over must still be valid, as a Go duration such as `60s` or `5m`. A cached token with " +
+				"less left is replaced by a new request, so while the server's tokens live longer than this, every token handed over " +
+				"has at least this much left. Defaults to `" + defaultMinValidity.String() + "`. When the server's tokens live no " +
+				"longer, a warning gives both durations and a fresh token is shared for the first half of its lifetime."},
+		"client_id":    dsschema.StringAttribute{Computed: true, MarkdownDescription: "The client id the token was issued to: the grant's."},
+		"access_token": dsschema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: accessToken},
+		"token_type": dsschema.StringAttribute{Computed: true,
+			MarkdownDescription: "The token type the server returned, normally `Bearer` (`N_A` for a token exchange's token that is no access token)."},
+		"issued_token_type": dsschema.StringAttribute{Computed: true,
+			MarkdownDescription: "The `issued_token_type` of a token exchange's response (RFC 8693), such as " +
+				"`urn:ietf:params:oauth:token-type:access_token`. Null for the other grants."},
+		"scope": dsschema.StringAttribute{Computed: true,
+			MarkdownDescription: "The granted scope exactly as the server returned it (space-separated). The server may grant fewer " +
+				"scopes than requested; when it returns no scope, this is the requested scope (RFC 6749 section 5.1)."},
+		"granted_scopes": dsschema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "`scope` split on spaces."},
+		"expires_in": dsschema.Int64Attribute{Computed: true,
+			MarkdownDescription: "Lifetime of the token in seconds, as the server returned it (Workiva: `599`), whether as a JSON number, a JSON " +
+				"string or a form value; a lifetime above a year is capped at a year (`31536000`), with a warning. Null when the " +
+				"server gave none."},
+		"expires_at": dsschema.StringAttribute{Computed: true,
+			MarkdownDescription: "RFC 3339 UTC time at which the token expires, counted from when the request was sent. " +
+				"Null when the server gave no lifetime or `expires_in` 0 (each with a warning)."},
+	}
 }
 
-// tokenAttrTypes are the attribute types of workiva_token by name: of the
-// data source (false) and of the ephemeral resource (true).
-var tokenAttrTypes = func() map[bool]map[string]attr.Type {
-	out := map[bool]map[string]attr.Type{false: {}, true: {}}
-	var m tokenModel
-	for _, a := range tokenAttributes {
-		t := valueOf(a.field(&m)).Type(context.Background())
-		out[true][a.name] = t
-		if !a.ephemeral {
-			out[false][a.name] = t
-		}
-	}
-	return out
-}()
+// revokeOnCloseAttribute is the ephemeral resource's own attribute.
+var revokeOnCloseAttribute = ephschema.BoolAttribute{Optional: true, Computed: true,
+	MarkdownDescription: "When `true`, the token is revoked (RFC 7009) when Terraform closes this ephemeral resource at the end of the " +
+		"phase, once no other open `workiva_token` holds the same token, so that it is useless to whoever finds it later. The " +
+		"client authenticates at the revocation endpoint as at the token endpoint (a signed assertion's `aud` is the token URL, " +
+		"or `client_assertion_audience`, there too), which comes from the issuer's metadata " +
+		"(`issuer`) or from `revocation_url`; with neither, this is an error at plan. A token a `workiva_token` data source " +
+		"handed over (it lives in state) is never revoked, and a revoked token is never handed out again. A failed revocation " +
+		"is a warning. It pays for servers that issue tokens for hours or days; Workiva's tokens live 10 minutes and its IAM " +
+		"has no revocation endpoint. Defaults to `false`."}
 
 // dataSourceTokenAttributes is the data source's schema of workiva_token.
 func dataSourceTokenAttributes() map[string]dsschema.Attribute { return tokenSchemaAttributes(true) }
 
 // ephemeralTokenAttributes is the ephemeral resource's schema of
-// workiva_token: the data source's, without the data source's notes. The
-// framework's attribute structs are the same in both packages, so each is
-// a conversion.
+// workiva_token: the data source's, without the data source's notes, and
+// revoke_on_close. The framework's attribute structs are the same in both
+// packages, so each is a conversion.
 func ephemeralTokenAttributes() map[string]ephschema.Attribute {
-	out := map[string]ephschema.Attribute{}
+	out := map[string]ephschema.Attribute{"revoke_on_close": revokeOnCloseAttribute}
 	for name, a := range tokenSchemaAttributes(false) {
 		switch v := a.(type) {
 		case dsschema.StringAttribute:
@@ -150,51 +117,4 @@ func ephemeralTokenAttributes() map[string]ephschema.Attribute {
 		}
 	}
 	return out
-}
-
-// tokenSchemaAttributes builds the attributes from the table, with the data
-// source's notes or without.
-func tokenSchemaAttributes(dataSource bool) map[string]dsschema.Attribute {
-	out := make(map[string]dsschema.Attribute, len(tokenAttributes))
-	var m tokenModel
-	for _, a := range tokenAttributes {
-		if a.ephemeral && dataSource {
-			continue
-		}
-		desc := a.desc
-		if dataSource {
-			desc += a.dataSourceNote
-		}
-		switch a.field(&m).(type) {
-		case *types.String:
-			out[a.name] = dsschema.StringAttribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive,
-				Validators: a.stringValidators}
-		case *types.Bool:
-			out[a.name] = dsschema.BoolAttribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive}
-		case *types.Int64:
-			out[a.name] = dsschema.Int64Attribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive}
-		case *types.Set:
-			out[a.name] = dsschema.SetAttribute{MarkdownDescription: desc, Optional: a.input, Computed: true, Sensitive: a.sensitive,
-				ElementType: types.StringType, Validators: a.setValidators}
-		}
-	}
-	return out
-}
-
-// valueOf returns the value a model field holds.
-func valueOf(field any) attr.Value {
-	switch p := field.(type) {
-	case *types.String:
-		return *p
-	case *types.Bool:
-		return *p
-	case *types.Int64:
-		return *p
-	case *types.Set:
-		if p.ElementType(context.Background()) == nil {
-			return types.SetNull(types.StringType)
-		}
-		return *p
-	}
-	panic("workiva_token: unsupported model field type") // the table's test rules this out
 }
