@@ -89,7 +89,7 @@ type providerModel struct {
 func (g *grantModel) unknownNames() []string {
 	var out []string
 	for _, a := range grantAttributes {
-		if v := a.field(g).get(); v.IsUnknown() || !fullyKnown(v) {
+		if v := a.value(g); v.IsUnknown() || !fullyKnown(v) {
 			out = append(out, a.name)
 		}
 	}
@@ -130,7 +130,7 @@ func (o origin) of(name string) string { return cmp.Or(o[name], name) }
 func (g grantModel) withEnvironment() (grantModel, origin) {
 	from := origin{}
 	for _, a := range grantAttributes {
-		if !a.field(&g).get().IsNull() {
+		if !a.value(&g).IsNull() {
 			from[a.name] = a.name + " in the provider block"
 			continue
 		}
@@ -138,7 +138,7 @@ func (g grantModel) withEnvironment() (grantModel, origin) {
 			continue
 		}
 		if v := os.Getenv(a.env); v != "" {
-			a.field(&g).set(types.StringValue(v))
+			a.set(&g, types.StringValue(v))
 			from[a.name] = a.env
 		}
 	}
@@ -158,11 +158,11 @@ func (g grantModel) inheriting(name string, base grantModel, baseFrom origin, ow
 	ownEndpoint := !g.TokenURL.IsNull() || !g.Issuer.IsNull()
 	for _, a := range grantAttributes {
 		switch {
-		case !a.field(&g).get().IsNull():
+		case !a.value(&g).IsNull():
 			from[a.name] = a.name + " in grants[" + strconv.Quote(name) + "]"
 		case a.endpoint && ownEndpoint:
 		case a.holds == setting || !ownClient:
-			a.field(&g).set(a.field(&base).get())
+			a.set(&g, a.value(&base))
 			if src, ok := baseFrom[a.name]; ok {
 				from[a.name] = src
 			}

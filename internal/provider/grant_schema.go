@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"unicode"
@@ -24,9 +25,7 @@ import (
 // (the default grant) and each entry of grants have the same ones.
 type grantAttribute struct {
 	name string
-	// field is the attribute's field of a grant's model.
-	field func(*grantModel) fieldRef
-	desc  string
+	desc string
 	// env is the environment variable the provider-level attribute falls
 	// back to; fileEnv one that names a file holding the value.
 	env, fileEnv string
@@ -100,26 +99,26 @@ func (h holds) addTo(s *redact.Scrubber, values ...string) {
 // grantAttributes are the attributes of a grant, in the order the docs
 // list them.
 var grantAttributes = []grantAttribute{
-	{name: "client_id", field: func(g *grantModel) fieldRef { return ref(&g.ClientID) }, env: EnvClientID, build: stringAttr(stringvalidator.LengthAtLeast(1), clientIDValidator),
+	{name: "client_id", env: EnvClientID, build: stringAttr(stringvalidator.LengthAtLeast(1), clientIDValidator),
 		desc: "Client id of the API grant. Required (here, in the `" + EnvClientID + "` environment variable, or in `grants`)."},
-	{name: "client_secret", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecret) }, env: EnvClientSecret, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_secret", env: EnvClientSecret, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Client secret of the API grant (Workiva shows it once, when the grant's user regenerates it). Prefer the environment " +
 			"variable or an ephemeral input variable, so the secret stays out of configuration and saved plans."},
-	{name: "client_secret_file", field: func(g *grantModel) fieldRef { return ref(&g.ClientSecretFile) }, env: EnvClientSecretFile, holds: credentialName,
+	{name: "client_secret_file", env: EnvClientSecretFile, holds: credentialName,
 		build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Path of a file that holds the client secret, instead of `client_secret` (a Vault Agent template, a mounted " +
 			"Kubernetes secret): read for every token request, so that a rotated secret needs no restart, with one trailing " +
 			"newline trimmed. A missing or empty file, one that is not a regular file (a FIFO, a device) or one larger than 64 KiB " +
 			"is an error, and nothing is sent; the error names this setting, never the path, which may be a secret written in the wrong place."},
-	{name: "scopes", field: func(g *grantModel) fieldRef { return ref(&g.Scopes) }, build: setAttr(setvalidator.ValueStringsAre(scopeValidators()...)),
+	{name: "scopes", build: setAttr(setvalidator.ValueStringsAre(scopeValidators()...)),
 		desc: "Scopes to request by default, such as `file:read`. Each `workiva_token` may ask for others. When no scopes are " +
 			"requested the server grants the API grant's scopes. Each scope is one RFC 6749 scope token: printable ASCII without spaces, `\"` or `\\`."},
-	{name: "token_url", field: func(g *grantModel) fieldRef { return ref(&g.TokenURL) }, env: EnvTokenURL, endpoint: true, build: stringAttr(tokenURLValidator),
+	{name: "token_url", env: EnvTokenURL, endpoint: true, build: stringAttr(tokenURLValidator),
 		desc: "Full URL of the token endpoint; overrides `region`. Any RFC 6749 client-credentials endpoint works. Must be `https://`, " +
 			"except for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`), which may use `http://`. The host must be ASCII: " +
 			"`logİn.example.com` would be dialled as its IDNA form, another name. At the provider level it defaults " +
 			"to the `" + EnvTokenURL + "` environment variable, then `<region host>/oauth2/token`. Conflicts with `issuer`."},
-	{name: "issuer", field: func(g *grantModel) fieldRef { return ref(&g.Issuer) }, env: EnvIssuer, endpoint: true,
+	{name: "issuer", env: EnvIssuer, endpoint: true,
 		build: stringAttr(issuerValidator, stringvalidator.ConflictsWith(siblingPath("token_url"))),
 		desc: "The authorization server's issuer identifier, instead of `token_url` and `region` (Okta, Keycloak, Entra ID, Auth0, " +
 			"Ory Hydra, any OpenID provider): the provider reads the issuer's metadata when it is configured, from " +
@@ -135,53 +134,53 @@ var grantAttributes = []grantAttribute{
 			"section 3.3; mind a trailing `/`), or nothing is sent; an `https://` issuer's endpoints must be `https://` too. " +
 			"`https://` except for loopback hosts; no query or fragment. `terraform validate` does not contact it. At the provider " +
 			"level it defaults to the `" + EnvIssuer + "` environment variable."},
-	{name: "revocation_url", field: func(g *grantModel) fieldRef { return ref(&g.RevocationURL) }, endpoint: true, build: stringAttr(revocationURLValidator),
+	{name: "revocation_url", endpoint: true, build: stringAttr(revocationURLValidator),
 		desc: "The revocation endpoint (RFC 7009) that `revoke_on_close` of the `workiva_token` ephemeral resource sends tokens to, " +
 			"for servers without discovery; with `issuer`, it overrides the metadata's `revocation_endpoint`. The client " +
 			"authenticates there as at the token endpoint. `https://` except for loopback hosts."},
-	{name: "auth_style", field: func(g *grantModel) fieldRef { return ref(&g.AuthStyle) }, holds: clientSetting, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
+	{name: "auth_style", holds: clientSetting, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
 		desc: authStyleDocs()},
-	{name: "grant_type", field: func(g *grantModel) fieldRef { return ref(&g.GrantType) }, build: stringAttr(stringvalidator.OneOf(tokenclient.GrantTypes...)),
+	{name: "grant_type", build: stringAttr(stringvalidator.OneOf(tokenclient.GrantTypes...)),
 		desc: grantTypeDocs()},
-	{name: "subject_token_type", field: func(g *grantModel) fieldRef { return ref(&g.SubjectTokenType) }, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "subject_token_type", build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "`token_exchange`: the `subject_token_type`. Defaults to `" + tokenclient.TokenTypeJWT + "`."},
-	{name: "requested_token_type", field: func(g *grantModel) fieldRef { return ref(&g.RequestedTokenType) }, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "requested_token_type", build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "`token_exchange`: the `requested_token_type`, such as `" + tokenclient.TokenTypeAccessToken + "`. Not sent when unset."},
-	{name: "audience", field: func(g *grantModel) fieldRef { return ref(&g.Audience) }, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "audience", build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Sent as the form field `audience` (Auth0 requires it for client credentials)."},
-	{name: "resources", field: func(g *grantModel) fieldRef { return ref(&g.Resources) }, build: listAttr(listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
+	{name: "resources", build: listAttr(listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
 		desc: "Sent as one `resource` form field each, in order (RFC 8707; Microsoft Entra ID v1)."},
-	{name: "extra_params", field: func(g *grantModel) fieldRef { return ref(&g.ExtraParams) }, holds: keys, build: mapAttr(extraParamsValidator),
+	{name: "extra_params", holds: keys, build: mapAttr(extraParamsValidator),
 		desc: "More form fields for every token request, such as a tenant. A protocol field or one with its own attribute (" +
 			quoteList(tokenclient.ReservedParams) + ") is refused. A value may be a credential (an API key): the values of fields " +
 			"whose name says so (`password`, `api_key`, `token`, …) and values that look like keys (12 or more letters and digits, " +
 			"mixing both) are masked in every diagnostic and log line."},
-	{name: "client_assertion_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyPEM) }, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion_key_pem", holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "PEM private key for `private_key_jwt`: RSA (PKCS #1 or PKCS #8) or EC P-256 (SEC 1 or PKCS #8). Each request carries a " +
 			"fresh JWT (`iss` = `sub` = the client id, `aud`, `iat`, `exp` 60 s later, a unique `jti`) signed with it, and no secret."},
-	{name: "client_assertion_alg", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionAlg) }, holds: clientSetting, build: stringAttr(stringvalidator.OneOf(tokenclient.AssertionAlgs...)),
+	{name: "client_assertion_alg", holds: clientSetting, build: stringAttr(stringvalidator.OneOf(tokenclient.AssertionAlgs...)),
 		desc: "Signing algorithm of `private_key_jwt`: `RS256` (the default for RSA keys), `PS256`, or `ES256` (the default for EC keys). " +
 			"It must fit the key."},
-	{name: "client_assertion_key_id", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionKeyID) }, holds: clientSetting, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion_key_id", holds: clientSetting, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "The `kid` header of `private_key_jwt` assertions, for servers that hold several keys of the client."},
-	{name: "client_assertion_audience", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertionAudience) }, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion_audience", build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "The `aud` claim of `private_key_jwt` assertions. Defaults to the token URL; some servers want their issuer URL."},
-	{name: "client_assertion", field: func(g *grantModel) fieldRef { return ref(&g.ClientAssertion) }, env: EnvClientAssertion, fileEnv: EnvClientAssertionFile, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion", env: EnvClientAssertion, fileEnv: EnvClientAssertionFile, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "A ready-made client assertion (a JWT, such as a CI system's OIDC workload-identity token) for `client_assertion`. At the " +
 			"provider level it may also come from `" + EnvClientAssertion + "`, or from the file named by `" + EnvClientAssertionFile + "`, " +
 			"which is read afresh for every request (CI systems rotate it). Before anything is sent it is checked as a " +
 			"`workload_identity` token is: one that is not a JWS or has expired is an error naming where it came from."},
-	{name: "workload_identity", field: func(g *grantModel) fieldRef { return ref(&g.WorkloadIdentity) }, holds: credential, build: workloadIdentityAttr,
+	{name: "workload_identity", holds: credential, build: workloadIdentityAttr,
 		desc: "Where to obtain a workload-identity token (the OIDC token a CI system or platform hands a job), sent as the client " +
 			"assertion (RFC 7523 section 2.2: Entra ID federated credentials, Keycloak federated client authentication), or as the " +
 			"grant itself with `grant_type` `jwt_bearer` or `token_exchange`, so that a pipeline needs no stored secret. A fresh token is obtained for every token request (CI tokens live minutes), inside the token " +
 			"cache: many `workiva_token` blocks of one scope set cost one identity fetch per phase. Before anything is sent, a token " +
 			"that is not a JWS, has expired, or (with `audience`) lacks that audience is an error naming the source. With " +
 			"`client_credentials`, `auth_style` defaults to `client_assertion`."},
-	{name: "client_certificate_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientCertificatePEM) }, holds: clientSetting, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")),
+	{name: "client_certificate_pem", holds: clientSetting, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")),
 		desc: "PEM client certificate presented in the TLS handshake of every token request, with any `auth_style` (endpoints behind " +
 			"mutual TLS; `tls_client_auth`). Give `client_key_pem` with it."},
-	{name: "client_key_pem", field: func(g *grantModel) fieldRef { return ref(&g.ClientKeyPEM) }, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
+	{name: "client_key_pem", holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
 		desc: "PEM private key of `client_certificate_pem`; it must match the certificate."},
 }
 
@@ -217,15 +216,15 @@ func authStyleDocs() string {
 		strings.Join(implied, ", ") + " (only when it has no other)."
 }
 
-// fieldRef reads and writes one attribute's field of a model.
-type fieldRef struct {
-	get func() attr.Value
-	set func(attr.Value)
-}
+// grantFields are grantModel's fields by tfsdk tag.
+var grantFields = tagIndex(reflect.TypeFor[grantModel]())
 
-// ref is the fieldRef of a model's field.
-func ref[T attr.Value](p *T) fieldRef {
-	return fieldRef{get: func() attr.Value { return *p }, set: func(v attr.Value) { *p, _ = v.(T) }}
+// value is the attribute's value in g.
+func (a grantAttribute) value(g *grantModel) attr.Value { return valueByName(g, grantFields, a.name) }
+
+// set gives the attribute v (of its field's type) in g.
+func (a grantAttribute) set(g *grantModel, v attr.Value) {
+	fieldByName(g, grantFields, a.name).Set(reflect.ValueOf(v))
 }
 
 // workloadIdentityKeys are the keys of workload_identity: the source and
@@ -259,7 +258,7 @@ func (g *grantModel) credentialValues() map[holds][]string {
 		if !a.secret() {
 			continue
 		}
-		switch v := a.field(g).get().(type) {
+		switch v := a.value(g).(type) {
 		case types.String:
 			out[a.holds] = append(out[a.holds], v.ValueString())
 		case types.Map:

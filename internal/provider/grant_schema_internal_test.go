@@ -11,9 +11,9 @@ import (
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
-// The grant table and grantModel agree: every attribute's accessor reads
-// and writes the model field its name's tfsdk tag names, and every field
-// has one attribute.
+// The grant table and grantModel agree: every attribute reads and writes
+// the model field its name's tfsdk tag names, and every field has one
+// attribute.
 func TestGrantTableMatchesModel(t *testing.T) {
 	var g grantModel
 	gv := reflect.ValueOf(&g).Elem()
@@ -43,11 +43,11 @@ func TestGrantTableMatchesModel(t *testing.T) {
 		default:
 			t.Fatalf("attribute %q: a field of type %T", a.name, gv.Field(i).Interface())
 		}
-		a.field(&g).set(want)
+		a.set(&g, want)
 		if !want.Equal(gv.Field(i).Interface().(attr.Value)) {
 			t.Errorf("attribute %q writes another field", a.name)
 		}
-		if !want.Equal(a.field(&g).get()) {
+		if !want.Equal(a.value(&g)) {
 			t.Errorf("attribute %q reads another field", a.name)
 		}
 	}
@@ -120,15 +120,15 @@ func TestEveryCredentialSlotFollowsEveryRule(t *testing.T) {
 	for _, a := range grantAttributes {
 		marker := "Marker0" + a.name + "9Zq7"
 		var base grantModel
-		switch a.field(&base).get().(type) {
+		switch a.value(&base).(type) {
 		case types.String:
-			a.field(&base).set(types.StringValue(marker))
+			a.set(&base, types.StringValue(marker))
 		case types.Map:
 			key := "k"
 			if a.name == "workload_identity" {
 				key = "token"
 			}
-			a.field(&base).set(types.MapValueMust(types.StringType, map[string]attr.Value{key: types.StringValue(marker)}))
+			a.set(&base, types.MapValueMust(types.StringType, map[string]attr.Value{key: types.StringValue(marker)}))
 		default:
 			continue // sets and lists of settings
 		}
@@ -138,7 +138,7 @@ func TestEveryCredentialSlotFollowsEveryRule(t *testing.T) {
 		}
 		masked := scrub.Scrub("the value "+marker) != "the value "+marker
 		inherited, _ := grantModel{ClientID: types.StringValue("another-client")}.inheriting("other", base, origin{}, true)
-		got := !a.field(&inherited).get().IsNull()
+		got := !a.value(&inherited).IsNull()
 		if a.secret() {
 			if !masked || got || !root[a.name].IsSensitive() || !entry[a.name].IsSensitive() {
 				t.Errorf("%s holds a credential: masked %v, inherited by another client %v, sensitive %v and %v", a.name, masked, got,

@@ -18,6 +18,7 @@ import (
 	"maps"
 	"net/http"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 
@@ -106,39 +107,38 @@ func providerAttributes() map[string]schema.Attribute {
 // grants entry cannot set.
 type providerWideAttribute struct {
 	name   string
-	field  func(*providerModel) fieldRef
 	schema schema.Attribute
 }
 
 // providerWideAttributes are the provider-wide settings: their schema, and
 // the list the grants description and the unknown-value check use.
 var providerWideAttributes = []providerWideAttribute{
-	{name: "region", field: func(m *providerModel) fieldRef { return ref(&m.Region) }, schema: schema.StringAttribute{
+	{name: "region", schema: schema.StringAttribute{
 		MarkdownDescription: "Workiva region whose IAM endpoint to use: " + quoteList(regionNames) + " (" + regionHostList() + "). " +
 			"Case-insensitive. Defaults to the `" + EnvRegion + "` environment variable, then `" + defaultRegion + "`. Ignored when `token_url` is set; conflicts with `issuer`.",
 		Optional:   true,
 		Validators: []validator.String{stringvalidator.OneOfCaseInsensitive(regionNames...)},
 	}},
-	{name: "api_version", field: func(m *providerModel) fieldRef { return ref(&m.APIVersion) }, schema: schema.StringAttribute{
+	{name: "api_version", schema: schema.StringAttribute{
 		MarkdownDescription: "Workiva API version sent in the `X-Version` header. Defaults to `" + DefaultAPIVersion + "`, the version of " +
 			"`/oauth2/token`. Set `\"\"` to send no header: for the legacy `/iam/v1/oauth2/token` path and for endpoints other than Workiva's. " +
 			"A grant that names its server by `issuer` (never Workiva's, which has no metadata) sends no header unless this is set.",
 		Optional: true,
 	}},
-	{name: "request_timeout", field: func(m *providerModel) fieldRef { return ref(&m.RequestTimeout) }, schema: schema.StringAttribute{
+	{name: "request_timeout", schema: schema.StringAttribute{
 		MarkdownDescription: "Time limit for each HTTP request to the token endpoint, as a Go duration such as `30s` or `1m`; each retry gets its own. Defaults to `" +
 			tokenclient.DefaultTimeout.String() + "`.",
 		Optional:   true,
 		Validators: []validator.String{durationValidator},
 	}},
-	{name: "max_retries", field: func(m *providerModel) fieldRef { return ref(&m.MaxRetries) }, schema: schema.Int64Attribute{
+	{name: "max_retries", schema: schema.Int64Attribute{
 		MarkdownDescription: "How many times a token request is retried after HTTP 429, 500, 502, 503, 504 or a connection error, " +
 			httpretry.BackoffDescription + ". With `auth_style = \"auto\"` the retries are not doubled. `0` disables retries. Defaults to `" +
 			strconv.Itoa(tokenclient.DefaultMaxRetries) + "`.",
 		Optional:   true,
 		Validators: []validator.Int64{int64validator.Between(0, 20)},
 	}},
-	{name: "ca_cert_pem", field: func(m *providerModel) fieldRef { return ref(&m.CACertPEM) }, schema: schema.StringAttribute{
+	{name: "ca_cert_pem", schema: schema.StringAttribute{
 		MarkdownDescription: "PEM-encoded CA certificates to trust, besides the system's, for the token endpoint's TLS " +
 			"certificate: for endpoints behind a private CA or a TLS-inspecting proxy. Proxies are taken from " +
 			"`HTTPS_PROXY` and `NO_PROXY`.",
@@ -146,6 +146,9 @@ var providerWideAttributes = []providerWideAttribute{
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 	}},
 }
+
+// providerFields are providerModel's fields by tfsdk tag.
+var providerFields = tagIndex(reflect.TypeFor[providerModel]())
 
 // providerWideNames are the provider-wide attributes' names.
 func providerWideNames() []string {
@@ -275,7 +278,7 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 func unknownProviderWide(cfg providerModel) []string {
 	var out []string
 	for _, a := range providerWideAttributes {
-		if a.field(&cfg).get().IsUnknown() {
+		if valueByName(&cfg, providerFields, a.name).IsUnknown() {
 			out = append(out, a.name)
 		}
 	}

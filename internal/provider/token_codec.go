@@ -35,25 +35,6 @@ func fieldsOf(t reflect.Type) map[string][]int {
 	return tagIndex(t)
 }
 
-// tagIndex finds the fields of a struct type by tfsdk tag.
-func tagIndex(t reflect.Type) map[string][]int {
-	out := map[string][]int{}
-	var walk func(t reflect.Type, prefix []int)
-	walk = func(t reflect.Type, prefix []int) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			idx := append(append([]int(nil), prefix...), i)
-			if tag := f.Tag.Get("tfsdk"); tag != "" && tag != "-" {
-				out[tag] = idx
-			} else if f.Anonymous {
-				walk(f.Type, idx)
-			}
-		}
-	}
-	walk(t, nil)
-	return out
-}
-
 // readModel sets the fields of the tagged model target points at from a
 // configuration value of its schema's object type.
 func readModel(raw tftypes.Value, target any) error {
