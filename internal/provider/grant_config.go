@@ -2,9 +2,9 @@ package provider
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"maps"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
@@ -30,11 +31,7 @@ type grantSettings struct {
 	// authenticated once they are.
 	pending string
 	hint    grantHint
-	// sources are the grant's workload-identity source and the source of
-	// its ready-made client assertion, if it has them: Configure gives them
-	// the transport, the clock and the scrubber. identity is the first,
-	// when the grant has one.
-	sources  []*workload.Source
+	// identity is the grant's workload-identity source, when it has one.
 	identity *workload.Source
 	// issuer, when set, is where Configure finds the token endpoint (and
 	// the revocation endpoint, and the auth style when styleImplied: the
@@ -43,17 +40,35 @@ type grantSettings struct {
 	styleImplied bool
 }
 
+// clientEnv is what every grant's token client and identity sources are
+// built with: the provider-wide settings, the HTTP transport (nil: each
+// package's default), the clock and the scrubber, which is told every
+// credential they read or derive, and the User-Agent.
+type clientEnv struct {
+	wide      providerWide
+	transport http.RoundTripper
+	clock     clock.Clock
+	scrub     *redact.Scrubber
+	userAgent string
+}
+
+// source is a workload-identity source of kind built with env.
+func (env clientEnv) source(kind workload.Kind) *workload.Source {
+	return &workload.Source{Kind: kind, MaxRetries: env.wide.maxRetries, Timeout: env.wide.timeout, Transport: env.transport,
+		Clock: env.clock, Sensitive: env.scrub.Add}
+}
+
 // workloadSource reads a grant's workload_identity; nil, with a diagnostic,
 // when its source lacks what it needs.
-func workloadSource(name string, m types.Map, wide providerWide, diags *diag.Diagnostics) *workload.Source {
+func workloadSource(name string, m types.Map, env clientEnv, diags *diag.Diagnostics) *workload.Source {
 	attrs := m.Elements()
 	get := func(k string) string {
 		v, _ := attrs[k].(types.String)
 		return v.ValueString()
 	}
-	src := &workload.Source{Kind: workload.Kind(get("source")), Audience: get("audience"), Tag: get("tag"),
-		ServiceConnectionID: get("service_connection_id"), EnvVar: get("env_var"), File: get("file"), Value: get("token"),
-		MaxRetries: wide.maxRetries, Timeout: wide.timeout}
+	src := env.source(workload.Kind(get("source")))
+	src.Audience, src.Tag, src.ServiceConnectionID = get("audience"), get("tag"), get("service_connection_id")
+	src.EnvVar, src.File, src.Value = get("env_var"), get("file"), get("token")
 	if info, ok := workload.InfoOf(src.Kind); ok && info.Needs != "" && get(info.Needs) == "" {
 		diags.Append(workloadNeedsDiagnostic(name, string(src.Kind), info.Needs))
 		return nil
@@ -144,8 +159,9 @@ func sensitiveAttribute(name string) bool {
 // resolveGrant turns a grant's attributes (after inheritance and the
 // environment) into a token-client configuration. envAssertionFile is the
 // file named by WORKIVA_CLIENT_ASSERTION_FILE for grants that may use it.
-func resolveGrant(name string, g grantModel, from origin, wide providerWide, envAssertionFile string, diags *diag.Diagnostics) grantSettings {
+func resolveGrant(name string, g grantModel, from origin, env clientEnv, envAssertionFile string, diags *diag.Diagnostics) grantSettings {
 	s := grantSettings{name: name}
+	wide := env.wide
 	if unknown := g.unknownNames(); len(unknown) > 0 {
 		s.pending = notKnownYet("the provider", unknown)
 		if name != defaultGrant {
@@ -156,6 +172,9 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 	c := &s.client
 	c.ClientID, c.ClientSecret, c.ClientSecretFile = g.ClientID.ValueString(), g.ClientSecret.ValueString(), g.ClientSecretFile.ValueString()
 	c.APIVersion, c.Timeout, c.MaxRetries, c.CACertPEM = wide.apiVersion, wide.timeout, wide.maxRetries, wide.caCertPEM
+	c.Transport, c.Clock, c.UserAgent = env.transport, env.clock, env.userAgent
+	c.Logger, c.Sensitive, c.SensitiveSecret = tflogLogger{env.scrub}, env.scrub.Add, env.scrub.AddClientCredentials
+	c.LogFields = map[string]any{"grant": grantLogName(name), "client_id": c.ClientID}
 	c.Audience = g.Audience.ValueString()
 	c.Resources = listStrings(g.Resources)
 	c.ExtraParams = mapStrings(g.ExtraParams)
@@ -203,14 +222,12 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		return s
 	}
 	if !g.WorkloadIdentity.IsNull() {
-		src := workloadSource(name, g.WorkloadIdentity, wide, diags)
+		src := workloadSource(name, g.WorkloadIdentity, env, diags)
 		if src == nil {
 			return s
 		}
-		// A closure, not the method value src.Token, which would copy src
-		// before Configure sets its transport, clock and scrubber.
-		fetch := func(ctx context.Context) (string, error) { return src.Token(ctx) }
-		s.sources, s.identity, s.hint.identity = append(s.sources, src), src, src.Kind
+		fetch := src.Token
+		s.identity, s.hint.identity = src, src.Kind
 		// The request tokens of GitHub Actions and Azure DevOps, and every
 		// token, reach the scrubber when the source reads them
 		// (Source.Sensitive).
@@ -237,15 +254,16 @@ func resolveGrant(name string, g grantModel, from origin, wide providerWide, env
 		// A ready-made assertion is a workload-identity token like any
 		// other: from the value, the variable or the file, read and checked
 		// (a JWS, not expired) for every request as the sources do.
-		src := &workload.Source{Kind: workload.Value, Value: assertion, MaxRetries: wide.maxRetries, Timeout: wide.timeout}
+		src := env.source(workload.Value)
 		switch {
 		case assertion == "":
-			src.Kind, src.Value, src.File = workload.File, "", envAssertionFile
+			src.Kind, src.File = workload.File, envAssertionFile
 		case from["client_assertion"] == EnvClientAssertion:
-			src.Kind, src.Value, src.EnvVar = workload.Env, "", EnvClientAssertion
+			src.Kind, src.EnvVar = workload.Env, EnvClientAssertion
+		default:
+			src.Value = assertion
 		}
-		s.sources = append(s.sources, src)
-		c.Assertion = func(ctx context.Context) (string, error) { return src.Token(ctx) }
+		c.Assertion = src.Token
 	}
 	style, ok := chooseAuthStyle(g.AuthStyle, c, s.hint, federated, diags)
 	if ok {

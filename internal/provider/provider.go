@@ -187,13 +187,13 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		tflogLogger{data.scrub}.Debug(ctx, "provider configuration not yet known; authentication deferred", map[string]any{"unknown": unknown})
 		return
 	}
-	settings, wide := p.resolveGrants(ctx, cfg, data, &resp.Diagnostics)
+	env := clientEnv{transport: p.transport, clock: data.clock, scrub: data.scrub, userAgent: p.userAgent(req.TerraformVersion)}
+	settings, wide := p.resolveGrants(ctx, cfg, data, env, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ua := p.userAgent(req.TerraformVersion)
 	found := &issuers{byIssuer: map[string]discovered{}, base: tokenclient.DiscoveryConfig{Transport: p.transport, Timeout: wide.timeout,
-		MaxRetries: wide.maxRetries, Clock: data.clock, CACertPEM: wide.caCertPEM, UserAgent: ua, Logger: tflogLogger{data.scrub}}}
+		MaxRetries: wide.maxRetries, Clock: data.clock, CACertPEM: wide.caCertPEM, UserAgent: env.userAgent, Logger: tflogLogger{data.scrub}}}
 	for _, s := range settings {
 		if s.pending == "" && s.issuer != "" && !applyMetadata(ctx, &s, found, data.scrub, &resp.Diagnostics) {
 			continue
@@ -206,13 +206,6 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 		data.scrub.AddClientCredentials(s.client.ClientID, s.client.ClientSecret)
 		data.scrub.AddURL(s.client.TokenURL)
 		data.scrub.AddURL(s.client.RevocationURL)
-		s.client.Transport, s.client.Clock = p.transport, data.clock
-		s.client.UserAgent = ua
-		s.client.Logger, s.client.Sensitive, s.client.SensitiveSecret = tflogLogger{data.scrub}, data.scrub.Add, data.scrub.AddClientCredentials
-		s.client.LogFields = map[string]any{"grant": grantLogName(s.name), "client_id": s.client.ClientID}
-		for _, src := range s.sources {
-			src.Transport, src.Clock, src.Sensitive = p.transport, data.clock, data.scrub.Add
-		}
 		client, err := tokenclient.New(s.client)
 		if err != nil {
 			resp.Diagnostics.Append(clientConfigDiagnostic(s.name, err))
@@ -231,8 +224,9 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 // resolveGrants resolves the default grant (unless grants are configured
 // and the provider block names no client) and every entry of grants.
-func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, data *providerData, diags *diag.Diagnostics) ([]grantSettings, providerWide) {
+func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, data *providerData, env clientEnv, diags *diag.Diagnostics) ([]grantSettings, providerWide) {
 	wide := resolveProviderWide(cfg, diags)
+	env.wide = wide
 	base, baseFrom := cfg.withEnvironment()
 	base, baseFrom = oneEndpoint(base, baseFrom, cfg, diags)
 	envFile := os.Getenv(EnvClientAssertionFile)
@@ -241,7 +235,7 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 	// diagnostic about the grant is made.
 	base.scrubInto(data.scrub)
 	if cfg.Grants.IsNull() || !base.ClientID.IsNull() {
-		out = append(out, resolveGrant(defaultGrant, base, baseFrom, wide, envFile, diags))
+		out = append(out, resolveGrant(defaultGrant, base, baseFrom, env, envFile, diags))
 	}
 	if cfg.Grants.IsUnknown() {
 		data.grantsPending = "the grants map is not known until apply"
@@ -268,7 +262,7 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 			file = "" // another client or another party: the provider's assertion file is not its own
 		}
 		merged, from := entry.inheriting(name, base, baseFrom, !bound)
-		out = append(out, resolveGrant(name, merged, from, wide, file, diags))
+		out = append(out, resolveGrant(name, merged, from, env, file, diags))
 	}
 	return out, wide
 }
