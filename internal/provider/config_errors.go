@@ -131,7 +131,7 @@ func unknownRegionDiagnostic(from string) diag.Diagnostic {
 // revocation_url) from from is not a URL the provider sends credentials to.
 func invalidEndpointDiagnostic(at path.Path, attr, from string, err error) diag.Diagnostic {
 	noun := map[string]string{"token_url": "token endpoint", "issuer": "issuer", "revocation_url": "revocation endpoint"}[attr]
-	detail := fmt.Sprintf("The %s (from %s) is not usable: %s.", noun, from, newShower(nil).err(err))
+	detail := fmt.Sprintf("The %s (from %s) is not usable: %s.", noun, from, newDisplay(nil).err(err))
 	if errors.Is(err, tokenclient.ErrUserInfo) {
 		detail += " Set client_id and the client secret (client_secret or " + EnvClientSecret + ") instead."
 	}
@@ -155,7 +155,7 @@ func invalidRequestTimeoutDiagnostic() diag.Diagnostic {
 }
 
 func invalidClientConfigDiagnostic(at path.Path, grant string, err error) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(at, grantSummary("Invalid provider configuration", grant), capitalize(newShower(nil).err(err))+".")
+	return diag.NewAttributeErrorDiagnostic(at, grantSummary("Invalid provider configuration", grant), capitalize(newDisplay(nil).err(err))+".")
 }
 
 // grantNeedsIdentityDiagnostic: jwt_bearer and token_exchange present a

@@ -88,7 +88,7 @@ func applyMetadata(ctx context.Context, s *grantSettings, is *issuers, scrub *re
 // discoveryErrorDiagnostic: an issuer's metadata could not be had, said
 // per well-known URL tried, with what each answered.
 func discoveryErrorDiagnostic(grant string, err error, scrub *redact.Scrubber) diag.Diagnostic {
-	show := newShower(scrub)
+	show := newDisplay(scrub)
 	var de *tokenclient.DiscoveryError
 	if !errors.As(err, &de) {
 		return diag.NewAttributeErrorDiagnostic(attrPath(grant, "issuer"), grantSummary("Invalid issuer", grant), capitalize(show.err(err))+".")
@@ -144,7 +144,7 @@ func discoveryErrorDiagnostic(grant string, err error, scrub *redact.Scrubber) d
 // noSupportedMethodDiagnostic: the server lists no authentication method
 // that the grant's credential can be sent by.
 func noSupportedMethodDiagnostic(s *grantSettings, md *tokenclient.Metadata, scrub *redact.Scrubber) diag.Diagnostic {
-	show := newShower(scrub)
+	show := newDisplay(scrub)
 	cred := s.client.AuthStyle.Needs()
 	return diag.NewAttributeErrorDiagnostic(attrPath(s.name, "auth_style"), grantSummary("No authentication method in common", s.name),
 		fmt.Sprintf("The issuer %s lists the token endpoint authentication methods %q (token_endpoint_auth_methods_supported), "+

@@ -33,10 +33,10 @@ func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any
 
 // fields are the line's fields as they may be written: what a server or
 // the transport said (redact.Untrusted) and the text of errors through one
-// shower for the line (show.go), the provider's own strings cleaned.
+// display for the line (show.go), the provider's own strings cleaned.
 func (l tflogLogger) fields(in map[string]any) map[string]any {
 	out := make(map[string]any, len(in))
-	show := newShower(l.scrub)
+	show := newDisplay(l.scrub)
 	// In the order of their keys, so that the line's budget is spent the
 	// same way every time.
 	for _, k := range slices.Sorted(maps.Keys(in)) {

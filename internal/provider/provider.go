@@ -212,7 +212,7 @@ func (p *WorkivaProvider) Configure(ctx context.Context, req provider.ConfigureR
 			continue
 		}
 		g.client = client
-		if id := s.identity; id != nil && s.client.GrantType.Federated() && !id.Fresh() {
+		if id := s.identity; id != nil && s.client.GrantType.Federated() && !id.NewPerRequest() {
 			g.check = func(ctx context.Context) error { _, err := id.Token(ctx); return err }
 		}
 	}

@@ -25,7 +25,7 @@ import (
 // whether its endpoint is Workiva's. What the server or the transport said
 // is shown through scrub's Output (show.go).
 func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scrubber) diag.Diagnostic {
-	show := newShower(scrub)
+	show := newDisplay(scrub)
 	clientID := g.clientID
 	var te *tokenclient.Error
 	if !errors.As(err, &te) {
@@ -42,10 +42,10 @@ func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scr
 	case tokenclient.KindResponse:
 		what, cause = "unusable token response", "the answer is not a usable token response: "+show.field(te.Cause)
 	case tokenclient.KindTimeout:
-		what, cause = "no answer in time", fmt.Sprintf("%s %s got no answer within the request timeout (%s)", transportOp(te.Op), te.TokenURL, show.field(te.Cause))
+		what, cause = "no answer in time", fmt.Sprintf("%s %s got no answer within the request timeout (%s)", transportOp(te.Op), te.Endpoint, show.field(te.Cause))
 	case tokenclient.KindCanceled:
 		what, cause = "interrupted", "interrupted: "+show.err(te.Err)
-	case tokenclient.KindAssertion:
+	case tokenclient.KindNotSent:
 		what, cause = "no client assertion", "the client assertion could not be read, so nothing was sent: "+show.field(te.Cause)
 		var sfe *tokenclient.SecretFileError
 		if errors.As(te.Err, &sfe) {
@@ -64,10 +64,10 @@ func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scr
 			what, cause = "no workload-identity token", w+" Nothing was sent to the token endpoint."
 		}
 	default:
-		what, cause = "could not connect", fmt.Sprintf("%s %s got no answer: %s", transportOp(te.Op), te.TokenURL, show.field(te.Cause))
+		what, cause = "could not connect", fmt.Sprintf("%s %s got no answer: %s", transportOp(te.Op), te.Endpoint, show.field(te.Cause))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Requesting a token from %s for client id %q failed.\n\n", te.TokenURL, clientID)
+	fmt.Fprintf(&b, "Requesting a token from %s for client id %q failed.\n\n", te.Endpoint, clientID)
 	b.WriteString(answerFacts(te, cause, show))
 	fmt.Fprintf(&b, "\n%s", tokenErrorHint(te, g.hint))
 	return diag.NewErrorDiagnostic(summary+": "+what, b.String())
@@ -76,7 +76,7 @@ func tokenErrorDiagnostic(summary string, err error, g *grant, scrub *redact.Scr
 // answerFacts are the facts of a failed request, one line each: what the
 // server answered (through show) and cause, the words for what happened.
 // The token and the revocation requests' diagnostics both give them.
-func answerFacts(te *tokenclient.Error, cause string, show shower) string {
+func answerFacts(te *tokenclient.Error, cause string, show display) string {
 	status, contentType := "", ""
 	if te.StatusCode != 0 {
 		status = fmt.Sprintf("%d %s", te.StatusCode, statusText(te.StatusCode))
@@ -130,7 +130,7 @@ func tokenErrorHint(e *tokenclient.Error, h grantHint) string {
 		return "Check that token_url is reachable from this machine (proxy settings: HTTPS_PROXY, NO_PROXY) or raise request_timeout."
 	case tokenclient.KindCanceled:
 		return "Terraform was interrupted before the token endpoint answered."
-	case tokenclient.KindAssertion:
+	case tokenclient.KindNotSent:
 		if errors.As(e.Err, new(*tokenclient.SecretFileError)) {
 			return "Check that client_secret_file (or " + EnvClientSecretFile + ") names a file this process can read, and that the step " +
 				"that writes the secret there (a Vault Agent template, a mounted secret) has run."
@@ -149,7 +149,7 @@ func tokenErrorHint(e *tokenclient.Error, h grantHint) string {
 }
 
 func serverErrorHint(e *tokenclient.Error, h grantHint) string {
-	switch code(e) {
+	switch knownCode(e) {
 	case "invalid_client", "unauthorized_client":
 		return clientRefusedHint(h)
 	case "invalid_scope":
@@ -160,7 +160,7 @@ func serverErrorHint(e *tokenclient.Error, h grantHint) string {
 	case "unsupported_grant_type":
 		return "The endpoint does not accept the grant; check grant_type and that token_url is the server's OAuth2 token endpoint."
 	case "invalid_grant", "invalid_target":
-		return refusedGrantHint(code(e), h)
+		return refusedGrantHint(knownCode(e), h)
 	case "invalid_request":
 		if h.workiva {
 			return "The endpoint rejected the request's form; check auth_style (header or body) and api_version against what the endpoint expects."
@@ -209,10 +209,10 @@ func refusedGrantHint(code string, h grantHint) string {
 		hint := "The server refused the presented workload-identity token: check that it trusts the token's issuer and subject " +
 			"(a trust relationship, a federation policy), the token's audience (workload_identity.audience), and audience, " +
 			"resources and requested_token_type against what it may issue."
-		if info, ok := workload.InfoOf(h.identity); ok && !info.Fresh {
+		if info, ok := workload.InfoOf(h.identity); ok && !info.NewPerRequest {
 			hint += " Source " + strconv.Quote(string(h.identity)) + " presents the same token until the job rewrites it, and some " +
 				"servers accept each JWT once (RFC 7523 section 3: a known jti): an ephemeral workiva_token, opened in plan and again " +
-				"in apply, presents it twice. Sources that obtain a new token for every request avoid it: " + joinWords(freshSources(), "or") + "."
+				"in apply, presents it twice. Sources that obtain a new token for every request avoid it: " + joinWords(newPerRequestSources(), "or") + "."
 		}
 		return hint
 	case h.identity != "":
@@ -223,9 +223,9 @@ func refusedGrantHint(code string, h grantHint) string {
 		"extra_params against what the server may issue this client."
 }
 
-// code is the server's OAuth2 error code when it is one the hints know,
+// knownCode is the server's OAuth2 error code when it is one the hints know,
 // for deciding which hint fits; "" otherwise.
-func code(e *tokenclient.Error) string {
+func knownCode(e *tokenclient.Error) string {
 	for _, c := range []string{"invalid_client", "unauthorized_client", "invalid_scope", "unsupported_grant_type", "invalid_grant",
 		"invalid_target", "invalid_request", "access_denied"} {
 		if e.Code.Is(c) {

@@ -39,7 +39,7 @@ func TestTokenErrorDiagnostics(t *testing.T) {
 			"Authentication failed: no answer in time", []string{"POST " + url + " got no answer within the request timeout", "request_timeout"}},
 		{tokenclient.Error{Kind: tokenclient.KindCanceled, Err: errors.New("context canceled")},
 			"Authentication failed: interrupted", []string{"interrupted"}},
-		{tokenclient.Error{Kind: tokenclient.KindAssertion, Err: errors.New("open /run/oidc-token: no such file or directory"), Cause: u("open /run/oidc-token: no such file or directory")},
+		{tokenclient.Error{Kind: tokenclient.KindNotSent, Err: errors.New("open /run/oidc-token: no such file or directory"), Cause: u("open /run/oidc-token: no such file or directory")},
 			"Authentication failed: no client assertion", []string{"nothing was sent", "/run/oidc-token", EnvClientAssertionFile}},
 		{tokenclient.Error{Kind: tokenclient.KindConnection, Op: "Post", Cause: u("dial tcp 127.0.0.1:9: connect: connection refused")},
 			"Authentication failed: could not connect", []string{"connection refused", "reachable from this machine"}},
@@ -49,7 +49,7 @@ func TestTokenErrorDiagnostics(t *testing.T) {
 	g := &grant{clientID: "client-1", hint: grantHint{workiva: true, style: tokenclient.AuthStyleHeader, origins: origin{"client_id": EnvClientID, "client_secret": EnvClientSecret}}}
 	for _, tc := range cases {
 		t.Run(tc.summary, func(t *testing.T) {
-			tc.err.TokenURL = url
+			tc.err.Endpoint = url
 			d := tokenErrorDiagnostic("Authentication failed", &tc.err, g, nil)
 			if d.Summary() != tc.summary {
 				t.Errorf("summary %q, want %q", d.Summary(), tc.summary)
@@ -126,7 +126,7 @@ func TestHintsFitTheGrant(t *testing.T) {
 	for _, e := range []tokenclient.Error{{Kind: tokenclient.KindServer, StatusCode: 400, Code: u("invalid_scope")}, {Kind: tokenclient.KindServer, StatusCode: 404},
 		{Kind: tokenclient.KindServer, StatusCode: 403, Code: u("access_denied")}, {Kind: tokenclient.KindServer, StatusCode: 400, Code: u("invalid_request")}} {
 		if hint := tokenErrorHint(&e, generic); strings.Contains(hint, "Workiva") || strings.Contains(hint, "api_version") || strings.Contains(hint, "grant's IP") {
-			t.Errorf("HTTP %d %s at another vendor's endpoint: %s", e.StatusCode, code(&e), hint)
+			t.Errorf("HTTP %d %s at another vendor's endpoint: %s", e.StatusCode, knownCode(&e), hint)
 		}
 	}
 }

@@ -33,7 +33,7 @@ func noRevocationEndpointDiagnostic(grant string) diag.Diagnostic {
 // token. The token is no longer handed out; it stays valid until it
 // expires.
 func revocationFailedWarning(g *grant, err error, scrub *redact.Scrubber) diag.Diagnostic {
-	show := newShower(scrub)
+	show := newDisplay(scrub)
 	var te *tokenclient.Error
 	if !errors.As(err, &te) {
 		return diag.NewWarningDiagnostic(grantSummary("Token not revoked", g.name), capitalize(show.err(err))+".")
@@ -41,15 +41,15 @@ func revocationFailedWarning(g *grant, err error, scrub *redact.Scrubber) diag.D
 	cause := ""
 	switch {
 	case te.StatusCode != 0:
-	case te.Kind == tokenclient.KindAssertion:
+	case te.Kind == tokenclient.KindNotSent:
 		cause = "the client's credential could not be read, so nothing was sent: " + show.field(te.Cause)
 	default:
-		cause = fmt.Sprintf("%s %s got no answer: %s", transportOp(te.Op), te.TokenURL, show.field(te.Cause))
+		cause = fmt.Sprintf("%s %s got no answer: %s", transportOp(te.Op), te.Endpoint, show.field(te.Cause))
 	}
 	return diag.NewWarningDiagnostic(grantSummary("Token not revoked", g.name),
 		fmt.Sprintf("Revoking the token at %s (revoke_on_close) failed. The provider no longer hands the token out, and it "+
 			"stays valid until it expires.\n\n%s\nCheck that the revocation endpoint belongs to the token endpoint's server "+
-			"and accepts the client's authentication (%s).", te.TokenURL, answerFacts(te, cause, show), g.hint.style))
+			"and accepts the client's authentication (%s).", te.Endpoint, answerFacts(te, cause, show), g.hint.style))
 }
 
 // revocationKeptWarning: revoke_on_close, and a workiva_token data source

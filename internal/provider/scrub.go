@@ -16,7 +16,7 @@ import (
 // so that text a server sent cannot drive a terminal:
 //   - what a server or the transport said (redact.Untrusted: bodies, OAuth2
 //     fields, headers, the transport's words) and the text of every error
-//     enter a diagnostic or a log field only through show.go's shower,
+//     enter a diagnostic or a log field only through show.go's display,
 //     which bounds the text, makes it UTF-8 and withholds it whole when it
 //     carries a credential;
 //   - diagnostics: each RPC's diagnostics are cleaned on the way out
@@ -24,7 +24,7 @@ import (
 //     and Close), whatever produced them;
 //   - logs: every line the provider and its token clients write goes
 //     through tflogLogger, which shows Untrusted fields and errors through
-//     a shower, cleans the message and every other string field when the
+//     a display, cleans the message and every other string field when the
 //     line is written (so a credential learnt during a request is masked in
 //     the lines about it), and masks the fields of secretFieldKeys.
 

@@ -21,14 +21,14 @@ import (
 // credential.
 const notShown = "(not shown: it echoes a credential)"
 
-// shower shows the texts of one diagnostic or log line.
-type shower struct{ out *redact.Output }
+// display shows the texts of one diagnostic or log line.
+type display struct{ out *redact.Output }
 
-func newShower(s *redact.Scrubber) shower { return shower{s.Output()} }
+func newDisplay(s *redact.Scrubber) display { return display{s.Output()} }
 
 // text is u as a reader may see it, at most limit bytes; notShown when it
 // echoes a credential.
-func (w shower) text(u redact.Untrusted, limit int) string {
+func (w display) text(u redact.Untrusted, limit int) string {
 	text, withheld := w.out.Show(u, limit)
 	if withheld {
 		return notShown
@@ -37,16 +37,16 @@ func (w shower) text(u redact.Untrusted, limit int) string {
 }
 
 // field is text at the field limit.
-func (w shower) field(u redact.Untrusted) string { return w.text(u, redact.FieldLimit) }
+func (w display) field(u redact.Untrusted) string { return w.text(u, redact.FieldLimit) }
 
 // err is the text of an error as a reader may see it. Every error's text
 // is taken to be untrusted: a library's wording may quote a server or the
 // raw request URL, and ours is shown the same way at no cost.
-func (w shower) err(err error) string { return w.field(redact.UntrustedError(err)) }
+func (w display) err(err error) string { return w.field(redact.UntrustedError(err)) }
 
 // str is text from a server that arrived as data (a granted scope, a token
 // type), shown in a sentence.
-func (w shower) str(s string) string { return w.field(redact.UntrustedText(s)) }
+func (w display) str(s string) string { return w.field(redact.UntrustedText(s)) }
 
 // fileCause is why a credential file could not be read, without its name
 // (which may be a secret written in the wrong place): the operating

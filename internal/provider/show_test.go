@@ -18,7 +18,7 @@ const modulePath = "github.com/clientcreds/terraform-provider-workiva"
 
 // The rule of show.go, checked on the package's source with its types: in
 // every non-test file but show.go and logging.go (the log adapter, which
-// shows its fields through a shower),
+// shows its fields through a display),
 //   - no error's text is taken (err.Error(), or the method value err.Error)
 //     or formatted;
 //   - no redact.Untrusted is formatted (it would print the placeholder: a
@@ -38,7 +38,7 @@ const modulePath = "github.com/clientcreds/terraform-provider-workiva"
 // writes), io.WriteString, a diag constructor or a Diagnostics method
 // (composite literals among the arguments included), or joining with + or
 // +=. So a new code path that prints what a server or the transport said
-// another way than through a shower fails here.
+// another way than through a display fails here.
 func TestServerTextOnlyThroughShow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the package with its types")
@@ -171,18 +171,18 @@ func checkShowRule(pkg *packages.Package) []string {
 		tv := info.Types[e]
 		switch {
 		case isUntrusted(tv.Type):
-			report(e.Pos(), "a redact.Untrusted %s: show it with a shower", where)
+			report(e.Pos(), "a redact.Untrusted %s: show it with a display", where)
 		case isError(tv.Type):
-			report(e.Pos(), "an error %s: show it with shower.err", where)
+			report(e.Pos(), "an error %s: show it with display.err", where)
 		case isFactStruct(tv.Type):
 			report(e.Pos(), "a %s %s whole: show its fields", tv.Type, where)
 		}
 		if name, ok := unshownField(e); ok {
-			report(e.Pos(), "%s (text a server may have sent) %s: show it with a shower, or tag the field shown:\"ours\"", name, where)
+			report(e.Pos(), "%s (text a server may have sent) %s: show it with a display, or tag the field shown:\"ours\"", name, where)
 		}
 		if id, ok := e.(*ast.Ident); ok {
 			if from, ok := tainted[info.Uses[id]]; ok {
-				report(e.Pos(), "%s (assigned from %s, text a server may have sent) %s: show it with a shower", id.Name, from, where)
+				report(e.Pos(), "%s (assigned from %s, text a server may have sent) %s: show it with a display", id.Name, from, where)
 			}
 		}
 	}
@@ -223,7 +223,7 @@ func checkShowRule(pkg *packages.Package) []string {
 			switch n := n.(type) {
 			case *ast.SelectorExpr:
 				if n.Sel.Name == "Error" && isError(info.TypeOf(n.X)) {
-					report(n.Pos(), "%s.Error: show the error with shower.err", types.ExprString(n.X))
+					report(n.Pos(), "%s.Error: show the error with display.err", types.ExprString(n.X))
 				}
 				if id, ok := n.X.(*ast.Ident); ok {
 					if pn, ok := info.Uses[id].(*types.PkgName); ok {
@@ -237,7 +237,7 @@ func checkShowRule(pkg *packages.Package) []string {
 				}
 			case *ast.CallExpr:
 				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Data" && isUntrusted(info.TypeOf(sel.X)) && !dataOK[n] {
-					report(n.Pos(), "%s.Data() outside a framework value constructor: show it with a shower", types.ExprString(sel.X))
+					report(n.Pos(), "%s.Data() outside a framework value constructor: show it with a display", types.ExprString(sel.X))
 				}
 				if printing(n) {
 					for _, a := range n.Args {

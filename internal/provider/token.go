@@ -66,7 +66,7 @@ func providerDataFrom(v any, what string, diags *diag.Diagnostics) *providerData
 // reports false, with diagnostics, when the token cannot be requested.
 func readTokenRequest(config tfsdk.Config, target any, m *tokenModel, data *providerData, what string, diags *diag.Diagnostics) (*grant, bool) {
 	if err := readModel(config.Raw, target); err != nil {
-		diags.AddError("Internal error", "Reading the workiva_token configuration: "+newShower(nil).err(err))
+		diags.AddError("Internal error", "Reading the workiva_token configuration: "+newDisplay(nil).err(err))
 		return nil, false
 	}
 	if data == nil {
@@ -203,7 +203,7 @@ func unknownToken(g *grant, m *tokenModel) {
 func setResult(ctx context.Context, set func(context.Context, any) diag.Diagnostics, src any, diags *diag.Diagnostics) {
 	obj, err := objectOf(src)
 	if err != nil {
-		diags.AddError("Internal error", "Writing the workiva_token result: "+newShower(nil).err(err))
+		diags.AddError("Internal error", "Writing the workiva_token result: "+newDisplay(nil).err(err))
 		return
 	}
 	diags.Append(set(ctx, obj)...)

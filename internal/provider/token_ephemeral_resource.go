@@ -122,7 +122,7 @@ func (r *TokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	}
 	priv, err := json.Marshal(p)
 	if err != nil {
-		resp.Diagnostics.AddError("Internal error", "Encoding private data: "+newShower(nil).err(err))
+		resp.Diagnostics.AddError("Internal error", "Encoding private data: "+newDisplay(nil).err(err))
 		return
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, priv)...)
@@ -213,7 +213,7 @@ func readPrivate(ctx context.Context, priv privateGetter, diags *diag.Diagnostic
 		return p, false
 	}
 	if err := json.Unmarshal(raw, &p); err != nil {
-		diags.AddError("Internal error", "Decoding the ephemeral resource's private data: "+newShower(nil).err(err))
+		diags.AddError("Internal error", "Decoding the ephemeral resource's private data: "+newDisplay(nil).err(err))
 		return p, false
 	}
 	return p, true

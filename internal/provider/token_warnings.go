@@ -25,7 +25,7 @@ func narrowedScopeDiagnostic(tok *tokenclient.Token, tokenURL string, h grantHin
 		check = "Check the scopes of the API grant (Workiva: Organization Admin > Security > Provisioning)."
 	}
 	detail := fmt.Sprintf("The server at %s granted %q; missing from the requested scopes: %s. API requests that need "+
-		"them will be refused. %s", tokenURL, newShower(scrub).field(tok.Scope), strings.Join(missing, ", "), check)
+		"them will be refused. %s", tokenURL, newDisplay(scrub).field(tok.Scope), strings.Join(missing, ", "), check)
 	if asError {
 		return diag.NewAttributeErrorDiagnostic(path.Root("scopes"), "Token granted without required scopes", detail+" (require_scopes is true.)")
 	}
@@ -36,7 +36,7 @@ func narrowedScopeDiagnostic(tok *tokenclient.Token, tokenURL string, h grantHin
 // tokenWarnings reports what else is unusual about an issued token: its
 // lifetime and its type.
 func tokenWarnings(tok *tokenclient.Token, tokenURL string, scrub *redact.Scrubber, diags *diag.Diagnostics) {
-	show := newShower(scrub)
+	show := newDisplay(scrub)
 	switch tok.Lifetime {
 	case tokenclient.LifetimeAbsent:
 		diags.AddAttributeWarning(path.Root("expires_at"), "Token lifetime unknown",

@@ -15,11 +15,11 @@ import (
 // ready-made client assertion, and what the CI system needs; the sources'
 // names and hints come from internal/workload.
 
-// freshSources are the sources that obtain a new token for every request.
-func freshSources() []string {
+// newPerRequestSources are the sources that obtain a new token for every request.
+func newPerRequestSources() []string {
 	var out []string
 	for _, info := range workload.Sources() {
-		if info.Fresh {
+		if info.NewPerRequest {
 			out = append(out, string(info.Kind))
 		}
 	}
@@ -57,7 +57,7 @@ func fileFrom(path, namedBy string) string {
 // assertionCause says what went wrong reading a ready-made client
 // assertion, named by where it came from; w is workloadCause's sentence,
 // for the problems it words well.
-func assertionCause(err error, h grantHint, w string, show shower) string {
+func assertionCause(err error, h grantHint, w string, show display) string {
 	var check *workload.CheckError
 	var read *workload.ReadError
 	from := h.from("client_assertion")
@@ -86,7 +86,7 @@ func assertionCause(err error, h grantHint, w string, show shower) string {
 
 // workloadCause says what went wrong obtaining a workload-identity token;
 // false when err is no workload error.
-func workloadCause(err error, show shower) (string, bool) {
+func workloadCause(err error, show display) (string, bool) {
 	var missing *workload.MissingError
 	var fetch *workload.FetchError
 	var check *workload.CheckError

@@ -25,7 +25,7 @@ func TestAssertionHintNamesNoWorkloadIdentity(t *testing.T) {
 		if tc.kind == workload.Env {
 			check.Variable = EnvClientAssertion
 		}
-		e := &tokenclient.Error{Kind: tokenclient.KindAssertion, Err: check, TokenURL: "https://iam.test/t"}
+		e := &tokenclient.Error{Kind: tokenclient.KindNotSent, Err: check, Endpoint: "https://iam.test/t"}
 		g := &grant{clientID: "c", hint: grantHint{style: tokenclient.AuthStyleClientAssertion, origins: origin{"client_assertion": tc.from}}}
 		d := tokenErrorDiagnostic("Authentication failed", e, g, nil)
 		if strings.Contains(d.Detail(), "workload_identity") {

@@ -74,7 +74,7 @@ func (c *Client) Token(ctx context.Context, scopes []string, opts ...Option) (*T
 	key := strings.Join(scopes, " ")
 	for {
 		c.mu.Lock()
-		if prev := c.cache[key]; prev != nil && c.fresh(prev, o.minValidity) {
+		if prev := c.cache[key]; prev != nil && c.reusable(prev, o.minValidity) {
 			c.claimLocked(prev, o) // a cached token is never a revoked one (Release drops it first)
 			c.mu.Unlock()
 			if o.reused != nil {
@@ -151,6 +151,6 @@ func (c *Client) claimLocked(t *Token, o options) {
 
 // fresh reports whether t may be handed out again to a caller that wants
 // minValidity of its lifetime left.
-func (c *Client) fresh(t *Token, minValidity time.Duration) bool {
+func (c *Client) reusable(t *Token, minValidity time.Duration) bool {
 	return t.ExpiresAt.IsZero() || c.cfg.Clock.Now().Before(t.StaleAt(minValidity))
 }

@@ -307,7 +307,7 @@ type jwtAssertion struct {
 
 func (jwtAssertion) header(http.Header) {}
 func (a jwtAssertion) form(ctx context.Context, f url.Values) error {
-	v, err := fresh(ctx, a.assertion, a.sensitive)
+	v, err := obtain(ctx, a.assertion, a.sensitive)
 	if err != nil {
 		return err
 	}
@@ -337,9 +337,9 @@ func (a idOnly) form(_ context.Context, f url.Values) error {
 }
 func (a idOnly) name() string { return string(a.style) }
 
-// fresh asks a source for a value to send, tells sensitive about it before
+// obtain asks a source for a value to send, tells sensitive about it before
 // it is sent, and refuses an empty one.
-func fresh(ctx context.Context, source assertionSource, sensitive func(...string)) (string, error) {
+func obtain(ctx context.Context, source assertionSource, sensitive func(...string)) (string, error) {
 	v, err := source(ctx)
 	if err != nil {
 		return "", err

@@ -33,10 +33,10 @@ const (
 	KindTimeout ErrorKind = "timeout"
 	// KindCanceled: the caller's context ended (Terraform was interrupted).
 	KindCanceled ErrorKind = "canceled"
-	// KindAssertion: a credential the request carries could not be made
+	// KindNotSent: a credential the request carries could not be made
 	// or read (the client assertion, the grant's subject token, the client
 	// secret from its file: SecretFileError); nothing was sent.
-	KindAssertion ErrorKind = "assertion"
+	KindNotSent ErrorKind = "not sent"
 )
 
 // Error is a failed token request: the facts of what happened, for callers
@@ -48,9 +48,10 @@ const (
 // wrote (the provider's tests check that no other string field is shown).
 type Error struct {
 	Kind ErrorKind
-	// TokenURL is the endpoint as it may be shown (redact.ShowURL: query
-	// values masked).
-	TokenURL string `shown:"ours"`
+	// Endpoint is the endpoint the request went to (the token endpoint, or
+	// the revocation endpoint of a revocation), as it may be shown
+	// (redact.ShowURL: query values masked).
+	Endpoint string `shown:"ours"`
 	// StatusCode is the HTTP status; zero when there was no answer.
 	StatusCode int
 	// Code, Description and URI are the server's OAuth2 error fields
@@ -94,7 +95,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // the transport said is left out (redact.Placeholder).
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "token request to %s failed: ", e.TokenURL)
+	fmt.Fprintf(&b, "token request to %s failed: ", e.Endpoint)
 	switch e.Kind {
 	case KindServer:
 		fmt.Fprintf(&b, "HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
@@ -107,8 +108,8 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "%s: no answer within the request timeout", e.Op)
 	case KindCanceled:
 		b.WriteString("interrupted")
-	case KindAssertion:
-		fmt.Fprintf(&b, "no client assertion: %v", e.Cause)
+	case KindNotSent:
+		fmt.Fprintf(&b, "not sent, a credential could not be made or read: %v", e.Cause)
 	default:
 		fmt.Fprintf(&b, "%s: could not connect: %v", e.Op, e.Cause)
 	}
@@ -121,7 +122,7 @@ func (e *Error) Error() string {
 // or the connection failed (refused, DNS, TLS, reset while the body was
 // read).
 func (c *Client) noAnswer(ctx context.Context, err error) *Error {
-	e := &Error{TokenURL: c.TokenURL(), Err: err}
+	e := &Error{Endpoint: c.TokenURL(), Err: err}
 	var ae *assertionError
 	switch {
 	case errors.As(err, &ae):
@@ -147,9 +148,9 @@ func isTimeout(err error) bool {
 
 // NotSent is the Error of a token request not sent because a credential it
 // carries could not be made or read (err: the assertion's, the subject
-// token's, the secret file's): KindAssertion.
+// token's, the secret file's): KindNotSent.
 func (c *Client) NotSent(err error) *Error {
-	return &Error{Kind: KindAssertion, TokenURL: c.TokenURL(), Err: err, Cause: redact.UntrustedError(err)}
+	return &Error{Kind: KindNotSent, Endpoint: c.TokenURL(), Err: err, Cause: redact.UntrustedError(err)}
 }
 
 // refused is the Error of an answer that is an OAuth2 error (RFC 6749
@@ -158,7 +159,7 @@ func (c *Client) NotSent(err error) *Error {
 // code.
 func (c *Client) refused(resp *http.Response, r response, body []byte) *Error {
 	contentType := resp.Header.Get("Content-Type")
-	e := &Error{Kind: KindServer, TokenURL: c.TokenURL(), StatusCode: resp.StatusCode,
+	e := &Error{Kind: KindServer, Endpoint: c.TokenURL(), StatusCode: resp.StatusCode,
 		Code: redact.UntrustedText(r.errorCode), Description: redact.UntrustedText(r.errorDescription), URI: redact.UntrustedText(r.errorURI),
 		ContentType: redact.UntrustedText(contentType), Err: errTokenEndpoint}
 	if loc := resp.Header.Get("Location"); loc != "" && e.StatusCode >= 300 && e.StatusCode < 400 {
@@ -181,7 +182,7 @@ var errTokenEndpoint = errors.New("the token endpoint answered with an error")
 // a 2xx answer may hold a token. A page is no token response; what the
 // JSON parser made of it is noise.
 func (c *Client) unusable(status int, contentType string, body []byte, err error) *Error {
-	e := &Error{Kind: KindResponse, TokenURL: c.TokenURL(), StatusCode: status, ContentType: redact.UntrustedText(contentType),
+	e := &Error{Kind: KindResponse, Endpoint: c.TokenURL(), StatusCode: status, ContentType: redact.UntrustedText(contentType),
 		Cause: redact.UntrustedError(err), Err: err}
 	if looksLikeMarkup(contentType, body) {
 		e.Err, e.Cause = errMarkup, redact.UntrustedError(errMarkup)

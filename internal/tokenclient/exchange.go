@@ -176,7 +176,7 @@ func (c *Client) exchange(ctx context.Context, scopes []string, auth clientAuth)
 	if err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
-			e = &Error{Kind: KindConnection, TokenURL: c.TokenURL(), Cause: redact.UntrustedError(err), Err: err}
+			e = &Error{Kind: KindConnection, Endpoint: c.TokenURL(), Cause: redact.UntrustedError(err), Err: err}
 		}
 		// The facts, each as a field; the logger shows what the server or
 		// the transport said through redact.Output.

@@ -157,7 +157,7 @@ func TestClientAssertionReadForEveryRequest(t *testing.T) {
 	_ = os.Remove(file)
 	_, err = c.Token(context.Background(), []string{"file:read", "graph:read"})
 	var te *tokenclient.Error
-	if !errors.As(err, &te) || te.Kind != tokenclient.KindAssertion || !errors.Is(err, os.ErrNotExist) {
+	if !errors.As(err, &te) || te.Kind != tokenclient.KindNotSent || !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("got %v, want an assertion error for the missing file", err)
 	}
 	if n := len(srv.TokenRequests()); n != 2 {
@@ -168,7 +168,7 @@ func TestClientAssertionReadForEveryRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Token(context.Background(), []string{"file:read", "graph:read"})
-	if !errors.As(err, &te) || te.Kind != tokenclient.KindAssertion || !errors.Is(err, tokenclient.ErrEmptyAssertion) {
+	if !errors.As(err, &te) || te.Kind != tokenclient.KindNotSent || !errors.Is(err, tokenclient.ErrEmptyAssertion) {
 		t.Fatalf("got %v, want an assertion error for the empty file", err)
 	}
 	if n := len(srv.TokenRequests()); n != 2 {

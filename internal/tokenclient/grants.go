@@ -118,7 +118,7 @@ type jwtBearer struct {
 }
 
 func (g jwtBearer) form(ctx context.Context, f url.Values) error {
-	v, err := fresh(ctx, g.subject, g.sensitive)
+	v, err := obtain(ctx, g.subject, g.sensitive)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ type tokenExchange struct {
 }
 
 func (g tokenExchange) form(ctx context.Context, f url.Values) error {
-	v, err := fresh(ctx, g.subject, g.sensitive)
+	v, err := obtain(ctx, g.subject, g.sensitive)
 	if err != nil {
 		return err
 	}

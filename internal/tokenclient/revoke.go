@@ -133,7 +133,7 @@ func (c *Client) revoke(ctx context.Context, t *Token) error {
 	err := c.revokeAt(ctx, t, endpoint)
 	var e *Error
 	if errors.As(err, &e) {
-		e.TokenURL = endpoint
+		e.Endpoint = endpoint
 	}
 	return err
 }

@@ -63,7 +63,7 @@ func TestClientSecretFile(t *testing.T) {
 		_, err := c.Token(context.Background(), []string{"file:read", "graph:read"})
 		var te *tokenclient.Error
 		var sfe *tokenclient.SecretFileError
-		if !errors.As(err, &te) || te.Kind != tokenclient.KindAssertion || !errors.As(err, &sfe) || sfe.Empty != (name == "empty") {
+		if !errors.As(err, &te) || te.Kind != tokenclient.KindNotSent || !errors.As(err, &sfe) || sfe.Empty != (name == "empty") {
 			t.Errorf("%s file: got %v", name, err)
 		}
 		if n := len(srv2.TokenRequests()) - before; n != 0 {

@@ -39,7 +39,7 @@ func defaultTransport(caPEM, certPEM, keyPEM string) (*http.Transport, error) {
 
 // assertionError is a client assertion or subject token that could not be
 // made: go-retryablehttp returns it from the body function at once, so it
-// is not retried and nothing is sent; its kind is KindAssertion.
+// is not retried and nothing is sent; its kind is KindNotSent.
 type assertionError struct{ err error }
 
 func (e *assertionError) Error() string { return "client assertion: " + e.err.Error() }

@@ -12,7 +12,7 @@ import (
 type azureDevOps struct{}
 
 func (azureDevOps) Info() Info {
-	return Info{Fresh: true, Kind: AzureDevOps, Name: "Azure DevOps", Needs: "service_connection_id",
+	return Info{NewPerRequest: true, Kind: AzureDevOps, Name: "Azure DevOps", Needs: "service_connection_id",
 		Doc: "`azure_devops` asks `$" + EnvAzureRequestURI + "?api-version=7.1&serviceConnectionId=<id>` with `$" + EnvAzureAccessToken + "`",
 		Hint: func(variable string) string {
 			if variable == EnvAzureAccessToken {

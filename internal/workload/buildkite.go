@@ -20,7 +20,7 @@ const buildkiteAgent = "buildkite-agent"
 type buildkite struct{}
 
 func (buildkite) Info() Info {
-	return Info{Fresh: true, Kind: Buildkite, Name: "Buildkite",
+	return Info{NewPerRequest: true, Kind: Buildkite, Name: "Buildkite",
 		Doc: "`buildkite` runs `" + buildkiteAgent + " oidc request-token --audience <audience>` (no shell) and takes its output",
 		FetchHint: "Check that the step runs on a Buildkite agent with " + buildkiteAgent + " on PATH, and that the pipeline may " +
 			"request OIDC tokens.",

@@ -18,7 +18,7 @@ const (
 type codefresh struct{}
 
 func (codefresh) Info() Info {
-	return Info{Fresh: true, Kind: Codefresh, Name: "Codefresh",
+	return Info{NewPerRequest: true, Kind: Codefresh, Name: "Codefresh",
 		Doc: "`codefresh` asks `$" + EnvCodefreshRequestURL + "?audience=<audience>` with `$" + EnvCodefreshRequestToken + "`",
 		Hint: func(string) string {
 			return "Codefresh sets " + EnvCodefreshRequestURL + " and " + EnvCodefreshRequestToken + " in builds on its runners; " +

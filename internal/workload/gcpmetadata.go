@@ -16,7 +16,7 @@ import (
 type gcpMetadata struct{}
 
 func (gcpMetadata) Info() Info {
-	return Info{Fresh: true, Kind: GCPMetadata, Name: "Google Cloud's metadata server", Needs: "audience",
+	return Info{NewPerRequest: true, Kind: GCPMetadata, Name: "Google Cloud's metadata server", Needs: "audience",
 		Doc: "`gcp_metadata` asks Google Cloud's metadata server (`" + EnvGCEMetadataHost + "` names another host:port)",
 		FetchHint: "Check that Terraform runs on Google Cloud with a service account attached, and " + EnvGCEMetadataHost +
 			" (unset, the metadata server is " + gcpMetadataHost + ").",

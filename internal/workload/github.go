@@ -13,7 +13,7 @@ import (
 type githubActions struct{}
 
 func (githubActions) Info() Info {
-	return Info{Fresh: true, Kind: GitHubActions, Name: "GitHub Actions",
+	return Info{NewPerRequest: true, Kind: GitHubActions, Name: "GitHub Actions",
 		Doc: "`github_actions` (also Forgejo) asks `$" + EnvGitHubRequestURL + "` with `$" + EnvGitHubRequestToken +
 			"` (the job needs `permissions: id-token: write`)",
 		Hint: func(string) string {

@@ -124,21 +124,21 @@ type Info struct {
 	// configuration names exactly (env, file, value) or whose job asks for
 	// it (the CI systems).
 	PlatformToken func(s Source) string
-	// Fresh reports that the source obtains a new token for every request
-	// (it asks the CI system); the others give the same token until the
-	// job rewrites it, which a server that accepts each JWT once (RFC 7523
-	// section 3) refuses the second time.
-	Fresh bool
+	// NewPerRequest reports that the source obtains a new token for every
+	// request (it asks the CI system); the others give the same token until
+	// the job rewrites it, which a server that accepts each JWT once (RFC
+	// 7523 section 3) refuses the second time.
+	NewPerRequest bool
 }
 
-// Fresh reports whether s obtains a new token for every request (see
-// Info.Fresh), Auto as the source it recognises.
-func (s Source) Fresh() bool {
+// NewPerRequest reports whether s obtains a new token for every request (see
+// Info.NewPerRequest), Auto as the source it recognises.
+func (s Source) NewPerRequest() bool {
 	src, ok := sourceOf(s.Kind)
 	if ok && s.Kind == Auto {
 		src, ok = recognise(s)
 	}
-	return ok && src.Info().Fresh
+	return ok && src.Info().NewPerRequest
 }
 
 // sources are the kinds of source, in the order the docs list them.
