@@ -10,6 +10,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 const root = "../.."
@@ -157,3 +160,56 @@ var italicGuide = func() *regexp.Regexp {
 	}
 	return regexp.MustCompile(`\*(` + strings.Join(titles, "|") + `)\*`)
 }()
+
+// The guides describe every auth style and every workload-identity source
+// in the words of their descriptors (tokenclient's specs, workload's
+// Info.Doc), one table row each, so that the schema's short descriptions
+// can point at them and a new style or source cannot be left out.
+func TestGuidesDescribeEveryStyleAndSource(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(root, "docs", "guides", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	servers, pipelines := read("other-oauth2-servers.md"), read("pipelines-without-secrets.md")
+	for _, s := range tokenclient.AuthStyles {
+		if row := "| `" + s + "` | " + tokenclient.AuthStyle(s).Doc() + " |"; !strings.Contains(servers, row) {
+			t.Errorf("the other OAuth2 servers guide lacks the row %s", row)
+		}
+	}
+	for _, info := range workload.Sources() {
+		if row := "| `" + string(info.Kind) + "` | " + info.Doc + " |"; !strings.Contains(pipelines, row) {
+			t.Errorf("the pipelines guide lacks the row %s", row)
+		}
+	}
+}
+
+// docs/index.md is a page a Registry reader takes in at a glance, at most
+// 15 KB, and no attribute's description on any page runs past 500
+// characters: the details are in the guides.
+func TestRegistryPagesStayShort(t *testing.T) {
+	index, err := os.ReadFile(filepath.Join(root, "docs", "index.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(index) > 15000 {
+		t.Errorf("docs/index.md is %d bytes; at most 15000", len(index))
+	}
+	attribute := regexp.MustCompile("^- `(\\w+)` \\([^)]*\\) (.*)$")
+	nested := regexp.MustCompile(` ?\(see \[below for nested schema\]\([^)]*\)\)`)
+	for _, page := range pages(t) {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if m := attribute.FindStringSubmatch(line); m != nil {
+				if d := nested.ReplaceAllString(m[2], ""); len(d) > 500 {
+					t.Errorf("%s: %s's description has %d characters; at most 500", page, m[1], len(d))
+				}
+			}
+		}
+	}
+}

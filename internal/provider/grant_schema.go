@@ -18,7 +18,6 @@ import (
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
-	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // grantAttribute is one attribute of a grant: the provider block's own
@@ -102,38 +101,26 @@ var grantAttributes = []grantAttribute{
 	{name: "client_id", env: EnvClientID, build: stringAttr(stringvalidator.LengthAtLeast(1), clientIDValidator),
 		desc: "Client id of the API grant. Required (here, in the `" + EnvClientID + "` environment variable, or in `grants`)."},
 	{name: "client_secret", env: EnvClientSecret, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
-		desc: "Client secret of the API grant (Workiva shows it once, when the grant's user regenerates it). Prefer the environment " +
-			"variable or an ephemeral input variable, so the secret stays out of configuration and saved plans."},
+		desc: "Client secret of the API grant (Workiva shows it once). Prefer the environment variable or an ephemeral input " +
+			"variable, so the secret stays out of configuration and saved plans."},
 	{name: "client_secret_file", env: EnvClientSecretFile, holds: credentialName,
 		build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "Path of a file that holds the client secret, instead of `client_secret` (a Vault Agent template, a mounted " +
-			"Kubernetes secret): read for every token request, so that a rotated secret needs no restart, with one trailing " +
-			"newline trimmed. A missing or empty file, one that is not a regular file (a FIFO, a device) or one larger than 64 KiB " +
-			"is an error, and nothing is sent; the error names this setting, never the path, which may be a secret written in the wrong place."},
+			"Kubernetes secret), read for every token request, one trailing newline trimmed. A missing or empty file, one that is " +
+			"not a regular file or one over 64 KiB is an error, and nothing is sent; the error names this setting, never the path."},
 	{name: "scopes", build: setAttr(setvalidator.ValueStringsAre(scopeValidators()...)),
 		desc: "Scopes to request by default, such as `file:read`. Each `workiva_token` may ask for others. When no scopes are " +
 			"requested the server grants the API grant's scopes. Each scope is one RFC 6749 scope token: printable ASCII without spaces, `\"` or `\\`."},
 	{name: "token_url", env: EnvTokenURL, endpoint: true, build: stringAttr(tokenURLValidator),
-		desc: "Full URL of the token endpoint; overrides `region`. Any RFC 6749 client-credentials endpoint works. Must be `https://`, " +
-			"except for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`), which may use `http://`. The host must be ASCII: " +
-			"`logİn.example.com` would be dialled as its IDNA form, another name. At the provider level it defaults " +
-			"to the `" + EnvTokenURL + "` environment variable, then `<region host>/oauth2/token`. Conflicts with `issuer`."},
+		desc: "Full URL of the token endpoint; overrides `region`. Any RFC 6749 client-credentials endpoint. `https://`, or " +
+			"`http://` to loopback hosts; an ASCII host (`logİn.example.com` would be dialled as its IDNA form, another name). " +
+			"Defaults to `" + EnvTokenURL + "`, then `<region host>/oauth2/token`. Conflicts with `issuer`."},
 	{name: "issuer", env: EnvIssuer, endpoint: true,
 		build: stringAttr(issuerValidator, stringvalidator.ConflictsWith(siblingPath("token_url"))),
 		desc: "The authorization server's issuer identifier, instead of `token_url` and `region` (Okta, Keycloak, Entra ID, Auth0, " +
-			"Ory Hydra, any OpenID provider): the provider reads the issuer's metadata when it is configured, from " +
-			"`/.well-known/oauth-authorization-server` (RFC 8414, inserted before the issuer's path) and then " +
-			"`{issuer}/.well-known/openid-configuration` (OpenID Connect Discovery), once per issuer per phase, and takes from it " +
-			"the token endpoint, the revocation endpoint, the mTLS endpoint aliases (RFC 8705, used with a client certificate) and " +
-			"the authentication methods: when `auth_style` is unset, the style is the one the grant's credential " +
-			"implies if the server lists it, else the first the server lists in the order `client_secret_basic`, " +
-			"`client_secret_post`, `client_secret_jwt` (for a secret), so that a server listing one method never sees a refused " +
-			"attempt; a secret is sent as `auto` sends it (the header, then the body, learnt once per phase) when the server lists both " +
-			"`client_secret_basic` and `client_secret_post`, with `auto` or no `auth_style` (each client may be registered with " +
-			"one), and by the one it lists otherwise. The `issuer` the document states must be identical to this value (RFC 8414 " +
-			"section 3.3; mind a trailing `/`), or nothing is sent; an `https://` issuer's endpoints must be `https://` too. " +
-			"`https://` except for loopback hosts; no query or fragment. `terraform validate` does not contact it. At the provider " +
-			"level it defaults to the `" + EnvIssuer + "` environment variable."},
+			"Ory Hydra). Its metadata (RFC 8414, then OpenID Connect Discovery), read once per phase, gives the endpoints and the " +
+			"authentication methods `auth_style` is chosen from when unset; its `issuer` must be identical to this value. " +
+			"`https://` except for loopback hosts. See the other OAuth2 servers guide."},
 	{name: "revocation_url", endpoint: true, build: stringAttr(revocationURLValidator),
 		desc: "The revocation endpoint (RFC 7009) that `revoke_on_close` of the `workiva_token` ephemeral resource sends tokens to, " +
 			"for servers without discovery; with `issuer`, it overrides the metadata's `revocation_endpoint`. The client " +
@@ -151,35 +138,32 @@ var grantAttributes = []grantAttribute{
 	{name: "resources", build: listAttr(listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
 		desc: "Sent as one `resource` form field each, in order (RFC 8707; Microsoft Entra ID v1)."},
 	{name: "extra_params", holds: keys, build: mapAttr(extraParamsValidator),
-		desc: "More form fields for every token request, such as a tenant. A protocol field or one with its own attribute (" +
-			quoteList(tokenclient.ReservedParams) + ") is refused. A value may be a credential (an API key): the values of fields " +
-			"whose name says so (`password`, `api_key`, `token`, …) and values that look like keys (12 or more letters and digits, " +
-			"mixing both) are masked in every diagnostic and log line."},
+		desc: "More form fields for every token request, such as a tenant; a protocol field or one with its own attribute is " +
+			"refused. Values of fields whose name says they are credentials (`password`, `api_key`, `token`, …) and values that " +
+			"look like keys (12 or more letters and digits, mixing both) are masked in every diagnostic and log line, and an entry " +
+			"of `grants` that is another client does not inherit them."},
 	{name: "client_assertion_key_pem", holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
-		desc: "PEM private key for `private_key_jwt`: RSA (PKCS #1 or PKCS #8) or EC P-256 (SEC 1 or PKCS #8). Each request carries a " +
-			"fresh JWT (`iss` = `sub` = the client id, `aud`, `iat`, `exp` 60 s later, a unique `jti`) signed with it, and no secret."},
+		desc: "PEM private key for `private_key_jwt`: RSA or EC P-256, PKCS #1, SEC 1 or PKCS #8. Each request carries a new " +
+			"JWT signed with it (`iss` = `sub` = the client id, `aud`, `iat`, `exp` 60 s later, a unique `jti`)."},
 	{name: "client_assertion_alg", holds: clientSetting, build: stringAttr(stringvalidator.OneOf(tokenclient.AssertionAlgs...)),
-		desc: "Signing algorithm of `private_key_jwt`: `RS256` (the default for RSA keys), `PS256`, or `ES256` (the default for EC keys). " +
-			"It must fit the key."},
+		desc: "Signing algorithm of `private_key_jwt`: `RS256` (default for RSA keys), `PS256`, or `ES256` (default for EC " +
+			"keys). It must fit the key."},
 	{name: "client_assertion_key_id", holds: clientSetting, build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "The `kid` header of `private_key_jwt` assertions, for servers that hold several keys of the client."},
 	{name: "client_assertion_audience", build: stringAttr(stringvalidator.LengthAtLeast(1)),
 		desc: "The `aud` claim of `private_key_jwt` assertions. Defaults to the token URL; some servers want their issuer URL."},
 	{name: "client_assertion", env: EnvClientAssertion, fileEnv: EnvClientAssertionFile, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
-		desc: "A ready-made client assertion (a JWT, such as a CI system's OIDC workload-identity token) for `client_assertion`. At the " +
-			"provider level it may also come from `" + EnvClientAssertion + "`, or from the file named by `" + EnvClientAssertionFile + "`, " +
-			"which is read afresh for every request (CI systems rotate it). Before anything is sent it is checked as a " +
-			"`workload_identity` token is: one that is not a JWS or has expired is an error naming where it came from."},
+		desc: "A ready-made client assertion (a JWT, such as a CI system's OIDC token) for `client_assertion`; at the provider " +
+			"level also `" + EnvClientAssertion + "`, or the file `" + EnvClientAssertionFile + "` names, read for every request. " +
+			"Checked before it is sent, as a `workload_identity` token is."},
 	{name: "workload_identity", holds: credential, build: workloadIdentityAttr,
 		desc: "Where to obtain a workload-identity token (the OIDC token a CI system or platform hands a job), sent as the client " +
-			"assertion (RFC 7523 section 2.2: Entra ID federated credentials, Keycloak federated client authentication), or as the " +
-			"grant itself with `grant_type` `jwt_bearer` or `token_exchange`, so that a pipeline needs no stored secret. A fresh token is obtained for every token request (CI tokens live minutes), inside the token " +
-			"cache: many `workiva_token` blocks of one scope set cost one identity fetch per phase. Before anything is sent, a token " +
-			"that is not a JWS, has expired, or (with `audience`) lacks that audience is an error naming the source. With " +
-			"`client_credentials`, `auth_style` defaults to `client_assertion`."},
+			"assertion (RFC 7523), or as the grant with `grant_type` `jwt_bearer` or `token_exchange`, so that a pipeline needs no " +
+			"stored secret; a new one per token request, checked before anything is sent. Keys: " + quoteList(identityKeyNames()) +
+			"; the sources and what each needs: the pipelines-without-secrets guide."},
 	{name: "client_certificate_pem", holds: clientSetting, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")),
-		desc: "PEM client certificate presented in the TLS handshake of every token request, with any `auth_style` (endpoints behind " +
-			"mutual TLS; `tls_client_auth`). Give `client_key_pem` with it."},
+		desc: "PEM client certificate presented in the TLS handshake of every token request, with any `auth_style` (mutual " +
+			"TLS, `tls_client_auth`). Give `client_key_pem` with it."},
 	{name: "client_key_pem", holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
 		desc: "PEM private key of `client_certificate_pem`; it must match the certificate."},
 }
@@ -191,19 +175,15 @@ func grantTypeDocs() string {
 	for i, g := range tokenclient.GrantTypes {
 		docs[i] = "`" + g + "`: " + tokenclient.GrantType(g).Doc()
 	}
-	return "The OAuth2 grant (`" + tokenclient.GrantTypes[0] + "` when unset). " + strings.Join(docs, "; ") + ". The grants that " +
-		"present the `workload_identity` token send `scope`, `audience` and `resources` too, need `workload_identity`, and " +
-		"authenticate the client only when it has a credential (`client_id` is then optional)."
+	return "The OAuth2 grant (`" + tokenclient.GrantTypes[0] + "` when unset). " + strings.Join(docs, "; ") + ". The last two " +
+		"need `workload_identity` and authenticate the client only when it has a credential (`client_id` is then optional)."
 }
 
 // authStyleDocs describes auth_style from the styles themselves
-// (tokenclient's specs): what each sends, and the one each credential
-// implies when it is unset.
+// (tokenclient's specs): their names, and the one each credential implies
+// when it is unset. What each sends (AuthStyle.Doc) is the other OAuth2
+// servers guide's table, which TestGuidesDescribeEveryStyle keeps whole.
 func authStyleDocs() string {
-	docs := make([]string, len(tokenclient.AuthStyles))
-	for i, s := range tokenclient.AuthStyles {
-		docs[i] = "`" + s + "` " + tokenclient.AuthStyle(s).Doc()
-	}
 	implied := make([]string, len(tokenclient.Credentials))
 	for i, cred := range tokenclient.Credentials {
 		article := "a "
@@ -212,8 +192,9 @@ func authStyleDocs() string {
 		}
 		implied[i] = "`" + string(tokenclient.DefaultStyle(cred)) + "` with " + article + string(cred)
 	}
-	return "How the client authenticates: " + strings.Join(docs, "; ") + ". When unset, the style the grant's credential implies: " +
-		strings.Join(implied, ", ") + " (only when it has no other)."
+	return "How the client authenticates: " + quoteList(tokenclient.AuthStyles) + " (what each sends: the other OAuth2 " +
+		"servers guide). When unset, the style the grant's credential implies: " + strings.Join(implied, ", ") +
+		" (only when it has no other); with `issuer`, one the server lists."
 }
 
 // grantFields are grantModel's fields by tfsdk tag.
@@ -227,26 +208,27 @@ func (a grantAttribute) set(g *grantModel, v attr.Value) {
 	fieldByName(g, grantFields, a.name).Set(reflect.ValueOf(v))
 }
 
-// workloadIdentityKeys are the keys of workload_identity: the source and
-// what that source needs, each with its description and what its value
-// may be (the token itself, and the name of the file that holds one, are
-// credentials).
+// workloadIdentityKeys are the keys of workload_identity (the pipelines
+// guide describes them), each with what its value may be (the token itself,
+// and the name of the file or variable that holds one, are credentials).
 var workloadIdentityKeys = []identityKey{
-	{"source", "where the token comes from (required): " + quoteList(workload.Kinds) + ". " + sourceDocs(), setting},
-	{"audience", "the `aud` to ask the CI system for (`github_actions`, `gcp_metadata`; required for `gcp_metadata`), and, for " +
-		"every source, the audience the token must hold. Required for `auto` and for `kubernetes` without `file`: a token the " +
-		"configuration did not choose for this server (EKS's is for AWS STS, AKS's for Entra ID) is sent only when it holds this audience", setting},
-	{"tag", "for `hcp_terraform`, the tag of `TFC_WORKLOAD_IDENTITY_TOKEN_<tag>` (the workspace sets `TFC_WORKLOAD_IDENTITY_AUDIENCE_<tag>`)", credentialName},
-	{"service_connection_id", "for `azure_devops`, the id of the service connection whose federated identity to use (required there)", setting},
-	{"env_var", "for `env` (and `gitlab`, whose default is `GITLAB_OIDC_TOKEN`), the name of the environment variable that holds the token (required there)", credentialName},
-	{"file", "for `file` (and `kubernetes`, which otherwise takes the file the AKS or EKS webhook names), the path of the file that holds the token, read for every token request (required there)", credentialName},
-	{"token", "for `value`, the token itself, such as an HCP Terraform Stacks `identity_token`", credential},
+	{"source", setting}, {"audience", setting}, {"tag", credentialName}, {"service_connection_id", setting},
+	{"env_var", credentialName}, {"file", credentialName}, {"token", credential},
+}
+
+// identityKeyNames are workload_identity's keys.
+func identityKeyNames() []string {
+	out := make([]string, len(workloadIdentityKeys))
+	for i, k := range workloadIdentityKeys {
+		out[i] = k.name
+	}
+	return out
 }
 
 // identityKey is one key of workload_identity.
 type identityKey struct {
-	name, desc string
-	holds      holds
+	name  string
+	holds holds
 }
 
 // credentialValues are the values of g that may be credentials, by what
@@ -335,37 +317,15 @@ func credentialVariables() map[string]holds {
 	return out
 }
 
-// sourceDocs says how each workload-identity source obtains its token,
-// from the sources themselves.
-func sourceDocs() string {
-	var docs []string
-	for _, info := range workload.Sources() {
-		docs = append(docs, info.Doc)
-	}
-	return strings.Join(docs, "; ")
-}
-
 // workloadIdentityAttr is the workload_identity attribute: a map of the
 // keys above. A map of strings, not an object, so that a grants map held
 // as map(map(string)) converts (Terraform cannot convert a string map to
 // an entry with an object attribute in it); the validator checks the keys
 // and the source. Sensitive for its token.
 func workloadIdentityAttr(desc string, _ bool) schema.Attribute {
-	var keys []string
-	for i, k := range workloadIdentityKeys {
-		keys = append(keys, k.name)
-		sep := ";"
-		if i == len(workloadIdentityKeys)-1 {
-			sep = "."
-		}
-		if i == 0 {
-			desc += " Keys:"
-		}
-		desc += " `" + k.name + "`: " + k.desc + sep
-	}
 	return schema.MapAttribute{MarkdownDescription: desc, Optional: true, Sensitive: true, ElementType: types.StringType,
 		Validators: []validator.Map{
-			mapvalidator.KeysAre(stringvalidator.OneOf(keys...)),
+			mapvalidator.KeysAre(stringvalidator.OneOf(identityKeyNames()...)),
 			mapvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
 			workloadSourceValidator,
 		}}
@@ -421,26 +381,20 @@ func providerGrantAttributes() map[string]schema.Attribute {
 func grantsAttribute() schema.Attribute {
 	entry := map[string]schema.Attribute{}
 	for _, a := range grantAttributes {
-		inherit := " Defaults to the provider-level `" + a.name + "`."
+		desc := "As the provider-level `" + a.name + "`, which it overrides and defaults to."
 		if a.holds != setting {
-			inherit = " Defaults to the provider-level `" + a.name + "` when this entry has no `client_id` of its own and names no " +
-				"other server than the provider's: no `token_url` or `revocation_url` of another origin (scheme, host, port) than the " +
-				"provider's endpoints, and no `issuer` but the provider's own. The provider's credentials go only to its own server."
-		}
-		if a.name == "client_id" {
-			inherit = " Defaults to the provider-level `client_id`: an entry without one is the provider's client with other settings."
+			desc = "As the provider-level `" + a.name + "`, which it overrides and, for the provider's own client only, " +
+				"defaults to (see `grants`)."
 		}
 		// Inside grants every attribute's validators report without a
 		// path: Terraform would point at the provider block's line.
-		entry[a.name] = pathless(a.build(a.desc+inherit, a.secret()))
+		entry[a.name] = pathless(a.build(desc, a.secret()))
 	}
 	return schema.MapNestedAttribute{
-		MarkdownDescription: "Named grants, for several clients (or one client with several settings) in one provider block; " +
-			"`workiva_token` picks one with `grant`. Each entry takes the grant attributes above, which win over the provider-level " +
-			"ones; " + joinAnd(codeSpans(providerWideNames())) + " stay provider-wide. Give the map from a " +
-			"`sensitive` (or `ephemeral`) variable. Every grant whose credentials are known is authenticated when the provider is " +
-			"configured, side by side; tokens are cached per grant and scope set and never shared between grants. With `grants`, " +
-			"the provider-level credentials (the default grant) may be left out.",
+		MarkdownDescription: "Named grants, for several clients; `workiva_token` picks one with `grant`. " +
+			"Each entry takes the grant attributes, which win over the provider-level ones (" + joinAnd(codeSpans(providerWideNames())) +
+			" stay provider-wide). It inherits the provider's credentials only when it has no `client_id` of its own and names " +
+			"no other server (another origin, another `issuer`). Pass a `sensitive` or `ephemeral` variable (the several-grants guide).",
 		Optional:     true,
 		NestedObject: schema.NestedAttributeObject{Attributes: entry},
 	}

@@ -86,14 +86,10 @@ func tokenSchemaAttributes(dataSource bool) map[string]dsschema.Attribute {
 
 // revokeOnCloseAttribute is the ephemeral resource's own attribute.
 var revokeOnCloseAttribute = ephschema.BoolAttribute{Optional: true, Computed: true,
-	MarkdownDescription: "When `true`, the token is revoked (RFC 7009) when Terraform closes this ephemeral resource at the end of the " +
-		"phase, once no other open `workiva_token` holds the same token, so that it is useless to whoever finds it later. The " +
-		"client authenticates at the revocation endpoint as at the token endpoint (a signed assertion's `aud` is the token URL, " +
-		"or `client_assertion_audience`, there too), which comes from the issuer's metadata " +
-		"(`issuer`) or from `revocation_url`; with neither, this is an error at plan. A token a `workiva_token` data source " +
-		"handed over (it lives in state) is never revoked, and a revoked token is never handed out again. A failed revocation " +
-		"is a warning. It pays for servers that issue tokens for hours or days; Workiva's tokens live 10 minutes and its IAM " +
-		"has no revocation endpoint. Defaults to `false`."}
+	MarkdownDescription: "When `true`, the token is revoked (RFC 7009) when Terraform closes this ephemeral resource, once no " +
+		"other open `workiva_token` holds it, authenticated as at the token endpoint. The revocation endpoint comes from the " +
+		"issuer's metadata or `revocation_url`; with neither, this is an error at plan. A token a data source handed over is " +
+		"never revoked; a failed revocation is a warning. Workiva's IAM has no revocation endpoint. Defaults to `false`."}
 
 // dataSourceTokenAttributes is the data source's schema of workiva_token.
 func dataSourceTokenAttributes() map[string]dsschema.Attribute { return tokenSchemaAttributes(true) }

@@ -45,12 +45,10 @@ var grantTypes = []grantSpec{
 	{grant: GrantClientCredentials, doc: "the client authenticates and the token is its own",
 		make: func(Config) grant { return clientCredentials{} }},
 	{grant: GrantJWTBearer, federated: true,
-		doc: "(RFC 7523 section 2.1) the `workload_identity` token is the grant, sent as `assertion` (Ory Hydra trust " +
-			"relationships, Anthropic's workload identity federation)",
+		doc:  "the `workload_identity` token is the grant, sent as `assertion` (RFC 7523 section 2.1)",
 		make: func(cfg Config) grant { return jwtBearer{subject: cfg.Subject, sensitive: cfg.Sensitive} }},
 	{grant: GrantTokenExchange, federated: true,
-		doc: "(RFC 8693) the `workload_identity` token is exchanged, sent as `subject_token` (Google STS, Keycloak, Okta, Auth0, " +
-			"OpenAI's workload identity federation)",
+		doc: "the `workload_identity` token is exchanged, sent as `subject_token` (RFC 8693)",
 		make: func(cfg Config) grant {
 			return tokenExchange{subject: cfg.Subject, subjectTokenType: cmp.Or(cfg.SubjectTokenType, TokenTypeJWT),
 				requestedType: cfg.RequestedTokenType, sensitive: cfg.Sensitive}
