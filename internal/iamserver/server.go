@@ -10,12 +10,9 @@
 //
 // Tests script faults (status sequences, Retry-After, delays) and read back
 // the requests the server received. The server listens on loopback only.
-// Files by concept: server.go (listener, TLS, lifecycle), grant.go (the
-// token endpoint: client authentication, grants, scopes, issuing), faults.go
-// (scripted answers and latency), record.go (what was received and issued),
-// routes.go (the protected API route and the benchmark's GET route),
-// discovery.go (issuer metadata and revocation, which Workiva's IAM does
-// not have and real servers do).
+// It also states issuer metadata and serves revocation, which Workiva's IAM
+// does not have and real servers do, and fakes the CI systems' identity
+// endpoints for the workload-identity tests.
 package iamserver
 
 import (

@@ -3,14 +3,11 @@
 // workiva_token ephemeral resource. Fetching tokens is the job of
 // internal/tokenclient.
 //
-// It owns every sentence a user reads; internal/tokenclient and
-// internal/workload report facts. The diagnostics are worded by concern:
-// request_failures.go (a failed token request), config_errors.go (a
-// configuration the provider cannot use), wiring_errors.go (what is wrong
-// around it), token_warnings.go (an unusual issued token),
-// workload_wording.go (identity tokens and assertions) and phrases.go;
-// show.go is the one way a server's text enters any of them. None of them
-// ever includes a secret or a token.
+// It owns every sentence a user reads (an extension point's own words come
+// from its descriptor); internal/tokenclient and internal/workload report
+// facts. The diagnostics are worded by concern, each in a file of its name,
+// and a server's text enters any of them only through display (show.go).
+// None of them ever includes a secret or a token.
 package provider
 
 import (

@@ -11,7 +11,7 @@ import (
 
 // Untrusted is text a server or the transport supplied: a body, an OAuth2
 // error field, a header, a value that failed to parse, the text of a
-// net/http or x/oauth2 error (which quotes the raw request URL). It cannot
+// net/http error (which quotes the raw request URL). It cannot
 // be formatted raw: fmt, %v, %s, %q and JSON all give a placeholder. It
 // reaches a person only through Output.Show, which bounds it, makes it
 // UTF-8, and withholds it whole when it carries a credential.
@@ -50,7 +50,7 @@ func UntrustedText(s string) Untrusted {
 func UntrustedBytes(b []byte) Untrusted { return UntrustedText(string(b[:min(len(b), Kept)])) }
 
 // UntrustedError is the text of an error from a library (net/http,
-// x/oauth2, encoding/json), whose wording may quote what a server sent or
+// go-jose, encoding/json), whose wording may quote what a server sent or
 // the raw request URL; the zero Untrusted for nil.
 func UntrustedError(err error) Untrusted {
 	if err == nil {
