@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // workloadFixture is a local IAM server with CI fakes, and clients that
@@ -64,6 +66,15 @@ func TestCLIWorkloadIdentitySources(t *testing.T) {
 		t.Fatal(err)
 	}
 	value := f.sign(t, "api://workiva", time.Now().Add(time.Hour))
+	// Every source of the registry has a case: a new one cannot be left out.
+	covered, sourceOf := map[string]bool{}, regexp.MustCompile(`source = "(\w+)"`)
+	defer func() {
+		for _, kind := range workload.Kinds {
+			if !covered[kind] {
+				t.Errorf("workload-identity source %q has no case here", kind)
+			}
+		}
+	}()
 	// A buildkite-agent that prints the token for the audience it is asked.
 	agent := t.TempDir()
 	script := "#!/bin/sh\n[ \"$1 $2 $3 $4\" = \"oidc request-token --audience api://workiva\" ] || exit 2\nprintf '%s\\n' '" + value + "'\n"
@@ -100,6 +111,7 @@ func TestCLIWorkloadIdentitySources(t *testing.T) {
 		{"file", "pipeline", fmt.Sprintf(`{ source = "file", file = %q }`, file), nil, false},
 		{"value", "pipeline", fmt.Sprintf(`{ source = "value", token = %q }`, value), nil, false},
 	} {
+		covered[sourceOf.FindStringSubmatch(tc.identity)[1]] = true
 		t.Run(tc.name, func(t *testing.T) {
 			f.srv.Reset()
 			c := newCLIDir(t, f.config(tc.client, tc.identity))
