@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/provider"
+	"github.com/clientcreds/terraform-provider-workiva/internal/quietlogs"
 )
 
 // Run "go generate" to format example terraform files and generate the docs for the registry/website
@@ -26,7 +27,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	provider.QuietUnreadLogs()
+	quietlogs.Apply()
 
 	opts := providerserver.ServeOpts{
 		Address: "registry.terraform.io/clientcreds/workiva",

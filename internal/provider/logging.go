@@ -5,8 +5,9 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"sync/atomic"
+	"sync"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/quietlogs"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -20,13 +21,13 @@ import (
 type tflogLogger struct{ scrub *redact.Scrubber }
 
 func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	if !logsUnread.Load() {
+	if !logsUnread() {
 		tflog.Debug(ctx, clean(msg, l.scrub), l.fields(fields))
 	}
 }
 
 func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	if !logsUnread.Load() {
+	if !logsUnread() {
 		tflog.Warn(ctx, clean(msg, l.scrub), l.fields(fields))
 	}
 }
@@ -58,38 +59,7 @@ func (l tflogLogger) fields(in map[string]any) map[string]any {
 	return out
 }
 
-// sdkLogLevels are the variables that set the plugin SDK's log levels one
-// by one (and this provider's own, which terraform-plugin-log names).
-var sdkLogLevels = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_WORKIVA"}
-
-// logReaders are the variables under which someone reads the provider's
-// logs: Terraform shows them for TF_LOG or TF_LOG_PROVIDER (written to
-// TF_LOG_PATH), terraform-plugin-testing for TF_ACC_LOG_PATH, and the SDK
-// levels can be set one by one.
-var logReaders = append([]string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PATH", "TF_ACC_LOG_PATH", "TF_LOG_PATH_MASK"}, sdkLogLevels...)
-
-// QuietUnreadLogs turns the plugin SDK's loggers off when no one reads the
-// logs; call it before serving. The SDK logs every RPC at TRACE by default
-// and leaves filtering to Terraform, which throws the lines away unless
-// TF_LOG or TF_LOG_PROVIDER is set: serialising, sending and discarding
-// them cost about half of each data source read (see BENCHMARKS.md). With
-// any of logReaders set, nothing changes.
-// The provider's own lines are then not even built (nor scrubbed).
-func QuietUnreadLogs() { logsUnread.Store(quietUnreadLogs(os.LookupEnv, os.Setenv)) }
-
-// logsUnread is set when QuietUnreadLogs found no one reading the logs.
-var logsUnread atomic.Bool
-
-// quietUnreadLogs turns the SDK's loggers off unless one of logReaders is
-// set, and reports whether it did.
-func quietUnreadLogs(lookup func(string) (string, bool), set func(string, string) error) bool {
-	for _, name := range logReaders {
-		if v, ok := lookup(name); ok && v != "" {
-			return false
-		}
-	}
-	for _, name := range sdkLogLevels {
-		_ = set(name, "off")
-	}
-	return true
-}
+// logsUnread reports whether no one reads the provider's logs: the
+// binary's main turned its loggers off (quietlogs.Apply) before serving, so
+// that the provider's own lines are not even built (nor scrubbed).
+var logsUnread = sync.OnceValue(func() bool { return os.Getenv(quietlogs.ProviderLevel) == "off" })

@@ -19,10 +19,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	workiva "github.com/clientcreds/terraform-provider-workiva/internal/provider"
+	"github.com/clientcreds/terraform-provider-workiva/internal/quietlogs"
 )
 
 func main() {
-	workiva.QuietUnreadLogs()
+	quietlogs.Apply()
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/bench/workiva"})
 	if err != nil {

@@ -1,11 +1,11 @@
-package provider
+package quietlogs
 
 import (
 	"maps"
 	"testing"
 )
 
-func TestQuietUnreadLogs(t *testing.T) {
+func TestApply(t *testing.T) {
 	cases := []struct {
 		name  string
 		env   map[string]string
@@ -21,7 +21,7 @@ func TestQuietUnreadLogs(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			env := maps.Clone(tc.env)
-			quietUnreadLogs(func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			apply(func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 				func(k, v string) error { env[k] = v; return nil })
 			if got := env["TF_LOG_SDK_PROTO"] == "off" && env["TF_LOG_SDK_FRAMEWORK"] == "off" &&
 				env["TF_LOG_SDK"] == "off" && env["TF_LOG_PROVIDER_WORKIVA"] == "off"; got != tc.quiet {
