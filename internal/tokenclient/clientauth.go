@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/go-jose/go-jose/v4"
@@ -186,21 +185,31 @@ var authStyles = []styleSpec{
 
 // specOf is style's spec; false when there is none.
 func specOf(style AuthStyle) (styleSpec, bool) {
-	i := slices.IndexFunc(authStyles, func(s styleSpec) bool { return s.style == style })
-	if i < 0 {
-		return styleSpec{}, false
-	}
-	return authStyles[i], true
+	return specNamed(authStyles, func(s styleSpec) AuthStyle { return s.style }, style)
 }
 
 // AuthStyles lists the auth styles, in the client's order of preference.
-var AuthStyles = func() []string {
-	out := make([]string, len(authStyles))
-	for i, s := range authStyles {
-		out[i] = string(s.style)
+var AuthStyles = specNames(authStyles, func(s styleSpec) AuthStyle { return s.style })
+
+// specNamed is the spec of specs whose name is n; false when there is none.
+func specNamed[S any, N comparable](specs []S, name func(S) N, n N) (S, bool) {
+	for _, s := range specs {
+		if name(s) == n {
+			return s, true
+		}
+	}
+	var zero S
+	return zero, false
+}
+
+// specNames are the names of specs, in order.
+func specNames[S any, N ~string](specs []S, name func(S) N) []string {
+	out := make([]string, len(specs))
+	for i, s := range specs {
+		out[i] = string(name(s))
 	}
 	return out
-}()
+}
 
 // Needs is the credential the style authenticates with.
 func (s AuthStyle) Needs() Credential {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"slices"
 )
 
 // GrantType is the OAuth2 grant a token request uses.
@@ -45,31 +44,26 @@ var grantTypes = []grantSpec{
 	{grant: GrantClientCredentials, doc: "the client authenticates and the token is its own",
 		make: func(Config) grant { return clientCredentials{} }},
 	{grant: GrantJWTBearer, federated: true,
-		doc:  "the `workload_identity` token is the grant, sent as `assertion` (RFC 7523 section 2.1)",
-		make: func(cfg Config) grant { return jwtBearer{subject: cfg.Subject, sensitive: cfg.Sensitive} }},
+		doc: "the `workload_identity` token is the grant, sent as `assertion` (RFC 7523 section 2.1)",
+		make: func(cfg Config) grant {
+			return presented{grantType: JWTBearerGrantURN, field: "assertion", subject: cfg.Subject, sensitive: cfg.Sensitive}
+		}},
 	{grant: GrantTokenExchange, federated: true,
 		doc: "the `workload_identity` token is exchanged, sent as `subject_token` (RFC 8693)",
 		make: func(cfg Config) grant {
-			return tokenExchange{subject: cfg.Subject, subjectTokenType: cmp.Or(cfg.SubjectTokenType, TokenTypeJWT),
-				requestedType: cfg.RequestedTokenType, sensitive: cfg.Sensitive}
+			fixed := url.Values{"subject_token_type": {cmp.Or(cfg.SubjectTokenType, TokenTypeJWT)}}
+			if cfg.RequestedTokenType != "" {
+				fixed.Set("requested_token_type", cfg.RequestedTokenType)
+			}
+			return presented{grantType: TokenExchangeGrantURN, field: "subject_token", fixed: fixed, subject: cfg.Subject, sensitive: cfg.Sensitive}
 		}},
 }
 
 // GrantTypes lists the grants, default first.
-var GrantTypes = func() []string {
-	out := make([]string, len(grantTypes))
-	for i, g := range grantTypes {
-		out[i] = string(g.grant)
-	}
-	return out
-}()
+var GrantTypes = specNames(grantTypes, func(s grantSpec) GrantType { return s.grant })
 
 func grantSpecOf(g GrantType) (grantSpec, bool) {
-	i := slices.IndexFunc(grantTypes, func(s grantSpec) bool { return s.grant == g })
-	if i < 0 {
-		return grantSpec{}, false
-	}
-	return grantTypes[i], true
+	return specNamed(grantTypes, func(s grantSpec) GrantType { return s.grant }, g)
 }
 
 // Federated reports whether the grant presents a subject token (a CI
@@ -109,39 +103,26 @@ func (clientCredentials) form(_ context.Context, f url.Values) error {
 	return nil
 }
 
-// jwtBearer is RFC 7523 2.1: the subject token is the assertion.
-type jwtBearer struct {
-	subject   assertionSource
-	sensitive func(...string)
+// presented is a grant that presents a subject token: grant_type, the
+// token as field (obtained afresh for every attempt), and fixed fields.
+// jwt_bearer sends it as assertion (RFC 7523 2.1); token_exchange as
+// subject_token, with its type (RFC 8693 2.1).
+type presented struct {
+	grantType, field string
+	fixed            url.Values
+	subject          assertionSource
+	sensitive        func(...string)
 }
 
-func (g jwtBearer) form(ctx context.Context, f url.Values) error {
+func (g presented) form(ctx context.Context, f url.Values) error {
 	v, err := obtain(ctx, g.subject, g.sensitive)
 	if err != nil {
 		return err
 	}
-	f.Set("grant_type", JWTBearerGrantURN)
-	f.Set("assertion", v)
-	return nil
-}
-
-// tokenExchange is RFC 8693 2.1: the subject token is exchanged.
-type tokenExchange struct {
-	subject                         assertionSource
-	subjectTokenType, requestedType string
-	sensitive                       func(...string)
-}
-
-func (g tokenExchange) form(ctx context.Context, f url.Values) error {
-	v, err := obtain(ctx, g.subject, g.sensitive)
-	if err != nil {
-		return err
-	}
-	f.Set("grant_type", TokenExchangeGrantURN)
-	f.Set("subject_token", v)
-	f.Set("subject_token_type", g.subjectTokenType)
-	if g.requestedType != "" {
-		f.Set("requested_token_type", g.requestedType)
+	f.Set("grant_type", g.grantType)
+	f.Set(g.field, v)
+	for k, vs := range g.fixed {
+		f[k] = vs
 	}
 	return nil
 }
