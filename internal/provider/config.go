@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
@@ -49,6 +50,7 @@ func regionTokenURL(region string) string { return regionHosts[region] + "/oauth
 // grantModel is one grant: the provider block's own attributes (the default
 // grant) and each entry of grants. Its fields are grantAttributes.
 type grantModel struct {
+	redact.Unprintable
 	ClientID                types.String `tfsdk:"client_id"`
 	ClientSecret            types.String `tfsdk:"client_secret"`
 	ClientSecretFile        types.String `tfsdk:"client_secret_file"`
@@ -299,12 +301,6 @@ func oneEndpoint(g grantModel, from origin, cfg providerModel, diags *diag.Diagn
 	}
 	return g, from
 }
-
-// String keeps secrets out of any formatting of a grant.
-func (g grantModel) String() string { return "grant{client_id " + g.ClientID.String() + "}" }
-
-// GoString is String, for %#v.
-func (g grantModel) GoString() string { return g.String() }
 
 // quoteList formats values as a Markdown list of code spans.
 func quoteList(vs []string) string { return strings.Join(codeSpans(vs), ", ") }

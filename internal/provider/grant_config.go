@@ -24,6 +24,7 @@ const defaultGrant = ""
 
 // grantSettings is one grant resolved: what its token client needs.
 type grantSettings struct {
+	redact.Unprintable
 	name   string
 	client tokenclient.Config
 	scopes []string
@@ -123,12 +124,6 @@ func workivaEndpoint(tokenURL, issuer types.String, wide providerWide) bool {
 	host := u.Hostname()
 	return strings.HasSuffix(host, ".wdesk.com") || strings.HasSuffix(host, ".workiva.com")
 }
-
-// String keeps the secrets out of any formatting of the settings.
-func (s grantSettings) String() string { return "grantSettings{" + s.client.String() + "}" }
-
-// GoString is String, for %#v.
-func (s grantSettings) GoString() string { return s.String() }
 
 // attrPath is where a diagnostic about a grant attribute points: the
 // attribute, at the root, for the default grant. Terraform prints the

@@ -19,6 +19,7 @@ import (
 // resources: the grants, each with one token client (and so one token
 // cache), the clock, and the scrubber.
 type providerData struct {
+	redact.Unprintable
 	grants map[string]*grant // by name; defaultGrant for the provider-level one
 	// pendingReason is set when the whole configuration is not known yet;
 	// grantsPending when only the grants map is not.
@@ -92,17 +93,6 @@ func (d *providerData) scrubber() *redact.Scrubber {
 	}
 	return d.scrub
 }
-
-// String keeps credentials out of any formatting of the provider's data.
-func (d *providerData) String() string {
-	if d == nil {
-		return "<nil>"
-	}
-	return "providerData{grants " + quoteList(d.names()) + "}"
-}
-
-// GoString is String, for %#v.
-func (d *providerData) GoString() string { return d.String() }
 
 // names are the named grants, sorted.
 func (d *providerData) names() []string {

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 )
 
@@ -17,6 +18,7 @@ import (
 // tokenSchemaAttributes); ephemeralTokenModel adds the ephemeral
 // resource's own attribute.
 type tokenModel struct {
+	redact.Unprintable
 	Scopes          types.Set    `tfsdk:"scopes"`
 	RequireScopes   types.Bool   `tfsdk:"require_scopes"`
 	Grant           types.String `tfsdk:"grant"`
@@ -36,15 +38,6 @@ type ephemeralTokenModel struct {
 	tokenModel
 	RevokeOnClose types.Bool `tfsdk:"revoke_on_close"`
 }
-
-// String keeps the access token out of any formatting of a tokenModel, by
-// value or by pointer.
-func (m tokenModel) String() string {
-	return "tokenModel{scope " + m.Scope.String() + ", expires_at " + m.ExpiresAt.String() + "}"
-}
-
-// GoString is String, for %#v.
-func (m tokenModel) GoString() string { return m.String() }
 
 // providerDataFrom is the provider's data as Configure hands it to a
 // workiva_token; nil, with a diagnostic for any other type.

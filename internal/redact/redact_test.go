@@ -187,3 +187,20 @@ func TestScrubWhileAdding(t *testing.T) {
 		t.Errorf("the last credential added is not masked: %q", got)
 	}
 }
+
+// A struct that embeds Unprintable shows nothing of itself, by value or by
+// pointer, with any verb, nested or not.
+func TestUnprintable(t *testing.T) {
+	type holder struct {
+		redact.Unprintable
+		Secret string
+	}
+	h := holder{Secret: "s3cret-value-0123456789"}
+	for _, v := range []any{h, &h, []any{h}, map[string]any{"h": &h}} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+			if out := fmt.Sprintf(verb, v); strings.Contains(out, "s3cret") || !strings.Contains(out, redact.Withheld) {
+				t.Errorf("%s of %T gives %q", verb, v, out)
+			}
+		}
+	}
+}

@@ -205,3 +205,17 @@ func utf32(b []byte, order binary.ByteOrder) string {
 	}
 	return sb.String()
 }
+
+// Unprintable, embedded in a struct that holds a credential (a client's
+// configuration, an issued token, a Terraform model), makes every fmt verb
+// (%v, %+v, %#v, %s, %q, a value logged or wrapped in an error) print
+// Withheld and nothing of the struct, by value or by pointer: one type
+// instead of a String and a GoString per struct, and no field a new
+// credential could be added to unseen.
+type Unprintable struct{}
+
+// Withheld is what any formatting of a struct that embeds Unprintable gives.
+const Withheld = "(withheld: it may hold a credential)"
+
+// Format implements fmt.Formatter.
+func (Unprintable) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, Withheld) }

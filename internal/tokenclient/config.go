@@ -47,6 +47,7 @@ type Logger interface {
 
 // Config configures a Client.
 type Config struct {
+	redact.Unprintable
 	TokenURL string
 	// RevocationURL is the revocation endpoint (RFC 7009), checked as
 	// TokenURL is; empty when there is none (Release then revokes nothing).
@@ -128,14 +129,6 @@ type Config struct {
 	Sensitive       func(values ...string)
 	SensitiveSecret func(clientID, secret string)
 }
-
-// String keeps the secret out of any formatting of a Config.
-func (c Config) String() string {
-	return fmt.Sprintf("tokenclient.Config{TokenURL: %q, ClientID: %q, AuthStyle: %q}", c.TokenURL, c.ClientID, c.AuthStyle)
-}
-
-// GoString is String, for %#v.
-func (c Config) GoString() string { return c.String() }
 
 // Errors of New, for callers to word.
 var (
@@ -256,6 +249,7 @@ func signedAuth(cfg Config, style AuthStyle, key jose.SigningKey) (clientAuth, e
 
 // Client fetches and caches tokens. It is safe for concurrent use.
 type Client struct {
+	redact.Unprintable
 	cfg      Config
 	auth     clientAuth // nil for AuthStyleAuto (learned) and a secret file (read per request)
 	grant    grant
@@ -269,12 +263,6 @@ type Client struct {
 
 	cacheState
 }
-
-// String keeps the secret out of any formatting of a Client.
-func (c *Client) String() string { return "tokenclient.Client{" + c.cfg.String() + "}" }
-
-// GoString is String, for %#v.
-func (c *Client) GoString() string { return c.String() }
 
 // TokenURL is the token endpoint the client talks to, as it may be shown:
 // the value of every query parameter masked (redact.ShowURL). Requests

@@ -2,7 +2,6 @@ package tokenclient
 
 import (
 	"cmp"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 
 // Token is an issued access token.
 type Token struct {
+	redact.Unprintable
 	AccessToken string
 	// RefreshToken is set when the server issued one (RFC 6749 5.1). It is
 	// never used (see Client.fetch); it is kept so that the caller can keep
@@ -51,15 +51,6 @@ type Token struct {
 	// IssuedAt is when the response arrived.
 	IssuedAt time.Time
 }
-
-// String keeps the access and refresh tokens out of any formatting of a
-// Token, by value or by pointer.
-func (t Token) String() string {
-	return fmt.Sprintf("tokenclient.Token{Scope: %q, ExpiresAt: %s}", t.Scope, formatExpiry(t.ExpiresAt))
-}
-
-// GoString is String, for %#v.
-func (t Token) GoString() string { return t.String() }
 
 // HasExpiresIn reports whether the server sent expires_in.
 func (t *Token) HasExpiresIn() bool { return t.Lifetime != LifetimeAbsent }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
 	"github.com/clientcreds/terraform-provider-workiva/internal/credfile"
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
 // Kind is where an identity token comes from.
@@ -190,6 +191,7 @@ const (
 
 // Source obtains identity tokens of one kind.
 type Source struct {
+	redact.Unprintable
 	Kind Kind
 	// Audience is the aud to ask for (GitHubActions, GCPMetadata) and, for
 	// every source, the aud the token must hold when set.
@@ -215,14 +217,6 @@ type Source struct {
 	// has read it.
 	Sensitive func(values ...string)
 }
-
-// String keeps a Value token out of any formatting of a Source.
-func (s Source) String() string {
-	return fmt.Sprintf("workload.Source{Kind: %q, Audience: %q}", s.Kind, s.Audience)
-}
-
-// GoString is String, for %#v.
-func (s Source) GoString() string { return s.String() }
 
 // Token obtains a fresh identity token and checks it.
 func (s Source) Token(ctx context.Context) (string, error) {
