@@ -19,18 +19,22 @@ import (
 	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
+// described is a validator's description, in plain text and Markdown
+// alike, for the checks below.
+type described string
+
+func (d described) Description(context.Context) string { return string(d) }
+
+func (d described) MarkdownDescription(context.Context) string { return string(d) }
+
 // stringCheck is a validator.String made of a description and a check of
 // a known, non-null value.
 type stringCheck struct {
-	desc  string
+	described
 	check func(at path.Path, value string, diags *diag.Diagnostics)
 }
 
 var _ validator.String = stringCheck{}
-
-func (v stringCheck) Description(context.Context) string { return v.desc }
-
-func (v stringCheck) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() {
@@ -44,7 +48,7 @@ func scopeValidators() []validator.String { return []validator.String{scopeValid
 // secret (redact.HasSecretShape), before anything is sent, without a path:
 // Terraform would print the line, the secret on it.
 var clientIDValidator = stringCheck{
-	desc: "must not be a client secret",
+	described: "must not be a client secret",
 	check: func(at path.Path, s string, diags *diag.Diagnostics) {
 		if redact.HasSecretShape(s) {
 			diags.Append(clientIDIsSecretDiagnostic(defaultGrant, at.String()))
@@ -57,7 +61,7 @@ var clientIDValidator = stringCheck{
 // several scopes in one string (separated by spaces, or by commas, which a
 // scope token may hold but servers rarely mean).
 var scopeValidator = stringCheck{
-	desc: "each scope must be one RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'",
+	described: "each scope must be one RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'",
 	check: func(at path.Path, s string, diags *diag.Diagnostics) {
 		switch {
 		case s == "":
@@ -92,7 +96,7 @@ func quotedElements(values []string) string {
 // token client's own rules (https, or http to loopback; no user info, no
 // fragment), so that `terraform validate` reports what plan would.
 var tokenURLValidator = stringCheck{
-	desc: "an absolute https URL, or http to a loopback host",
+	described: "an absolute https URL, or http to a loopback host",
 	check: func(at path.Path, s string, diags *diag.Diagnostics) {
 		if _, err := tokenclient.ValidateTokenURL(s); err != nil {
 			diags.Append(invalidEndpointDiagnostic(at, "token_url", "token_url", err))
@@ -104,7 +108,7 @@ var tokenURLValidator = stringCheck{
 // revocation URL known at validate time as tokenURLValidator does.
 var (
 	issuerValidator = stringCheck{
-		desc: "an absolute https URL (http to a loopback host) with no query or fragment",
+		described: "an absolute https URL (http to a loopback host) with no query or fragment",
 		check: func(at path.Path, s string, diags *diag.Diagnostics) {
 			if _, err := tokenclient.ValidateIssuer(s); err != nil {
 				diags.Append(invalidEndpointDiagnostic(at, "issuer", "issuer", err))
@@ -112,7 +116,7 @@ var (
 		},
 	}
 	revocationURLValidator = stringCheck{
-		desc: "an absolute https URL, or http to a loopback host",
+		described: "an absolute https URL, or http to a loopback host",
 		check: func(at path.Path, s string, diags *diag.Diagnostics) {
 			if _, err := tokenclient.ValidateRevocationURL(s); err != nil {
 				diags.Append(invalidEndpointDiagnostic(at, "revocation_url", "revocation_url", err))
@@ -123,7 +127,7 @@ var (
 
 // durationValidator checks that a string is a positive Go duration.
 var durationValidator = stringCheck{
-	desc: "value must be a positive duration such as \"30s\" or \"2m\"",
+	described: "value must be a positive duration such as \"30s\" or \"2m\"",
 	check: func(at path.Path, s string, diags *diag.Diagnostics) {
 		if d, err := time.ParseDuration(s); err != nil || d <= 0 {
 			diags.AddAttributeError(at, "Invalid duration",
@@ -135,15 +139,11 @@ var durationValidator = stringCheck{
 // mapCheck is a validator.Map made of a description and a check of a
 // known, non-null map, as stringCheck is for strings.
 type mapCheck struct {
-	desc  string
+	described
 	check func(at path.Path, elems map[string]attr.Value, diags *diag.Diagnostics)
 }
 
 var _ validator.Map = mapCheck{}
-
-func (v mapCheck) Description(context.Context) string { return v.desc }
-
-func (v mapCheck) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (v mapCheck) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
 	if !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() {
@@ -154,7 +154,7 @@ func (v mapCheck) ValidateMap(_ context.Context, req validator.MapRequest, resp 
 // extraParamsValidator refuses extra_params keys that are protocol fields
 // or have attributes of their own, before any request.
 var extraParamsValidator = mapCheck{
-	desc: "keys must not be " + strings.Join(tokenclient.ReservedParams, ", "),
+	described: described("keys must not be " + strings.Join(tokenclient.ReservedParams, ", ")),
 	check: func(at path.Path, elems map[string]attr.Value, diags *diag.Diagnostics) {
 		for _, k := range slices.Sorted(maps.Keys(elems)) {
 			if slices.Contains(tokenclient.ReservedParams, k) {
@@ -169,7 +169,7 @@ var extraParamsValidator = mapCheck{
 // workloadSourceValidator checks that a known workload_identity names one
 // of the sources.
 var workloadSourceValidator = mapCheck{
-	desc: "source must be one of " + strings.Join(workload.Kinds, ", "),
+	described: described("source must be one of " + strings.Join(workload.Kinds, ", ")),
 	check: func(at path.Path, elems map[string]attr.Value, diags *diag.Diagnostics) {
 		source, ok := elems["source"].(types.String)
 		switch {
