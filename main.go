@@ -27,7 +27,10 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	quietlogs.Apply()
+	if !debug {
+		// A debugger's session reads the logs on its own stderr.
+		quietlogs.Apply()
+	}
 
 	opts := providerserver.ServeOpts{
 		Address: "registry.terraform.io/clientcreds/workiva",

@@ -15,8 +15,7 @@ const DefaultRegion = defaultRegion
 var RegionTokenURL = regionTokenURL
 
 // TokenAttributeCount is how many attributes the workiva_token ephemeral
-// resource has (the table's); EphemeralOnly names those the data source
-// lacks.
+// resource's schema has; EphemeralOnly names those the data source lacks.
 var (
 	TokenAttributeCount = len(ephemeralTokenAttributes())
 	EphemeralOnly       = func() map[string]bool {

@@ -11,7 +11,10 @@ import (
 // field by its attribute's name through them, and the token codec reads
 // and writes whole models by them.
 
-// tagIndex finds the fields of a struct type by tfsdk tag.
+// tagIndex finds the fields of a struct type by tfsdk tag, as the framework
+// reads them: exported fields with a tag, and the fields of an embedded
+// struct without one (exported or not); a tag given twice is a programming
+// error.
 func tagIndex(t reflect.Type) map[string][]int {
 	out := map[string][]int{}
 	var walk func(t reflect.Type, prefix []int)
@@ -19,10 +22,17 @@ func tagIndex(t reflect.Type) map[string][]int {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			idx := append(append([]int(nil), prefix...), i)
-			if tag := f.Tag.Get("tfsdk"); tag != "" && tag != "-" {
-				out[tag] = idx
-			} else if f.Anonymous {
+			switch tag := f.Tag.Get("tfsdk"); {
+			case tag == "-":
+			case tag == "" && f.Anonymous && f.Type.Kind() == reflect.Struct:
 				walk(f.Type, idx)
+			case tag == "" || !f.IsExported():
+				// Not an attribute, as the framework has it.
+			default:
+				if _, twice := out[tag]; twice {
+					panic("tagIndex: " + t.String() + " has the tfsdk tag " + tag + " twice")
+				}
+				out[tag] = idx
 			}
 		}
 	}

@@ -328,7 +328,7 @@ func chooseAuthStyle(set types.String, c *tokenclient.Config, h grantHint, feder
 	case !c.Has(cred):
 		diags.Append(styleNeedsDiagnostic(name, string(style), need))
 		return "", false
-	case cred != tokenclient.CredentialSecret && cred != tokenclient.CredentialNone && c.Has(tokenclient.CredentialSecret):
+	case cred != tokenclient.CredentialSecret && c.Has(tokenclient.CredentialSecret):
 		diags.Append(secretWithoutUseDiagnostic(name, string(style), h.from("client_secret")))
 		return "", false
 	}

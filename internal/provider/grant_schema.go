@@ -182,7 +182,7 @@ func grantTypeDocs() string {
 // authStyleDocs describes auth_style from the styles themselves
 // (tokenclient's specs): their names, and the one each credential implies
 // when it is unset. What each sends (AuthStyle.Doc) is the other OAuth2
-// servers guide's table, which TestGuidesDescribeEveryStyle keeps whole.
+// servers guide's table, which TestGuidesDescribeEveryStyleAndSource keeps whole.
 func authStyleDocs() string {
 	implied := make([]string, len(tokenclient.Credentials))
 	for i, cred := range tokenclient.Credentials {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"reflect"
@@ -12,7 +13,9 @@ import (
 )
 
 // workiva_token's models carry tfsdk tags and are read and written by them,
-// as the framework's Config.Get and Result.Set would, but through field
+// as the framework's Config.Get and Result.Set would (for the field types
+// the models have: String, Bool, Int64 and Set of strings; an unknown
+// element makes a set unknown), but through field
 // indexes found once per model type: the framework's reflection (a regular
 // expression compiled per field on every call) costs 0.11 ms per read,
 // most of the provider's own CPU time per data source. Measured with
@@ -44,10 +47,12 @@ func readModel(raw tftypes.Value, target any) error {
 	}
 	v := reflect.ValueOf(target).Elem()
 	for name, idx := range fieldsOf(v.Type()) {
-		if av, ok := attrs[name]; ok {
-			if err := readField(av, v.FieldByIndex(idx).Addr().Interface()); err != nil {
-				return err
-			}
+		av, ok := attrs[name]
+		if !ok {
+			return errors.New("the configuration lacks the model's attribute " + name)
+		}
+		if err := readField(av, v.FieldByIndex(idx).Addr().Interface()); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -110,6 +110,8 @@ func ephemeralTokenAttributes() map[string]ephschema.Attribute {
 			out[name] = ephschema.Int64Attribute(v)
 		case dsschema.SetAttribute:
 			out[name] = ephschema.SetAttribute(v)
+		default:
+			panic("workiva_token: an attribute of a kind the ephemeral schema does not convert: " + name)
 		}
 	}
 	return out

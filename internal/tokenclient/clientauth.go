@@ -13,7 +13,7 @@ import (
 // AuthStyle says how client credentials are sent to the token endpoint.
 type AuthStyle string
 
-// The auth styles with the client secret.
+// The auth styles; what each needs and sends is its spec in authStyles.
 const (
 	// AuthStyleHeader sends an HTTP Basic Authorization header (RFC 6749
 	// 2.3.1), Workiva's preferred method.
@@ -23,10 +23,7 @@ const (
 	// AuthStyleAuto tries the header first and, when the server refuses the
 	// client, the body; the style that works is kept (see Client.fetch).
 	AuthStyleAuto AuthStyle = "auto"
-)
 
-// The auth styles without a shared secret.
-const (
 	// AuthStylePrivateKeyJWT signs a fresh JWT assertion with the client's
 	// private key for every request (RFC 7523 2.2, OpenID Connect Core 9).
 	AuthStylePrivateKeyJWT AuthStyle = "private_key_jwt"
