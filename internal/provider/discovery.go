@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -61,9 +62,10 @@ func applyMetadata(ctx context.Context, s *grantSettings, is *issuers, scrub *re
 		return true
 	}
 	var among []tokenclient.AuthStyle
+	tried := tokenclient.AuthStyleAuto.Tries()
 	switch {
-	case (c.AuthStyle == tokenclient.AuthStyleAuto || c.AuthStyle == tokenclient.AuthStyleHeader) &&
-		md.Supports(tokenclient.AuthStyleHeader) && md.Supports(tokenclient.AuthStyleBody):
+	case (c.AuthStyle == tokenclient.AuthStyleAuto || c.AuthStyle == tokenclient.DefaultStyle(tokenclient.CredentialSecret)) &&
+		!slices.ContainsFunc(tried, func(s tokenclient.AuthStyle) bool { return !md.Supports(s) }):
 		// Both listed, and auto or a secret with no auth_style (the
 		// header it implies): auto, which tries them as it does anywhere,
 		// since a server lists the methods of all its clients and each
@@ -72,7 +74,7 @@ func applyMetadata(ctx context.Context, s *grantSettings, is *issuers, scrub *re
 		c.AuthStyle, s.hint.style = tokenclient.AuthStyleAuto, tokenclient.AuthStyleAuto
 		return true
 	case c.AuthStyle == tokenclient.AuthStyleAuto:
-		among = []tokenclient.AuthStyle{tokenclient.AuthStyleHeader, tokenclient.AuthStyleBody} // the one listed
+		among = tried // the one listed
 	case md.Supports(c.AuthStyle):
 		return true
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/go-jose/go-jose/v4"
@@ -55,31 +56,49 @@ const (
 	CredentialNone        Credential = ""
 )
 
-// Credentials are the credentials a client may hold, in the order a style
+// A credentialSpec is everything about one credential a client may hold.
+type credentialSpec struct {
+	cred Credential
+	// setting is the provider setting that gives it.
+	setting string
+	// has reports whether a configuration holds it.
+	has func(Config) bool
+}
+
+// credentials are the credentials a client may hold, in the order a style
 // is implied by them when none is chosen: a certificate goes with any
 // style, and implies its own only alone.
-var Credentials = []Credential{CredentialSecret, CredentialKey, CredentialAssertion, CredentialCertificate}
+var credentials = []credentialSpec{
+	{CredentialSecret, "client_secret", func(c Config) bool { return c.ClientSecret != "" || c.ClientSecretFile != "" }},
+	{CredentialKey, "client_assertion_key_pem", func(c Config) bool { return strings.TrimSpace(c.AssertionKeyPEM) != "" }},
+	{CredentialAssertion, "client_assertion", func(c Config) bool { return c.Assertion != nil }},
+	{CredentialCertificate, "client_certificate_pem", func(c Config) bool { return c.ClientCertificatePEM != "" }},
+}
+
+// Credentials lists the credentials, in credentials' order.
+var Credentials = func() []Credential {
+	out := make([]Credential, len(credentials))
+	for i, c := range credentials {
+		out[i] = c.cred
+	}
+	return out
+}()
+
+func credentialSpecOf(c Credential) (credentialSpec, bool) {
+	return specNamed(credentials, func(s credentialSpec) Credential { return s.cred }, c)
+}
 
 // Setting is the provider setting that gives the credential.
 func (c Credential) Setting() string {
-	return map[Credential]string{CredentialSecret: "client_secret", CredentialKey: "client_assertion_key_pem",
-		CredentialAssertion: "client_assertion", CredentialCertificate: "client_certificate_pem"}[c]
+	spec, _ := credentialSpecOf(c)
+	return spec.setting
 }
 
 // Has reports whether cfg holds the credential (CredentialNone it always
 // holds).
 func (cfg Config) Has(cred Credential) bool {
-	switch cred {
-	case CredentialSecret:
-		return cfg.ClientSecret != "" || cfg.ClientSecretFile != ""
-	case CredentialKey:
-		return strings.TrimSpace(cfg.AssertionKeyPEM) != ""
-	case CredentialAssertion:
-		return cfg.Assertion != nil
-	case CredentialCertificate:
-		return cfg.ClientCertificatePEM != ""
-	}
-	return true
+	spec, ok := credentialSpecOf(cred)
+	return !ok || spec.has(cfg)
 }
 
 // A styleSpec is everything about one auth style, so that adding one is
@@ -127,7 +146,7 @@ var authStyles = []styleSpec{
 		doc: "signs a fresh JWT with HS256 keyed by `client_secret` for every request, so the secret never travels (Keycloak, Okta, " +
 			"Salesforce; the secret must be at least 32 bytes, RFC 7518)",
 		refused: func(from func(string) string) string {
-			return "The server refused the assertion signed with the client secret (" + from("client_secret") + ", HS256). Check that the " +
+			return "The server refused the assertion signed with the client secret (" + from(CredentialSecret.Setting()) + ", HS256). Check that the " +
 				"client id (" + from("client_id") + ") may use client_secret_jwt on the server, that the secret is the current one, and " +
 				"that the server expects the assertion's audience (client_assertion_audience; the token URL by default)."
 		},
@@ -141,7 +160,7 @@ var authStyles = []styleSpec{
 	{style: AuthStylePrivateKeyJWT, needs: CredentialKey, methods: []string{"private_key_jwt"},
 		doc: "signs a fresh JWT with `client_assertion_key_pem` for every request (RFC 7523)",
 		refused: func(from func(string) string) string {
-			return "The server refused the assertion signed with the private key (" + from("client_assertion_key_pem") + "). Check that " +
+			return "The server refused the assertion signed with the private key (" + from(CredentialKey.Setting()) + "). Check that " +
 				"the server holds its public key for the client id (" + from("client_id") + "), under the key id client_assertion_key_id " +
 				"if it asks for one, that it accepts the algorithm (client_assertion_alg), and that it expects the assertion's audience " +
 				"(client_assertion_audience; the token URL by default)."
@@ -156,7 +175,7 @@ var authStyles = []styleSpec{
 	{style: AuthStyleClientAssertion, needs: CredentialAssertion, methods: []string{"private_key_jwt"},
 		doc: "sends `client_assertion` (a workload-identity token)",
 		refused: func(from func(string) string) string {
-			return "The server refused the client assertion (" + from("client_assertion") + "). Check that the server trusts the " +
+			return "The server refused the client assertion (" + from(CredentialAssertion.Setting()) + "). Check that the server trusts the " +
 				"assertion's issuer for the client id (" + from("client_id") + ") (a federated credential or trust relationship), that " +
 				"the assertion's audience and subject are the ones it expects, and that the assertion has not expired: " +
 				"workload-identity tokens live minutes."
@@ -167,7 +186,7 @@ var authStyles = []styleSpec{
 	{style: AuthStyleTLSClientAuth, needs: CredentialCertificate, methods: []string{"tls_client_auth", "self_signed_tls_client_auth"},
 		doc: "sends `client_id` only and lets `client_certificate_pem` authenticate (RFC 8705)",
 		refused: func(from func(string) string) string {
-			return "The server refused the client certificate (" + from("client_certificate_pem") + "). Check that it is the " +
+			return "The server refused the client certificate (" + from(CredentialCertificate.Setting()) + "). Check that it is the " +
 				"certificate registered for the client id (" + from("client_id") + ") and that the endpoint asks for client certificates."
 		},
 		auth: func(cfg Config, _ string) (clientAuth, error) {
@@ -242,6 +261,15 @@ func DefaultStyle(cred Credential) AuthStyle {
 		}
 	}
 	return ""
+}
+
+// Tries are the styles s tries in turn, in order: AuthStyleAuto's (the
+// header, then the body); none for the others.
+func (s AuthStyle) Tries() []AuthStyle {
+	if s != AuthStyleAuto {
+		return nil
+	}
+	return slices.Clone(triedByAuto)
 }
 
 // triedByAuto are the styles AuthStyleAuto tries, in order.
