@@ -206,7 +206,8 @@ func resolveGrant(name string, g grantModel, from origin, env clientEnv, envAsse
 	if assertion == "" && envAssertionFile != "" {
 		assertionFrom = "the file named by " + EnvClientAssertionFile
 	}
-	s.hint = grantHint{grant: name, grantType: c.GrantType, workiva: workivaEndpoint(g.TokenURL, g.Issuer, wide), origins: maps.Clone(from)}
+	s.hint = grantHint{grant: name, grantType: c.GrantType, workiva: workivaEndpoint(g.TokenURL, g.Issuer, wide), origins: origin{}}
+	maps.Copy(s.hint.origins, from)
 	s.hint.origins["client_assertion"] = assertionFrom
 	if c.ClientSecret == "" && c.ClientSecretFile != "" {
 		// Never the file's name: a secret may be written there.

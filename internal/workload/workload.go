@@ -234,7 +234,7 @@ func (s Source) Token(ctx context.Context) (string, error) {
 	// A token the configuration did not choose for this server: what Auto
 	// finds, and a platform's token for another party.
 	var namedBy string
-	if info := src.Info(); info.PlatformToken != nil {
+	if info, _ := InfoOf(s.Kind); info.PlatformToken != nil {
 		namedBy = info.PlatformToken(s)
 	}
 	tok, err := src.obtain(ctx, s)
