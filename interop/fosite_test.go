@@ -23,6 +23,7 @@ import (
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver/iamtest"
 	"github.com/clientcreds/terraform-provider-workiva/internal/providertest"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // fositeServer is a token endpoint built with ory/fosite, an OAuth2 server
@@ -165,7 +166,7 @@ func githubActionsJob(t *testing.T, subject string) (*iamserver.CIIssuer, *iamse
 		t.Fatal(err)
 	}
 	ci := providertest.IAM(t, iamserver.Options{CI: &iamserver.CIFakes{Issuer: issuer, Subject: subject, RequestToken: requestToken}})
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", ci.CIGitHubURL())
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", ci.CIURL(workload.GitHubActions))
 	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
 	return issuer, ci
 }

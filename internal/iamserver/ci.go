@@ -8,11 +8,14 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // CIIssuer is a CI system's OIDC issuer, as far as a token endpoint sees
@@ -68,18 +71,15 @@ type FederatedCredential struct {
 	Audience string
 }
 
-// CIFakes serves a CI system's token endpoints on the server, each exactly
-// as its system documents it, handing out tokens that Issuer signs for
-// Subject:
-//   - GitHub Actions: GET CIGitHubPath?api-version=2.0&audience=<aud> with
-//     "Authorization: Bearer <RequestToken>", answering {"value": <token>};
-//   - Azure DevOps: POST CIAzureDevOpsPath?api-version=7.1&serviceConnectionId=<id>
-//     with "Authorization: Bearer <RequestToken>", answering {"oidcToken": <token>}
-//     whose aud is api://AzureADTokenExchange;
-//   - Google Cloud's metadata server: GET CIGCPMetadataPath?audience=<aud>&format=full
-//     with "Metadata-Flavor: Google", answering the token as text;
-//   - Codefresh: GET CICodefreshPath?audience=<aud> with
-//     "Authorization: <RequestToken>" (no scheme), answering {"id_token": <token>}.
+// CIFakes serves the token endpoint of every CI system a workload source
+// asks (workload.Endpoints), each as the source's Endpoint describes it
+// (the system's documentation): on /_ci/<kind> (a metadata server on its
+// fixed path), checking the method, the query fields, and the request
+// token (RequestToken, presented as the system's scheme says) or header,
+// and answering a token that Issuer signs for Subject, for the audience
+// the request asked (or the one the system always gives), in the member
+// the system answers it in (as text for a metadata server). CIEnv gives
+// the variables that point a source at its fake.
 //
 // Tokens live TokenLifetime (five minutes when zero), as CI tokens do.
 type CIFakes struct {
@@ -89,34 +89,44 @@ type CIFakes struct {
 	TokenLifetime time.Duration
 }
 
-// The paths of the CI fakes.
-const (
-	CIGitHubPath      = "/_ci/github/idtoken"
-	CIAzureDevOpsPath = "/_ci/azure-devops/oidctoken"
-	CIGCPMetadataPath = "/computeMetadata/v1/instance/service-accounts/default/identity"
-	CICodefreshPath   = "/_ci/codefresh/oidc"
-	// AzureDevOpsAudience is the aud of Azure DevOps' workload-identity
-	// tokens, which Entra ID's federated credentials expect.
-	AzureDevOpsAudience = "api://AzureADTokenExchange"
-)
+// ciPath is where the fake of kind's endpoint e listens.
+func ciPath(kind workload.Kind, e workload.Endpoint) string {
+	return cmp.Or(e.Path, "/_ci/"+string(kind))
+}
 
-// CIGitHubURL is ACTIONS_ID_TOKEN_REQUEST_URL for the GitHub fake: it has
-// a query already, as GitHub's has.
-func (s *Server) CIGitHubURL() string { return s.URL() + CIGitHubPath + "?api-version=2.0" }
+// CIEnv is the environment that points the source of kind at its fake:
+// its URL (with the query the system gives it) or host, and its request
+// token. Nil for a source that asks no endpoint.
+func (s *Server) CIEnv(kind workload.Kind) map[string]string {
+	e, ok := workload.Endpoints()[kind]
+	if !ok {
+		return nil
+	}
+	if e.URLVariable == "" {
+		return map[string]string{e.HostVariable: strings.TrimPrefix(s.URL(), "http://")}
+	}
+	u := s.URL() + ciPath(kind, e)
+	if e.Given != "" {
+		u += "?" + e.Given
+	}
+	env := map[string]string{e.URLVariable: u}
+	if e.TokenVariable != "" && s.opts.CI != nil {
+		env[e.TokenVariable] = s.opts.CI.RequestToken
+	}
+	return env
+}
 
-// CICodefreshURL is CF_OIDC_REQUEST_URL for the Codefresh fake.
-func (s *Server) CICodefreshURL() string { return s.URL() + CICodefreshPath }
+// CIURL is the value CIEnv gives the variable of kind's URL (or host).
+func (s *Server) CIURL(kind workload.Kind) string {
+	e := workload.Endpoints()[kind]
+	return s.CIEnv(kind)[cmp.Or(e.URLVariable, e.HostVariable)]
+}
 
-// CIAzureDevOpsURL is SYSTEM_OIDCREQUESTURI for the Azure DevOps fake.
-func (s *Server) CIAzureDevOpsURL() string { return s.URL() + CIAzureDevOpsPath }
-
-// CIGCPMetadataHost is GCE_METADATA_HOST (host:port) for the metadata fake.
-func (s *Server) CIGCPMetadataHost() string { return strings.TrimPrefix(s.URL(), "http://") }
-
-func (s *Server) handleCI(kind string) http.HandlerFunc {
+func (s *Server) handleCI(kind workload.Kind, e workload.Endpoint) http.HandlerFunc {
+	given, _ := url.ParseQuery(e.Given)
 	return func(w http.ResponseWriter, r *http.Request) {
 		ci := s.opts.CI
-		if kind == "gcp_metadata" {
+		if e.Metadata {
 			// The metadata server says so on every answer.
 			w.Header().Set("Metadata-Flavor", "Google")
 		}
@@ -130,32 +140,31 @@ func (s *Server) handleCI(kind string) http.HandlerFunc {
 			return
 		}
 		q := r.URL.Query()
-		audience, method, status := q.Get("audience"), http.MethodGet, http.StatusOK
-		switch kind {
-		case "azure_devops":
-			audience, method = AzureDevOpsAudience, http.MethodPost
-			if q.Get("api-version") == "" || q.Get("serviceConnectionId") == "" {
-				status = http.StatusBadRequest
+		audience, status := e.Audience, http.StatusOK
+		for _, f := range e.Query {
+			if f.Setting == "audience" {
+				audience = q.Get(f.Name)
 			}
-		case "github_actions":
-			if q.Get("api-version") == "" {
+			if v := q.Get(f.Name); v == "" || f.Value != "" && v != f.Value {
 				status = http.StatusBadRequest
 			}
 		}
-		authorized := r.Header.Get("Authorization") == "Bearer "+ci.RequestToken
-		switch kind {
-		case "codefresh":
-			authorized = r.Header.Get("Authorization") == ci.RequestToken
-		case "gcp_metadata":
-			authorized = r.Header.Get("Metadata-Flavor") == "Google" && q.Get("format") == "full"
+		for k := range given {
+			if q.Get(k) != given.Get(k) {
+				status = http.StatusBadRequest
+			}
+		}
+		authorized := e.TokenVariable == "" || r.Header.Get("Authorization") == e.Scheme+ci.RequestToken
+		for k, v := range e.Header {
+			if r.Header.Get(k) != v {
+				authorized = false
+			}
 		}
 		switch {
-		case r.Method != method:
+		case r.Method != e.Method:
 			status = http.StatusMethodNotAllowed
 		case !authorized:
 			status = http.StatusUnauthorized
-		case audience == "":
-			status = http.StatusBadRequest
 		}
 		if status != http.StatusOK {
 			s.record(r, nil, "", status)
@@ -172,17 +181,19 @@ func (s *Server) handleCI(kind string) http.HandlerFunc {
 		s.ciIssued = append(s.ciIssued, tok)
 		s.mu.Unlock()
 		s.record(r, nil, "", http.StatusOK)
-		switch kind {
-		case "github_actions":
-			writeJSON(w, http.StatusOK, map[string]any{"count": len(tok), "value": tok})
-		case "azure_devops":
-			writeJSON(w, http.StatusOK, map[string]any{"oidcToken": tok})
-		case "codefresh":
-			writeJSON(w, http.StatusOK, map[string]any{"id_token": tok})
-		default:
+		if e.Answer == "" {
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = w.Write([]byte(tok))
+			return
 		}
+		writeJSON(w, http.StatusOK, map[string]any{e.Answer: tok})
+	}
+}
+
+// routeCI serves the CI fakes on mux.
+func (s *Server) routeCI(mux *http.ServeMux) {
+	for kind, e := range workload.Endpoints() {
+		mux.HandleFunc(ciPath(kind, e), s.handleCI(kind, e))
 	}
 }
 
@@ -204,7 +215,11 @@ func (s *Server) CIIssued() []string {
 
 // CIRequests returns the requests the CI fakes received.
 func (s *Server) CIRequests() []Request {
-	return s.requestsOn(func(p string) bool { return strings.HasPrefix(p, "/_ci/") || p == CIGCPMetadataPath })
+	paths := map[string]bool{}
+	for kind, e := range workload.Endpoints() {
+		paths[ciPath(kind, e)] = true
+	}
+	return s.requestsOn(func(p string) bool { return paths[p] })
 }
 
 // federatedClient returns the client that trusts the assertion's issuer

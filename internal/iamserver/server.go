@@ -166,10 +166,7 @@ func Start(addr string, opts Options) (*Server, error) {
 		s.routeDiscovery(mux)
 	}
 	if opts.CI != nil {
-		mux.HandleFunc(CIGitHubPath, s.handleCI("github_actions"))
-		mux.HandleFunc(CIAzureDevOpsPath, s.handleCI("azure_devops"))
-		mux.HandleFunc(CIGCPMetadataPath, s.handleCI("gcp_metadata"))
-		mux.HandleFunc(CICodefreshPath, s.handleCI("codefresh"))
+		s.routeCI(mux)
 	}
 
 	s.ts = httptest.NewUnstartedServer(mux)

@@ -36,8 +36,18 @@ func newWorkloadFixture(t *testing.T) workloadFixture {
 	}
 	srv := iam(t, iamserver.Options{CI: &iamserver.CIFakes{Issuer: issuer, Subject: "job", RequestToken: ciRequestToken},
 		TrustedIssuers: []iamserver.TrustRelationship{{Issuer: issuer, Subject: "job", ClientID: "pipeline", Scopes: []string{"file:read", "graph:read"}}},
-		Clients:        []iamserver.Client{federated("pipeline", "api://workiva"), federated("azure-pipeline", iamserver.AzureDevOpsAudience)}})
+		Clients:        []iamserver.Client{federated("pipeline", "api://workiva"), federated("azure-pipeline", workload.AzureDevOpsAudience)}})
 	return workloadFixture{srv: srv, issuer: issuer}
+}
+
+// ciEnv is the environment that points the source of kind at its fake
+// (iamserver.Server.CIEnv), as KEY=value entries.
+func (f workloadFixture) ciEnv(kind workload.Kind) []string {
+	var env []string
+	for k, v := range f.srv.CIEnv(kind) {
+		env = append(env, k+"="+v)
+	}
+	return env
 }
 
 func (f workloadFixture) sign(t *testing.T, audience string, exp time.Time) string {
@@ -93,18 +103,18 @@ func TestCLIWorkloadIdentitySources(t *testing.T) {
 		{"env0", "pipeline", `{ source = "env0" }`, []string{"ENV0_OIDC_TOKEN=" + value}, false},
 		{"kubernetes", "pipeline", `{ source = "kubernetes", audience = "api://workiva" }`, []string{"AWS_WEB_IDENTITY_TOKEN_FILE=" + file}, false},
 		{"codefresh", "pipeline", `{ source = "codefresh", audience = "api://workiva" }`,
-			[]string{"CF_OIDC_REQUEST_URL=" + f.srv.CICodefreshURL(), "CF_OIDC_REQUEST_TOKEN=" + ciRequestToken}, true},
+			f.ciEnv(workload.Codefresh), true},
 		{"buildkite", "pipeline", `{ source = "buildkite", audience = "api://workiva" }`,
 			[]string{"PATH=" + agent + string(os.PathListSeparator) + os.Getenv("PATH")}, false},
 		{"auto (GitLab)", "pipeline", `{ source = "auto", audience = "api://workiva" }`, []string{"GITLAB_CI=true", "GITLAB_OIDC_TOKEN=" + value}, false},
 		{"auto (GitHub Actions)", "pipeline", `{ source = "auto", audience = "api://workiva" }`,
-			[]string{"GITHUB_ACTIONS=true", "ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}, true},
+			append(f.ciEnv(workload.GitHubActions), "GITHUB_ACTIONS=true"), true},
 		{"github_actions", "pipeline", `{ source = "github_actions", audience = "api://workiva" }`,
-			[]string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}, true},
+			f.ciEnv(workload.GitHubActions), true},
 		{"azure_devops", "azure-pipeline", `{ source = "azure_devops", service_connection_id = "sc-workiva" }`,
-			[]string{"SYSTEM_OIDCREQUESTURI=" + f.srv.CIAzureDevOpsURL(), "SYSTEM_ACCESSTOKEN=" + ciRequestToken}, true},
+			f.ciEnv(workload.AzureDevOps), true},
 		{"gcp_metadata", "pipeline", `{ source = "gcp_metadata", audience = "api://workiva" }`,
-			[]string{"GCE_METADATA_HOST=" + f.srv.CIGCPMetadataHost()}, true},
+			f.ciEnv(workload.GCPMetadata), true},
 		{"hcp_terraform", "pipeline", `{ source = "hcp_terraform", tag = "WORKIVA", audience = "api://workiva" }`,
 			[]string{"TFC_WORKLOAD_IDENTITY_TOKEN_WORKIVA=" + value}, false},
 		{"env", "pipeline", `{ source = "env", env_var = "GITLAB_ID_TOKEN" }`, []string{"GITLAB_ID_TOKEN=" + value}, false},
@@ -150,7 +160,7 @@ func TestCLIWorkloadIdentitySources(t *testing.T) {
 func TestCLIWorkloadIdentityCoalesces(t *testing.T) {
 	f := newWorkloadFixture(t)
 	f.srv.SetLatency(50 * time.Millisecond)
-	github := []string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}
+	github := []string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIURL(workload.GitHubActions), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}
 	for _, tc := range []struct {
 		scopeSets string
 		want      int
@@ -201,7 +211,7 @@ func TestCLIWorkloadIdentityErrors(t *testing.T) {
 		{"github without id-token permission", `{ source = "github_actions", audience = "api://workiva" }`, nil,
 			[]string{"Authentication failed: no workload-identity token", "needs ACTIONS_ID_TOKEN_REQUEST_URL, which is not set", "permissions: id-token: write"}},
 		{"azure devops without the access token", `{ source = "azure_devops", service_connection_id = "sc" }`,
-			[]string{"SYSTEM_OIDCREQUESTURI=" + f.srv.CIAzureDevOpsURL()},
+			[]string{"SYSTEM_OIDCREQUESTURI=" + f.srv.CIURL(workload.AzureDevOps)},
 			[]string{"needs SYSTEM_ACCESSTOKEN", "SYSTEM_ACCESSTOKEN: $(System.AccessToken)"}},
 		{"hcp terraform without the tagged token", `{ source = "hcp_terraform", tag = "WORKIVA" }`, nil,
 			[]string{"needs TFC_WORKLOAD_IDENTITY_TOKEN_WORKIVA", "TFC_WORKLOAD_IDENTITY_AUDIENCE_WORKIVA"}},
@@ -263,7 +273,7 @@ func TestCLIWorkloadIdentityErrors(t *testing.T) {
 // and its N_A token type raises no warning.
 func TestCLIFederatedGrants(t *testing.T) {
 	f := newWorkloadFixture(t)
-	github := []string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}
+	github := []string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + f.srv.CIURL(workload.GitHubActions), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}
 	for _, tc := range []struct {
 		name, block, grant, issued, tokenType string
 		basic                                 bool

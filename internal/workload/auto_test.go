@@ -22,7 +22,7 @@ func TestAuto(t *testing.T) {
 	issued(t, src, map[string]string{"CIRCLECI": "true", workload.EnvCircleCIToken: tok}, tok)
 	// GitHub Actions comes before GitLab.
 	issuedAs(t, src, map[string]string{"GITLAB_CI": "true", workload.EnvGitLabToken: tok, "GITHUB_ACTIONS": "true",
-		workload.EnvGitHubRequestURL: srv.CIGitHubURL(), workload.EnvGitHubRequestToken: "request-token-9c2e"},
+		workload.EnvGitHubRequestURL: srv.CIURL(workload.GitHubActions), workload.EnvGitHubRequestToken: "request-token-9c2e"},
 		func() string { return lastIssued(srv) }, "request-token-9c2e")
 
 	var missing *workload.MissingError

@@ -3,7 +3,6 @@ package workload
 import (
 	"context"
 	"net/http"
-	"net/url"
 )
 
 // azureDevOps: POST $SYSTEM_OIDCREQUESTURI?api-version=7.1&serviceConnectionId=<id>
@@ -24,22 +23,23 @@ func (azureDevOps) Info() Info {
 		FetchHint: "Check workload_identity.service_connection_id and that the pipeline may use that service connection.",
 		Detect:    func(getenv func(string) string) bool { return isTrue(getenv, "TF_BUILD") },
 		Markers:   "TF_BUILD=True",
+		Endpoint:  &azureDevOpsEndpoint,
 	}
 }
 
 func (azureDevOps) obtain(ctx context.Context, s Source) (string, error) {
-	v, err := s.need(EnvAzureRequestURI, EnvAzureAccessToken)
-	if err != nil {
-		return "", err
-	}
-	s.tell(v[1])
-	u := v[0] + "?api-version=7.1&serviceConnectionId=" + url.QueryEscape(s.ServiceConnectionID)
-	var answer struct {
-		OIDCToken string `json:"oidcToken"`
-	}
-	err = s.fetchJSON(ctx, request{method: http.MethodPost, url: u, variable: EnvAzureRequestURI,
-		header: map[string]string{"Authorization": "Bearer " + v[1], "Content-Type": "application/json"}}, &answer)
-	return answer.OIDCToken, err
+	return s.ask(ctx, azureDevOpsEndpoint)
 }
+
+// azureDevOpsEndpoint: its tokens are for Entra ID's federated credentials,
+// whatever the request.
+var azureDevOpsEndpoint = Endpoint{Method: http.MethodPost, URLVariable: EnvAzureRequestURI,
+	Query:         []Field{{Name: "api-version", Value: "7.1"}, {Name: "serviceConnectionId", Setting: "service_connection_id"}},
+	TokenVariable: EnvAzureAccessToken, Scheme: "Bearer ", Header: map[string]string{"Content-Type": "application/json"},
+	Answer: "oidcToken", Audience: AzureDevOpsAudience}
+
+// AzureDevOpsAudience is the aud of Azure DevOps' workload-identity
+// tokens, which Entra ID's federated credentials expect.
+const AzureDevOpsAudience = "api://AzureADTokenExchange"
 
 func (azureDevOps) readFrom(Source) (string, string) { return "", "" }

@@ -14,11 +14,11 @@ import (
 func TestAzureDevOps(t *testing.T) {
 	srv, _ := ciServer(t)
 	src := workload.Source{Kind: workload.AzureDevOps, ServiceConnectionID: "sc-1"}
-	issuedAs(t, src, map[string]string{workload.EnvAzureRequestURI: srv.CIAzureDevOpsURL(), workload.EnvAzureAccessToken: "request-token-9c2e"},
+	issuedAs(t, src, map[string]string{workload.EnvAzureRequestURI: srv.CIURL(workload.AzureDevOps), workload.EnvAzureAccessToken: "request-token-9c2e"},
 		func() string { return lastIssued(srv) }, "request-token-9c2e")
 	var missing *workload.MissingError
 	var fetch *workload.FetchError
-	refused(t, src, map[string]string{workload.EnvAzureRequestURI: srv.CIAzureDevOpsURL()},
+	refused(t, src, map[string]string{workload.EnvAzureRequestURI: srv.CIURL(workload.AzureDevOps)},
 		func(err error) bool {
 			return errors.As(err, &missing) && missing.Variable == workload.EnvAzureAccessToken
 		})

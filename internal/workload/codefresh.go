@@ -3,8 +3,6 @@ package workload
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strings"
 )
 
 // The variables Codefresh gives a build for its OIDC token.
@@ -27,29 +25,16 @@ func (codefresh) Info() Info {
 		FetchHint: "Check that the Codefresh account may issue OIDC tokens for the audience.",
 		Detect:    func(getenv func(string) string) bool { return isSet(getenv, "CF_BUILD_ID") },
 		Markers:   "CF_BUILD_ID",
+		Endpoint:  &codefreshEndpoint,
 	}
 }
 
 func (codefresh) obtain(ctx context.Context, s Source) (string, error) {
-	v, err := s.need(EnvCodefreshRequestURL, EnvCodefreshRequestToken)
-	if err != nil {
-		return "", err
-	}
-	s.tell(v[1])
-	u := v[0]
-	if s.Audience != "" {
-		sep := "?"
-		if strings.Contains(u, "?") {
-			sep = "&"
-		}
-		u += sep + "audience=" + url.QueryEscape(s.Audience)
-	}
-	var answer struct {
-		IDToken string `json:"id_token"`
-	}
-	err = s.fetchJSON(ctx, request{method: http.MethodGet, url: u, variable: EnvCodefreshRequestURL,
-		header: map[string]string{"Authorization": v[1]}}, &answer)
-	return answer.IDToken, err
+	return s.ask(ctx, codefreshEndpoint)
 }
+
+// codefreshEndpoint: the request token goes without a scheme.
+var codefreshEndpoint = Endpoint{Method: http.MethodGet, URLVariable: EnvCodefreshRequestURL,
+	Query: []Field{{Name: "audience", Setting: "audience"}}, TokenVariable: EnvCodefreshRequestToken, Answer: "id_token"}
 
 func (codefresh) readFrom(Source) (string, string) { return "", "" }

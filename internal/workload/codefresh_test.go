@@ -4,7 +4,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
 	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
@@ -14,10 +13,10 @@ import (
 func TestCodefresh(t *testing.T) {
 	srv, _ := ciServer(t)
 	src := workload.Source{Kind: workload.Codefresh, Audience: "api://workiva"}
-	vars := map[string]string{workload.EnvCodefreshRequestURL: srv.CICodefreshURL(), workload.EnvCodefreshRequestToken: "request-token-9c2e"}
+	vars := map[string]string{workload.EnvCodefreshRequestURL: srv.CIURL(workload.Codefresh), workload.EnvCodefreshRequestToken: "request-token-9c2e"}
 	issuedAs(t, src, vars, func() string { return lastIssued(srv) }, "request-token-9c2e")
 	for _, r := range srv.CIRequests() {
-		if r.Path == iamserver.CICodefreshPath && (r.Query.Get("audience") != "api://workiva" || r.Header.Get("Authorization") != "request-token-9c2e") {
+		if r.Query.Get("audience") != "api://workiva" || r.Header.Get("Authorization") != "request-token-9c2e" {
 			t.Errorf("Codefresh request %v %v", r.Query, r.Header)
 		}
 	}
@@ -26,6 +25,6 @@ func TestCodefresh(t *testing.T) {
 	refused(t, src, nil, func(err error) bool {
 		return errors.As(err, &missing) && missing.Variable == workload.EnvCodefreshRequestURL
 	})
-	refused(t, src, map[string]string{workload.EnvCodefreshRequestURL: srv.CICodefreshURL(), workload.EnvCodefreshRequestToken: "wrong"},
+	refused(t, src, map[string]string{workload.EnvCodefreshRequestURL: srv.CIURL(workload.Codefresh), workload.EnvCodefreshRequestToken: "wrong"},
 		func(err error) bool { return errors.As(err, &fetch) && fetch.StatusCode == 401 })
 }

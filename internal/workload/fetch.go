@@ -3,7 +3,6 @@ package workload
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -32,18 +31,6 @@ type request struct {
 	// variable is the environment variable that named url.
 	variable string
 	metadata bool
-}
-
-func (s Source) fetchJSON(ctx context.Context, r request, into any) error {
-	body, err := s.fetch(ctx, r)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(body, into); err != nil {
-		return &FetchError{Kind: s.Kind, URL: redact.URL(r.url), Problem: ProblemAnswer, Variable: r.variable,
-			Err: errors.New("the answer is not the JSON document the CI system documents")}
-	}
-	return nil
 }
 
 // defaultTimeout bounds each request and each file read of a source

@@ -18,7 +18,7 @@ import (
 func TestGCPMetadata(t *testing.T) {
 	srv, issuer := ciServer(t)
 	src := workload.Source{Kind: workload.GCPMetadata, Audience: "api://workiva"}
-	vars := map[string]string{workload.EnvGCEMetadataHost: srv.CIGCPMetadataHost()}
+	vars := map[string]string{workload.EnvGCEMetadataHost: srv.CIURL(workload.GCPMetadata)}
 	var told []string
 	src.Getenv, src.Sensitive = env(vars), func(v ...string) { told = append(told, v...) }
 	tok, err := src.Token(t.Context())

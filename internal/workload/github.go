@@ -3,7 +3,6 @@ package workload
 import (
 	"context"
 	"net/http"
-	"net/url"
 )
 
 // githubActions (also Forgejo): GET $ACTIONS_ID_TOKEN_REQUEST_URL with
@@ -23,26 +22,16 @@ func (githubActions) Info() Info {
 		FetchHint: "Check the job's permissions for OIDC tokens (`permissions: id-token: write`).",
 		Detect:    func(getenv func(string) string) bool { return isTrue(getenv, "GITHUB_ACTIONS") },
 		Markers:   "GITHUB_ACTIONS=true",
+		Endpoint:  &githubEndpoint,
 	}
 }
 
 func (githubActions) obtain(ctx context.Context, s Source) (string, error) {
-	v, err := s.need(EnvGitHubRequestURL, EnvGitHubRequestToken)
-	if err != nil {
-		return "", err
-	}
-	s.tell(v[1])
-	u := v[0]
-	if s.Audience != "" {
-		// The URL has a query already (api-version); keep it.
-		u += "&audience=" + url.QueryEscape(s.Audience)
-	}
-	var answer struct {
-		Value string `json:"value"`
-	}
-	err = s.fetchJSON(ctx, request{method: http.MethodGet, url: u, variable: EnvGitHubRequestURL,
-		header: map[string]string{"Authorization": "Bearer " + v[1]}}, &answer)
-	return answer.Value, err
+	return s.ask(ctx, githubEndpoint)
 }
+
+// githubEndpoint: the URL has a query already (api-version).
+var githubEndpoint = Endpoint{Method: http.MethodGet, URLVariable: EnvGitHubRequestURL, Given: "api-version=2.0",
+	Query: []Field{{Name: "audience", Setting: "audience"}}, TokenVariable: EnvGitHubRequestToken, Scheme: "Bearer ", Answer: "value"}
 
 func (githubActions) readFrom(Source) (string, string) { return "", "" }

@@ -19,10 +19,10 @@ import (
 func TestGitHubActions(t *testing.T) {
 	srv, _ := ciServer(t)
 	src := workload.Source{Kind: workload.GitHubActions, Audience: "api://workiva"}
-	issuedAs(t, src, map[string]string{workload.EnvGitHubRequestURL: srv.CIGitHubURL(), workload.EnvGitHubRequestToken: "request-token-9c2e"},
+	issuedAs(t, src, map[string]string{workload.EnvGitHubRequestURL: srv.CIURL(workload.GitHubActions), workload.EnvGitHubRequestToken: "request-token-9c2e"},
 		func() string { return lastIssued(srv) }, "request-token-9c2e")
 	for _, r := range srv.CIRequests() {
-		if r.Path == iamserver.CIGitHubPath && (r.Query.Get("api-version") != "2.0" || r.Query.Get("audience") != "api://workiva") {
+		if r.Query.Get("api-version") != "2.0" || r.Query.Get("audience") != "api://workiva" {
 			t.Errorf("GitHub request query %v", r.Query)
 		}
 	}
@@ -31,7 +31,7 @@ func TestGitHubActions(t *testing.T) {
 	refused(t, src, nil, func(err error) bool {
 		return errors.As(err, &missing) && missing.Variable == workload.EnvGitHubRequestURL
 	})
-	refused(t, src, map[string]string{workload.EnvGitHubRequestURL: srv.CIGitHubURL(), workload.EnvGitHubRequestToken: "wrong"},
+	refused(t, src, map[string]string{workload.EnvGitHubRequestURL: srv.CIURL(workload.GitHubActions), workload.EnvGitHubRequestToken: "wrong"},
 		func(err error) bool { return errors.As(err, &fetch) && fetch.StatusCode == 401 })
 	before := len(srv.CIRequests())
 	refused(t, src, map[string]string{workload.EnvGitHubRequestURL: "http://ci.example.test/token?api-version=2.0", workload.EnvGitHubRequestToken: "wrong"},

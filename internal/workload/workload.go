@@ -82,7 +82,8 @@ var Kinds = func() []string {
 // A kindSource is one kind of source: what it is (Info), and how it
 // obtains a token from a Source's settings. Each lives in a file of its
 // own (github.go, azuredevops.go, …) with its test; adding a CI system is
-// one such type, listed in sources, and its fake in internal/iamserver.
+// one such type, listed in sources. A source that asks an endpoint
+// describes it (Info.Endpoint), and internal/iamserver fakes it from that.
 type kindSource interface {
 	Info() Info
 	// obtain returns the raw token; Source.Token checks it.
@@ -125,6 +126,9 @@ type Info struct {
 	// configuration names exactly (env, file, value) or whose job asks for
 	// it (the CI systems).
 	PlatformToken func(s Source) string
+	// Endpoint is how the source asks its CI system for a token, for the
+	// sources that ask one (nil for the others).
+	Endpoint *Endpoint
 	// NewPerRequest reports that the source obtains a new token for every
 	// request (it asks the CI system); the others give the same token until
 	// the job rewrites it, which a server that accepts each JWT once (RFC
@@ -185,8 +189,6 @@ const (
 	EnvAzureAccessToken   = "SYSTEM_ACCESSTOKEN"          //nolint:gosec // the variable's name
 	EnvHCPToken           = "TFC_WORKLOAD_IDENTITY_TOKEN" //nolint:gosec // the variable's name
 	EnvGCEMetadataHost    = "GCE_METADATA_HOST"
-	gcpMetadataHost       = "metadata.google.internal"
-	gcpIdentityPath       = "/computeMetadata/v1/instance/service-accounts/default/identity"
 )
 
 // Source obtains identity tokens of one kind.

@@ -46,7 +46,7 @@ func TestSourceRetries(t *testing.T) {
 	srv, _ := ciServer(t)
 	srv.ScriptCI(iamserver.Fault{Status: 503}, iamserver.Fault{Status: 429})
 	src := workload.Source{Kind: workload.GitHubActions, Audience: "api://workiva", MaxRetries: 2,
-		Getenv: env(map[string]string{workload.EnvGitHubRequestURL: srv.CIGitHubURL(), workload.EnvGitHubRequestToken: "request-token-9c2e"})}
+		Getenv: env(map[string]string{workload.EnvGitHubRequestURL: srv.CIURL(workload.GitHubActions), workload.EnvGitHubRequestToken: "request-token-9c2e"})}
 	if _, err := src.Token(context.Background()); err != nil {
 		t.Fatal(err)
 	}

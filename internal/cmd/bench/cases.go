@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // Provider source addresses; floorSource is the floor provider, which is
@@ -164,7 +165,7 @@ func benchClients(ci *iamserver.CIIssuer) []iamserver.Client {
 func (c benchCase) env(srv *iamserver.Server) []string {
 	if c.kind == kindWorkload {
 		return []string{"WORKIVA_CLIENT_ID=" + workloadClientID,
-			"ACTIONS_ID_TOKEN_REQUEST_URL=" + srv.CIGitHubURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}
+			"ACTIONS_ID_TOKEN_REQUEST_URL=" + srv.CIURL(workload.GitHubActions), "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ciRequestToken}
 	}
 	return []string{"WORKIVA_CLIENT_ID=" + clientID, "WORKIVA_CLIENT_SECRET=" + secret}
 }
