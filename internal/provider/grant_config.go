@@ -196,11 +196,11 @@ func resolveGrant(name string, g grantModel, from origin, env clientEnv, envAsse
 		if !wide.apiVersionSet {
 			c.APIVersion = "" // Workiva's IAM has no metadata: an issuer is another server
 		}
-		if _, err := tokenclient.ValidateIssuer(s.issuer); err != nil {
-			diags.Append(invalidEndpointDiagnostic(attrPath(name, "issuer"), "issuer", from.of("issuer"), err))
-		}
+		checkEndpoint(attrPath(name, "issuer"), "issuer", from.of("issuer"), s.issuer, diags)
 	}
-	c.RevocationURL = g.RevocationURL.ValueString()
+	if c.RevocationURL = g.RevocationURL.ValueString(); c.RevocationURL != "" {
+		checkEndpoint(attrPath(name, "revocation_url"), "revocation_url", from.of("revocation_url"), c.RevocationURL, diags)
+	}
 
 	assertion, assertionFrom := g.ClientAssertion.ValueString(), from.of("client_assertion")
 	if assertion == "" && envAssertionFile != "" {
@@ -276,9 +276,7 @@ func resolveTokenURL(name string, v types.String, from origin, wide providerWide
 	if raw == "" {
 		return wide.tokenURL
 	}
-	if _, err := tokenclient.ValidateTokenURL(raw); err != nil {
-		diags.Append(invalidEndpointDiagnostic(attrPath(name, "token_url"), "token_url", from.of("token_url"), err))
-	}
+	checkEndpoint(attrPath(name, "token_url"), "token_url", from.of("token_url"), raw, diags)
 	return raw
 }
 

@@ -34,7 +34,9 @@ type grantAttribute struct {
 	// is, which an entry of grants naming its own token endpoint or issuer
 	// does not inherit.
 	endpoint bool
-	build    func(desc string, sensitive bool) schema.Attribute
+	// attr is the attribute's type and validators; attribute gives it its
+	// description, Optional, and Sensitive as holds says.
+	attr schema.Attribute
 }
 
 // holds is what an attribute's value may be. It is declared once per
@@ -81,7 +83,9 @@ const (
 
 // secret reports whether the attribute's values follow the rules of a
 // credential.
-func (a grantAttribute) secret() bool { return a.holds >= keys }
+func (a grantAttribute) secret() bool {
+	return a.holds == keys || a.holds == credentialName || a.holds == credential
+}
 
 // addTo gives values that hold h to the scrubber, as h's rule says.
 func (h holds) addTo(s *redact.Scrubber, values ...string) {
@@ -98,73 +102,78 @@ func (h holds) addTo(s *redact.Scrubber, values ...string) {
 // grantAttributes are the attributes of a grant, in the order the docs
 // list them.
 var grantAttributes = []grantAttribute{
-	{name: "client_id", env: EnvClientID, build: stringAttr(stringvalidator.LengthAtLeast(1), clientIDValidator),
+	{name: "client_id", env: EnvClientID, attr: schema.StringAttribute{Validators: []validator.String{stringvalidator.LengthAtLeast(1), clientIDValidator}},
 		desc: "Client id of the API grant. Required (here, in the `" + EnvClientID + "` environment variable, or in `grants`)."},
-	{name: "client_secret", env: EnvClientSecret, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_secret", env: EnvClientSecret, holds: credential, attr: nonEmptyString,
 		desc: "Client secret of the API grant (Workiva shows it once). Prefer the environment variable or an ephemeral input " +
 			"variable, so the secret stays out of configuration and saved plans."},
-	{name: "client_secret_file", env: EnvClientSecretFile, holds: credentialName,
-		build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_secret_file", env: EnvClientSecretFile, holds: credentialName, attr: nonEmptyString,
 		desc: "Path of a file that holds the client secret, instead of `client_secret` (a Vault Agent template, a mounted " +
 			"Kubernetes secret), read for every token request, one trailing newline trimmed. A missing or empty file, one that is " +
 			"not a regular file or one over 64 KiB is an error, and nothing is sent; the error names this setting, never the path."},
-	{name: "scopes", build: setAttr(setvalidator.ValueStringsAre(scopeValidators()...)),
+	{name: "scopes", attr: schema.SetAttribute{ElementType: types.StringType, Validators: []validator.Set{setvalidator.ValueStringsAre(scopeValidators()...)}},
 		desc: "Scopes to request by default, such as `file:read`. Each `workiva_token` may ask for others. When no scopes are " +
 			"requested the server grants the API grant's scopes. Each scope is one RFC 6749 scope token: printable ASCII without spaces, `\"` or `\\`."},
-	{name: "token_url", env: EnvTokenURL, endpoint: true, build: stringAttr(tokenURLValidator),
+	{name: "token_url", env: EnvTokenURL, endpoint: true, attr: schema.StringAttribute{Validators: []validator.String{endpointValidator("token_url")}},
 		desc: "Full URL of the token endpoint; overrides `region`. Any RFC 6749 client-credentials endpoint. `https://`, or " +
 			"`http://` to loopback hosts; an ASCII host (`logİn.example.com` would be dialled as its IDNA form, another name). " +
 			"Defaults to `" + EnvTokenURL + "`, then `<region host>/oauth2/token`. Conflicts with `issuer`."},
 	{name: "issuer", env: EnvIssuer, endpoint: true,
-		build: stringAttr(issuerValidator, stringvalidator.ConflictsWith(siblingPath("token_url"))),
+		attr: schema.StringAttribute{Validators: []validator.String{endpointValidator("issuer"), stringvalidator.ConflictsWith(siblingPath("token_url"))}},
 		desc: "The authorization server's issuer identifier, instead of `token_url` and `region` (Okta, Keycloak, Entra ID, Auth0, " +
 			"Ory Hydra). Its metadata (RFC 8414, then OpenID Connect Discovery), read once per phase, gives the endpoints and the " +
 			"authentication methods `auth_style` is chosen from when unset; its `issuer` must be identical to this value. " +
 			"`https://` except for loopback hosts. See the other OAuth2 servers guide."},
-	{name: "revocation_url", endpoint: true, build: stringAttr(revocationURLValidator),
+	{name: "revocation_url", endpoint: true, attr: schema.StringAttribute{Validators: []validator.String{endpointValidator("revocation_url")}},
 		desc: "The revocation endpoint (RFC 7009) that `revoke_on_close` of the `workiva_token` ephemeral resource sends tokens to, " +
 			"for servers without discovery; with `issuer`, it overrides the metadata's `revocation_endpoint`. The client " +
 			"authenticates there as at the token endpoint. `https://` except for loopback hosts."},
-	{name: "auth_style", holds: clientSetting, build: stringAttr(stringvalidator.OneOf(tokenclient.AuthStyles...)),
+	{name: "auth_style", holds: clientSetting, attr: schema.StringAttribute{Validators: []validator.String{stringvalidator.OneOf(tokenclient.AuthStyles...)}},
 		desc: authStyleDocs()},
-	{name: "grant_type", build: stringAttr(stringvalidator.OneOf(tokenclient.GrantTypes...)),
+	{name: "grant_type", attr: schema.StringAttribute{Validators: []validator.String{stringvalidator.OneOf(tokenclient.GrantTypes...)}},
 		desc: grantTypeDocs()},
-	{name: "subject_token_type", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "subject_token_type", attr: nonEmptyString,
 		desc: "`token_exchange`: the `subject_token_type`. Defaults to `" + tokenclient.TokenTypeJWT + "`."},
-	{name: "requested_token_type", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "requested_token_type", attr: nonEmptyString,
 		desc: "`token_exchange`: the `requested_token_type`, such as `" + tokenclient.TokenTypeAccessToken + "`. Not sent when unset."},
-	{name: "audience", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "audience", attr: nonEmptyString,
 		desc: "Sent as the form field `audience` (Auth0 requires it for client credentials)."},
-	{name: "resources", build: listAttr(listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))),
+	{name: "resources", attr: schema.ListAttribute{ElementType: types.StringType, Validators: []validator.List{listvalidator.ValueStringsAre(nonEmptyString.Validators...)}},
 		desc: "Sent as one `resource` form field each, in order (RFC 8707; Microsoft Entra ID v1)."},
-	{name: "extra_params", holds: keys, build: mapAttr(extraParamsValidator),
+	{name: "extra_params", holds: keys, attr: schema.MapAttribute{ElementType: types.StringType, Validators: []validator.Map{extraParamsValidator}},
 		desc: "More form fields for every token request, such as a tenant; a protocol field or one with its own attribute is " +
 			"refused. Values of fields whose name says they are credentials (`password`, `api_key`, `token`, …) and values that " +
 			"look like keys (12 or more letters and digits, mixing both) are masked in every diagnostic and log line, and an entry " +
 			"of `grants` that is another client does not inherit them."},
-	{name: "client_assertion_key_pem", holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion_key_pem", holds: credential, attr: nonEmptyString,
 		desc: "PEM private key for `private_key_jwt`: RSA or EC P-256, PKCS #1, SEC 1 or PKCS #8. Each request carries a new " +
 			"JWT signed with it (`iss` = `sub` = the client id, `aud`, `iat`, `exp` 60 s later, a unique `jti`)."},
-	{name: "client_assertion_alg", holds: clientSetting, build: stringAttr(stringvalidator.OneOf(tokenclient.AssertionAlgs...)),
+	{name: "client_assertion_alg", holds: clientSetting, attr: schema.StringAttribute{Validators: []validator.String{stringvalidator.OneOf(tokenclient.AssertionAlgs...)}},
 		desc: "Signing algorithm of `private_key_jwt`: `RS256` (default for RSA keys), `PS256`, or `ES256` (default for EC " +
 			"keys). It must fit the key."},
-	{name: "client_assertion_key_id", holds: clientSetting, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion_key_id", holds: clientSetting, attr: nonEmptyString,
 		desc: "The `kid` header of `private_key_jwt` assertions, for servers that hold several keys of the client."},
-	{name: "client_assertion_audience", build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion_audience", attr: nonEmptyString,
 		desc: "The `aud` claim of `private_key_jwt` assertions. Defaults to the token URL; some servers want their issuer URL."},
-	{name: "client_assertion", env: EnvClientAssertion, fileEnv: EnvClientAssertionFile, holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1)),
+	{name: "client_assertion", env: EnvClientAssertion, fileEnv: EnvClientAssertionFile, holds: credential, attr: nonEmptyString,
 		desc: "A ready-made client assertion (a JWT, such as a CI system's OIDC token) for `client_assertion`; at the provider " +
 			"level also `" + EnvClientAssertion + "`, or the file `" + EnvClientAssertionFile + "` names, read for every request. " +
 			"Checked before it is sent, as a `workload_identity` token is."},
-	{name: "workload_identity", holds: credential, build: workloadIdentityAttr,
+	// workload_identity is a map of strings, not an object, so that a grants
+	// map held as map(map(string)) converts (Terraform cannot convert a
+	// string map to an entry with an object attribute in it); its
+	// validators check the keys and the source.
+	{name: "workload_identity", holds: credential, attr: schema.MapAttribute{ElementType: types.StringType, Validators: []validator.Map{
+		mapvalidator.KeysAre(stringvalidator.OneOf(identityKeyNames()...)), mapvalidator.ValueStringsAre(nonEmptyString.Validators...),
+		workloadSourceValidator}},
 		desc: "Where to obtain a workload-identity token (the OIDC token a CI system or platform hands a job), sent as the client " +
 			"assertion (RFC 7523), or as the grant with `grant_type` `jwt_bearer` or `token_exchange`, so that a pipeline needs no " +
 			"stored secret; a new one per token request, checked before anything is sent. Keys: " + quoteList(identityKeyNames()) +
 			"; the sources and what each needs: the pipelines-without-secrets guide."},
-	{name: "client_certificate_pem", holds: clientSetting, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")),
+	{name: "client_certificate_pem", holds: clientSetting, attr: schema.StringAttribute{Validators: []validator.String{stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")}},
 		desc: "PEM client certificate presented in the TLS handshake of every token request, with any `auth_style` (mutual " +
 			"TLS, `tls_client_auth`). Give `client_key_pem` with it."},
-	{name: "client_key_pem", holds: credential, build: stringAttr(stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")),
+	{name: "client_key_pem", holds: credential, attr: schema.StringAttribute{Validators: []validator.String{stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")}},
 		desc: "PEM private key of `client_certificate_pem`; it must match the certificate."},
 }
 
@@ -317,46 +326,29 @@ func credentialVariables() map[string]holds {
 	return out
 }
 
-// workloadIdentityAttr is the workload_identity attribute: a map of the
-// keys above. A map of strings, not an object, so that a grants map held
-// as map(map(string)) converts (Terraform cannot convert a string map to
-// an entry with an object attribute in it); the validator checks the keys
-// and the source. Sensitive for its token.
-func workloadIdentityAttr(desc string, _ bool) schema.Attribute {
-	return schema.MapAttribute{MarkdownDescription: desc, Optional: true, Sensitive: true, ElementType: types.StringType,
-		Validators: []validator.Map{
-			mapvalidator.KeysAre(stringvalidator.OneOf(identityKeyNames()...)),
-			mapvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
-			workloadSourceValidator,
-		}}
-}
-
 func alsoRequires(name string) validator.String {
 	return stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName(name))
 }
 
-func stringAttr(v ...validator.String) func(string, bool) schema.Attribute {
-	return func(desc string, sensitive bool) schema.Attribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Sensitive: sensitive, Validators: v}
-	}
-}
+// nonEmptyString is a string attribute that may not be empty.
+var nonEmptyString = schema.StringAttribute{Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
 
-func setAttr(v ...validator.Set) func(string, bool) schema.Attribute {
-	return func(desc string, sensitive bool) schema.Attribute {
-		return schema.SetAttribute{MarkdownDescription: desc, Optional: true, Sensitive: sensitive, ElementType: types.StringType, Validators: v}
+// attribute is a's schema attribute, optional, with desc, sensitive when it
+// holds a credential; its validators report without a path (pathless.go)
+// when pathless.
+func (a grantAttribute) attribute(desc string, pathless bool) schema.Attribute {
+	p, s := pathless, a.secret()
+	switch v := a.attr.(type) {
+	case schema.StringAttribute:
+		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Sensitive: s, Validators: unpointedIf(p, v.Validators, asPathlessString)}
+	case schema.SetAttribute:
+		return schema.SetAttribute{MarkdownDescription: desc, Optional: true, Sensitive: s, ElementType: v.ElementType, Validators: unpointedIf(p, v.Validators, asPathlessSet)}
+	case schema.ListAttribute:
+		return schema.ListAttribute{MarkdownDescription: desc, Optional: true, Sensitive: s, ElementType: v.ElementType, Validators: unpointedIf(p, v.Validators, asPathlessList)}
+	case schema.MapAttribute:
+		return schema.MapAttribute{MarkdownDescription: desc, Optional: true, Sensitive: s, ElementType: v.ElementType, Validators: unpointedIf(p, v.Validators, asPathlessMap)}
 	}
-}
-
-func listAttr(v ...validator.List) func(string, bool) schema.Attribute {
-	return func(desc string, sensitive bool) schema.Attribute {
-		return schema.ListAttribute{MarkdownDescription: desc, Optional: true, Sensitive: sensitive, ElementType: types.StringType, Validators: v}
-	}
-}
-
-func mapAttr(v ...validator.Map) func(string, bool) schema.Attribute {
-	return func(desc string, sensitive bool) schema.Attribute {
-		return schema.MapAttribute{MarkdownDescription: desc, Optional: true, Sensitive: sensitive, ElementType: types.StringType, Validators: v}
-	}
+	panic("grant attribute " + a.name + " of a type attribute does not know") // the provider's schema, which every test builds, finds it first
 }
 
 // providerGrantAttributes are the grant attributes of the provider block:
@@ -368,10 +360,7 @@ func providerGrantAttributes() map[string]schema.Attribute {
 		if a.env != "" && !strings.Contains(desc, a.env) {
 			desc += " Defaults to the `" + a.env + "` environment variable."
 		}
-		out[a.name] = a.build(desc, a.secret())
-		if a.secret() {
-			out[a.name] = pathless(out[a.name])
-		}
+		out[a.name] = a.attribute(desc, a.secret())
 	}
 	return out
 }
@@ -388,7 +377,7 @@ func grantsAttribute() schema.Attribute {
 		}
 		// Inside grants every attribute's validators report without a
 		// path: Terraform would point at the provider block's line.
-		entry[a.name] = pathless(a.build(desc, a.secret()))
+		entry[a.name] = a.attribute(desc, true)
 	}
 	return schema.MapNestedAttribute{
 		MarkdownDescription: "Named grants, for several clients; `workiva_token` picks one with `grant`. " +

@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -36,62 +35,49 @@ func unpointed(diags diag.Diagnostics) diag.Diagnostics {
 	return out
 }
 
-type pathlessString struct{ validator.String }
+// The validators of each kind, reporting without a path (unpointedRun).
+type (
+	pathlessString struct{ validator.String }
+	pathlessMap    struct{ validator.Map }
+	pathlessSet    struct{ validator.Set }
+	pathlessList   struct{ validator.List }
+)
 
 func (v pathlessString) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	inner := &validator.StringResponse{}
-	v.String.ValidateString(ctx, req, inner)
-	resp.Diagnostics.Append(unpointed(inner.Diagnostics)...)
+	unpointedRun(ctx, req, resp, &resp.Diagnostics, v.String.ValidateString)
 }
-
-type pathlessMap struct{ validator.Map }
-
 func (v pathlessMap) ValidateMap(ctx context.Context, req validator.MapRequest, resp *validator.MapResponse) {
-	inner := &validator.MapResponse{}
-	v.Map.ValidateMap(ctx, req, inner)
-	resp.Diagnostics.Append(unpointed(inner.Diagnostics)...)
+	unpointedRun(ctx, req, resp, &resp.Diagnostics, v.Map.ValidateMap)
 }
-
-type pathlessSet struct{ validator.Set }
-
 func (v pathlessSet) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
-	inner := &validator.SetResponse{}
-	v.Set.ValidateSet(ctx, req, inner)
-	resp.Diagnostics.Append(unpointed(inner.Diagnostics)...)
+	unpointedRun(ctx, req, resp, &resp.Diagnostics, v.Set.ValidateSet)
 }
-
-type pathlessList struct{ validator.List }
-
 func (v pathlessList) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
-	inner := &validator.ListResponse{}
-	v.List.ValidateList(ctx, req, inner)
-	resp.Diagnostics.Append(unpointed(inner.Diagnostics)...)
+	unpointedRun(ctx, req, resp, &resp.Diagnostics, v.List.ValidateList)
 }
 
-// wrapAll wraps each validator with wrap.
-func wrapAll[V any](vs []V, wrap func(V) V) []V {
+// unpointedRun runs validate, then takes the path off the diagnostics it
+// added to diags (resp's).
+func unpointedRun[Req, Resp any](ctx context.Context, req Req, resp *Resp, diags *diag.Diagnostics, validate func(context.Context, Req, *Resp)) {
+	n := len(*diags)
+	validate(ctx, req, resp)
+	*diags = append((*diags)[:n], unpointed((*diags)[n:])...)
+}
+
+// unpointedIf is vs, each made to report without a path (as) when
+// pathless.
+func unpointedIf[V any](pathless bool, vs []V, as func(V) V) []V {
+	if !pathless {
+		return vs
+	}
 	out := make([]V, len(vs))
 	for i, v := range vs {
-		out[i] = wrap(v)
+		out[i] = as(v)
 	}
 	return out
 }
 
-// pathless is a grant attribute whose validators report without a path.
-func pathless(a schema.Attribute) schema.Attribute {
-	switch v := a.(type) {
-	case schema.StringAttribute:
-		v.Validators = wrapAll(v.Validators, func(x validator.String) validator.String { return pathlessString{x} })
-		return v
-	case schema.MapAttribute:
-		v.Validators = wrapAll(v.Validators, func(x validator.Map) validator.Map { return pathlessMap{x} })
-		return v
-	case schema.SetAttribute:
-		v.Validators = wrapAll(v.Validators, func(x validator.Set) validator.Set { return pathlessSet{x} })
-		return v
-	case schema.ListAttribute:
-		v.Validators = wrapAll(v.Validators, func(x validator.List) validator.List { return pathlessList{x} })
-		return v
-	}
-	panic("pathless: a grant attribute of a type it does not know") // TestEveryGrantAttributeCanBePathless rules this out
-}
+func asPathlessString(v validator.String) validator.String { return pathlessString{v} }
+func asPathlessMap(v validator.Map) validator.Map          { return pathlessMap{v} }
+func asPathlessSet(v validator.Set) validator.Set          { return pathlessSet{v} }
+func asPathlessList(v validator.List) validator.List       { return pathlessList{v} }

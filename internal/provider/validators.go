@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -92,38 +93,35 @@ func quotedElements(values []string) string {
 	return "[" + quoteNames(trimmed) + "]"
 }
 
-// tokenURLValidator checks a token_url known at validate time with the
-// token client's own rules (https, or http to loopback; no user info, no
-// fragment), so that `terraform validate` reports what plan would.
-var tokenURLValidator = stringCheck{
-	described: "an absolute https URL, or http to a loopback host",
-	check: func(at path.Path, s string, diags *diag.Diagnostics) {
-		if _, err := tokenclient.ValidateTokenURL(s); err != nil {
-			diags.Append(invalidEndpointDiagnostic(at, "token_url", "token_url", err))
-		}
-	},
+// endpoints are the endpoint attributes, each checked by the token
+// client's own rule (https, or http to loopback; an ASCII host; no user
+// info or fragment), at validate time (endpointValidator) and at
+// configure (checkEndpoint) alike, so that `terraform validate` reports
+// what plan would.
+var endpoints = map[string]struct {
+	validate func(string) (*url.URL, error)
+	described
+}{
+	"token_url":      {tokenclient.ValidateTokenURL, "an absolute https URL, or http to a loopback host"},
+	"issuer":         {tokenclient.ValidateIssuer, "an absolute https URL (http to a loopback host) with no query or fragment"},
+	"revocation_url": {tokenclient.ValidateRevocationURL, "an absolute https URL, or http to a loopback host"},
 }
 
-// issuerValidator and revocationURLValidator check an issuer and a
-// revocation URL known at validate time as tokenURLValidator does.
-var (
-	issuerValidator = stringCheck{
-		described: "an absolute https URL (http to a loopback host) with no query or fragment",
-		check: func(at path.Path, s string, diags *diag.Diagnostics) {
-			if _, err := tokenclient.ValidateIssuer(s); err != nil {
-				diags.Append(invalidEndpointDiagnostic(at, "issuer", "issuer", err))
-			}
-		},
+// checkEndpoint reports it when raw, the value of endpoint attribute attr
+// (from from: the attribute or its environment variable), is not usable.
+func checkEndpoint(at path.Path, attr, from, raw string, diags *diag.Diagnostics) {
+	if _, err := endpoints[attr].validate(raw); err != nil {
+		diags.Append(invalidEndpointDiagnostic(at, attr, from, err))
 	}
-	revocationURLValidator = stringCheck{
-		described: "an absolute https URL, or http to a loopback host",
-		check: func(at path.Path, s string, diags *diag.Diagnostics) {
-			if _, err := tokenclient.ValidateRevocationURL(s); err != nil {
-				diags.Append(invalidEndpointDiagnostic(at, "revocation_url", "revocation_url", err))
-			}
-		},
-	}
-)
+}
+
+// endpointValidator checks the endpoint attribute attr when it is known
+// at validate time.
+func endpointValidator(attr string) validator.String {
+	return stringCheck{described: endpoints[attr].described, check: func(at path.Path, s string, diags *diag.Diagnostics) {
+		checkEndpoint(at, attr, attr, s, diags)
+	}}
+}
 
 // durationValidator checks that a string is a positive Go duration.
 var durationValidator = stringCheck{

@@ -227,28 +227,27 @@ func specNames[S any, N ~string](specs []S, name func(S) N) []string {
 	return out
 }
 
-// Needs is the credential the style authenticates with.
-func (s AuthStyle) Needs() Credential {
+// spec is s's spec; the zero spec for a style that is none.
+func (s AuthStyle) spec() styleSpec {
 	spec, _ := specOf(s)
-	return spec.needs
+	return spec
 }
 
+// Needs is the credential the style authenticates with.
+func (s AuthStyle) Needs() Credential { return s.spec().needs }
+
 // Doc says in Markdown what the style sends.
-func (s AuthStyle) Doc() string {
-	spec, _ := specOf(s)
-	return spec.doc
-}
+func (s AuthStyle) Doc() string { return s.spec().doc }
 
 // RefusedHint says what to check when the server refused the client that
 // authenticated with the style, naming where each setting's value came
 // from by from; false for the secret styles (header, body, auto), whose
 // words depend on the server.
 func (s AuthStyle) RefusedHint(from func(setting string) string) (string, bool) {
-	spec, _ := specOf(s)
-	if spec.refused == nil {
-		return "", false
+	if refused := s.spec().refused; refused != nil {
+		return refused(from), true
 	}
-	return spec.refused(from), true
+	return "", false
 }
 
 // DefaultStyle is the style a client that holds only cred authenticates

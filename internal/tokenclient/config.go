@@ -232,11 +232,10 @@ func authFor(cfg Config) (clientAuth, error) {
 // authOf is how the client authenticates with style (its spec's auth), the
 // secret styles with secret; nil for AuthStyleAuto.
 func authOf(cfg Config, style AuthStyle, secret string) (clientAuth, error) {
-	spec, _ := specOf(style)
-	if spec.auth == nil {
-		return nil, nil
+	if auth := style.spec().auth; auth != nil {
+		return auth(cfg, secret)
 	}
-	return spec.auth(cfg, secret)
+	return nil, nil
 }
 
 // signedAuth authenticates with a JWT assertion signed by key, fresh for

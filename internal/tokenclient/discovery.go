@@ -62,8 +62,7 @@ func (m *Metadata) Supports(style AuthStyle) bool {
 	if methods == nil {
 		methods = []string{"client_secret_basic"}
 	}
-	spec, _ := specOf(style)
-	return slices.ContainsFunc(spec.methods, func(method string) bool { return slices.Contains(methods, method) })
+	return slices.ContainsFunc(style.spec().methods, func(method string) bool { return slices.Contains(methods, method) })
 }
 
 // ChooseStyle is the auth style for a client that holds cred when the

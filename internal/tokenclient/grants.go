@@ -68,15 +68,15 @@ func grantSpecOf(g GrantType) (grantSpec, bool) {
 
 // Federated reports whether the grant presents a subject token (a CI
 // system's OIDC token): the one place that says so.
-func (g GrantType) Federated() bool {
-	spec, _ := grantSpecOf(g)
-	return spec.federated
-}
+func (g GrantType) Federated() bool { return g.spec().federated }
 
 // Doc says in Markdown what the grant sends.
-func (g GrantType) Doc() string {
+func (g GrantType) Doc() string { return g.spec().doc }
+
+// spec is g's spec; the zero spec for a grant that is none.
+func (g GrantType) spec() grantSpec {
 	spec, _ := grantSpecOf(g)
-	return spec.doc
+	return spec
 }
 
 // The protocol names of the grants and token types.
