@@ -1,6 +1,8 @@
 // Package docscheck holds the checks of what docs/ and README.md show: every
 // HCL snippet comes from a file under examples/ (which `make test` formats
-// and validates), and every relative link in docs/ leads to a page there.
+// and validates), and every relative link in docs/ leads to a page there;
+// and of how the tree is laid out for its reader (test files named after
+// their sources).
 package docscheck
 
 import (
@@ -8,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -211,5 +214,34 @@ func TestRegistryPagesStayShort(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// conventionalTests are the test files Go's conventions name for what
+// they hold rather than for a source: a package's test-only exports, its
+// benchmarks, and the provider's CLI harness and real-API tests.
+var conventionalTests = []string{"export_test.go", "bench_test.go", "cli_test.go", "realapi_test.go", "docs_test.go"}
+
+// Every test file is named after the source it tests: <source>_test.go,
+// <source>_internal_test.go, or <source>_<aspect>_test.go for one of its
+// suites (scrub_cli_test.go), so that a source's tests are found by name.
+func TestTestFilesNameTheirSources(t *testing.T) {
+	err := filepath.WalkDir(filepath.Join(root, "internal"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(p, "_test.go") || slices.Contains(conventionalTests, d.Name()) {
+			return err
+		}
+		stem := strings.TrimSuffix(d.Name(), "_test.go")
+		sources, err := filepath.Glob(filepath.Join(filepath.Dir(p), "*.go"))
+		for _, s := range sources {
+			name := strings.TrimSuffix(filepath.Base(s), ".go")
+			if !strings.HasSuffix(s, "_test.go") && (stem == name || strings.HasPrefix(stem, name+"_")) {
+				return err
+			}
+		}
+		t.Errorf("%s is named after no source beside it; name it <source>_test.go or <source>_<aspect>_test.go", p)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
