@@ -61,7 +61,7 @@ func (s *Server) CIURL(kind workload.Kind) string {
 	return s.CIEnv(kind)[cmp.Or(e.URLVariable, e.HostVariable)]
 }
 
-func (s *Server) handleCI(kind workload.Kind, e workload.Endpoint) http.HandlerFunc {
+func (s *Server) handleCI(e workload.Endpoint) http.HandlerFunc {
 	given, _ := url.ParseQuery(e.Given)
 	return func(w http.ResponseWriter, r *http.Request) {
 		ci := s.opts.CI
@@ -132,7 +132,7 @@ func (s *Server) handleCI(kind workload.Kind, e workload.Endpoint) http.HandlerF
 // routeCI serves the CI fakes on mux.
 func (s *Server) routeCI(mux *http.ServeMux) {
 	for kind, e := range workload.Endpoints() {
-		mux.HandleFunc(ciPath(kind, e), s.handleCI(kind, e))
+		mux.HandleFunc(ciPath(kind, e), s.handleCI(e))
 	}
 }
 

@@ -48,7 +48,7 @@ func sendsClientCredentials(r *http.Request, form url.Values) bool {
 
 // federatedGrant answers jwt-bearer and token-exchange requests: the
 // presented token must match a trust relationship.
-func (s *Server) federatedGrant(r *http.Request, form url.Values, client Client) (int, string, any) {
+func (s *Server) federatedGrant(r *http.Request, form url.Values, client Client, bound binding) (int, string, any) {
 	exchange := form.Get("grant_type") == TokenExchangeGrant
 	presented, issued := form.Get("assertion"), ""
 	if exchange {
@@ -76,7 +76,7 @@ func (s *Server) federatedGrant(r *http.Request, form url.Values, client Client)
 	if errBody != nil {
 		return http.StatusBadRequest, id, *errBody
 	}
-	body := s.issue(id, granted)
+	body := s.issue(id, granted, bound)
 	if exchange {
 		body["issued_token_type"] = issued
 		if issued != TokenTypeAccess {

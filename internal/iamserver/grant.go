@@ -96,6 +96,9 @@ func (s *Server) handleToken(version string) http.HandlerFunc {
 		var method string
 		status, clientID, body := s.token(r, version, formErr, &method)
 		s.recordAuth(r, r.PostForm, clientID, method, status)
+		if s.opts.DPoP != nil && s.opts.DPoP.Nonces {
+			w.Header().Set("DPoP-Nonce", s.dpopNonce(nonceToken))
+		}
 		if status == http.StatusUnauthorized && r.Header.Get("Authorization") != "" {
 			w.Header().Set("WWW-Authenticate", `Basic realm="workiva"`)
 		}
@@ -182,6 +185,10 @@ func (s *Server) token(r *http.Request, version string, formErr error, method *s
 		return http.StatusBadRequest, "", IamError{Error: "invalid_request", ErrorDescription: "malformed form body"}
 	}
 	form := r.PostForm
+	bound, refused := s.tokenBinding(r)
+	if refused != nil {
+		return http.StatusBadRequest, "", *refused
+	}
 
 	// The federated grants may come without client authentication: the
 	// server trusts the presented token itself (RFC 7523 2.1, RFC 8693).
@@ -199,7 +206,7 @@ func (s *Server) token(r *http.Request, version string, formErr error, method *s
 	switch gt {
 	case "client_credentials":
 	case JWTBearerGrant, TokenExchangeGrant:
-		return s.federatedGrant(r, form, client)
+		return s.federatedGrant(r, form, client, bound)
 	case "":
 		return http.StatusBadRequest, id, IamError{Error: "invalid_request", ErrorDescription: "grant_type is required"}
 	default:
@@ -210,7 +217,7 @@ func (s *Server) token(r *http.Request, version string, formErr error, method *s
 	if errBody != nil {
 		return http.StatusBadRequest, id, *errBody
 	}
-	return http.StatusOK, id, s.issue(client.ID, granted)
+	return http.StatusOK, id, s.issue(client.ID, granted, bound)
 }
 
 // authenticate returns the client with id when secret is its secret and
@@ -290,11 +297,11 @@ func (s *Server) lifetime() time.Duration {
 }
 
 // issue makes a token for the client and returns the token response body.
-func (s *Server) issue(clientID string, scopes []string) map[string]any {
+func (s *Server) issue(clientID string, scopes []string, bound binding) map[string]any {
 	tok := "wk_" + randomString()
 	life := s.lifetime()
 	s.mu.Lock()
-	s.tokens[tok] = issued{clientID: clientID, scopes: scopes, expires: s.clock.Now().Add(life)}
+	s.tokens[tok] = issued{clientID: clientID, scopes: scopes, expires: s.clock.Now().Add(life), bound: bound}
 	s.mu.Unlock()
 
 	secs := int64(life / time.Second)
@@ -302,6 +309,9 @@ func (s *Server) issue(clientID string, scopes []string) map[string]any {
 		"access_token": tok,
 		"token_type":   "Bearer",
 		"expires_in":   secs,
+	}
+	if bound.jkt != "" {
+		body["token_type"] = "DPoP"
 	}
 	switch {
 	case s.opts.ExpiresIn == "-":

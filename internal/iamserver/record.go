@@ -39,6 +39,7 @@ type issued struct {
 	clientID string
 	scopes   []string
 	expires  time.Time
+	bound    binding
 }
 
 // bufferBody reads r's body, at most maxBodyBytes, and puts it back for

@@ -1,55 +1,34 @@
 package iamserver
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 )
 
-// handleProtected is an API route protected by bearer tokens (RFC 6750).
+// handleProtected is an API route protected by access tokens (RFC 6750,
+// and RFC 9449 and 8705 for bound tokens: authorize).
 func (s *Server) handleProtected(w http.ResponseWriter, r *http.Request) {
-	challenge := func(status int, code, desc string) {
-		v := `Bearer realm="workiva"`
-		if code != "" {
-			v += fmt.Sprintf(`, error=%q, error_description=%q`, code, desc)
-		}
-		if code == "insufficient_scope" {
-			v += fmt.Sprintf(`, scope=%q`, ProtectedScope)
-		}
-		w.Header().Set("WWW-Authenticate", v)
-		s.record(r, nil, "", status)
-		if code == "" {
-			w.WriteHeader(status)
-			return
-		}
-		writeJSON(w, status, IamError{Error: code, ErrorDescription: desc})
-	}
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
 		s.record(r, nil, "", http.StatusMethodNotAllowed)
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		return
 	}
-	auth := r.Header.Get("Authorization")
-	scheme, tok, found := strings.Cut(auth, " ")
-	if auth == "" || !found || !strings.EqualFold(scheme, "Bearer") {
-		challenge(http.StatusUnauthorized, "", "")
+	is, ok := s.authorized(w, r)
+	if !ok {
 		return
 	}
-	s.mu.Lock()
-	is, ok := s.tokens[strings.TrimSpace(tok)]
-	s.mu.Unlock()
-	switch {
-	case !ok:
-		challenge(http.StatusUnauthorized, "invalid_token", "the access token is not recognised")
-		return
-	case !s.clock.Now().Before(is.expires):
-		challenge(http.StatusUnauthorized, "invalid_token", "the access token expired")
-		return
-	case !slices.Contains(is.scopes, ProtectedScope):
-		challenge(http.StatusForbidden, "insufficient_scope", "the access token lacks scope "+ProtectedScope)
+	if !slices.Contains(is.scopes, ProtectedScope) {
+		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="workiva", error="insufficient_scope", error_description=%q, scope=%q`,
+			"the access token lacks scope "+ProtectedScope, ProtectedScope))
+		s.record(r, nil, is.clientID, http.StatusForbidden)
+		writeJSON(w, http.StatusForbidden, IamError{Error: "insufficient_scope", ErrorDescription: "the access token lacks scope " + ProtectedScope})
 		return
 	}
 	s.record(r, nil, is.clientID, http.StatusOK)
@@ -59,6 +38,92 @@ func (s *Server) handleProtected(w http.ResponseWriter, r *http.Request) {
 		"expires_at": is.expires.UTC().Format(time.RFC3339),
 		"files":      []string{},
 	})
+}
+
+// authorized is authorize's answer written to w when the token is refused.
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request) (issued, bool) {
+	if s.opts.DPoP != nil && s.opts.DPoP.Nonces {
+		w.Header().Set("DPoP-Nonce", s.dpopNonce(nonceAPI))
+	}
+	is, status, challenge := s.authorize(r)
+	if status == http.StatusOK {
+		return is, true
+	}
+	w.Header().Set("WWW-Authenticate", challenge)
+	s.record(r, nil, "", status)
+	w.WriteHeader(status)
+	return issued{}, false
+}
+
+// InvalidateTokens forgets every token issued so far, as a server that
+// lost them (or revoked them all) does: the API routes refuse them as
+// invalid_token before they expire.
+func (s *Server) InvalidateTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.tokens)
+}
+
+// APIRequests returns the requests the echo API received.
+func (s *Server) APIRequests() []Request {
+	return s.requestsOn(func(p string) bool { return strings.HasPrefix(p, APIPath) })
+}
+
+// APIURL is the echo API's base URL.
+func (s *Server) APIURL() string { return s.URL() + APIPath }
+
+// APIPath is the prefix of the echo API: any method on any path below it,
+// with any body, answered (for a valid token, as handleProtected takes it)
+// with what arrived: the method, the path and query, the body's length
+// and SHA-256, the token's client and type. APIPath + "redirect?to=<path>"
+// answers 302 with Location: <the server's URL><path>.
+const APIPath = "/platform/v1/echo/"
+
+// APIEcho is the echo API's answer.
+type APIEcho struct {
+	Method     string `json:"method"`
+	Path       string `json:"path"`
+	Query      string `json:"query"`
+	BodyBytes  int64  `json:"body_bytes"`
+	BodySHA256 string `json:"body_sha256"`
+	ClientID   string `json:"client_id"`
+	TokenType  string `json:"token_type"`
+	// Header holds the request's headers other than Authorization and DPoP.
+	Header http.Header `json:"header"`
+}
+
+func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
+	if !sleepCtx(r, s.currentLatency()) {
+		s.record(r, nil, "", 0)
+		return
+	}
+	is, ok := s.authorized(w, r)
+	if !ok {
+		return
+	}
+	if r.URL.Path == APIPath+"redirect" {
+		s.record(r, nil, is.clientID, http.StatusFound)
+		to := r.URL.Query().Get("to")
+		if !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") {
+			to = "/"
+		}
+		http.Redirect(w, r, s.URL()+to, http.StatusFound) //nolint:gosec // a path on the server itself
+		return
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, r.Body)
+	if err != nil {
+		s.record(r, nil, is.clientID, http.StatusBadRequest)
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	header := r.Header.Clone()
+	header.Del("Authorization")
+	header.Del("DPoP")
+	scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	s.record(r, nil, is.clientID, http.StatusOK)
+	writeJSON(w, http.StatusOK, APIEcho{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, BodyBytes: n,
+		BodySHA256: hex.EncodeToString(h.Sum(nil)), ClientID: is.clientID, TokenType: scheme, Header: header})
 }
 
 // handleBenchToken answers GET with a fresh token for the client given by
@@ -88,5 +153,5 @@ func (s *Server) handleBenchToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.record(r, q, id, http.StatusOK)
-	writeJSON(w, http.StatusOK, s.issue(id, granted))
+	writeJSON(w, http.StatusOK, s.issue(id, granted, binding{}))
 }

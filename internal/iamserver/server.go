@@ -108,6 +108,12 @@ type Options struct {
 	// Discovery, when set, serves issuer metadata and the revocation
 	// endpoint (discovery.go).
 	Discovery *Discovery
+	// DPoP, when set, makes the server a DPoP server (binding.go).
+	DPoP *DPoP
+	// BindCertificates binds the tokens issued over a connection with a
+	// client certificate to that certificate (RFC 8705 3), which the API
+	// routes then require.
+	BindCertificates bool
 }
 
 // Server is a running local IAM server.
@@ -129,6 +135,7 @@ type Server struct {
 	ciFaults []Fault
 	ciIssued []string
 	revoked  []string
+	nonces   map[string]string // DPoP nonces, by where they are asked
 }
 
 // Start starts a server listening on addr, which must be a loopback address
@@ -161,6 +168,7 @@ func Start(addr string, opts Options) (*Server, error) {
 	mux.HandleFunc(TokenPath, s.handleToken(CurrentVersion))
 	mux.HandleFunc(LegacyTokenPath, s.handleToken(LegacyVersion))
 	mux.HandleFunc(ProtectedPath, s.handleProtected)
+	mux.HandleFunc(APIPath, s.handleAPI)
 	mux.HandleFunc(BenchTokenPath, s.handleBenchToken)
 	if opts.Discovery != nil {
 		s.routeDiscovery(mux)

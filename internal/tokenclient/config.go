@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/dpop"
 	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
@@ -87,6 +88,11 @@ type Config struct {
 	// Clock tells the time (token lifetimes, Retry-After dates); the
 	// system clock when nil.
 	Clock clock.Clock
+	// DPoP makes every token request carry a DPoP proof (RFC 9449) of the
+	// process's key, so that the server binds its tokens to that key; a
+	// server's nonce is honoured (use_dpop_nonce). Such tokens are
+	// presented with a proof of their own (Client.Prover).
+	DPoP bool
 
 	// GrantType is the grant (GrantClientCredentials when empty). For
 	// GrantJWTBearer and GrantTokenExchange, Subject returns the token the
@@ -202,8 +208,15 @@ func New(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
+	var prover *dpop.Prover
+	if cfg.DPoP {
+		if prover, err = dpop.New(cfg.Clock); err != nil {
+			return nil, err
+		}
+	}
 	return &Client{
 		cfg:           cfg,
+		prover:        prover,
 		auth:          auth,
 		grant:         g,
 		http:          newRetryClient(cfg),
@@ -254,6 +267,9 @@ type Client struct {
 	grant    grant
 	http     *retryablehttp.Client
 	tokenURL *url.URL
+	// prover makes the DPoP proofs of a client with Config.DPoP; nil
+	// otherwise.
+	prover *dpop.Prover
 	// revocationURL is nil when the client knows no revocation endpoint.
 	revocationURL *url.URL
 	// learned is the way of AuthStyleAuto that worked (AuthStyleHeader or

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/credfile"
+	"github.com/clientcreds/terraform-provider-workiva/internal/dpop"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
@@ -165,31 +166,24 @@ func (c *Client) exchange(ctx context.Context, scopes []string, auth clientAuth)
 	fields := map[string]any{"endpoint": c.TokenURL(), "scopes": strings.Join(scopes, " "), "client_auth": clientAuth, "grant_type": string(c.cfg.GrantType)}
 	c.debug(ctx, "requesting token", fields)
 	start := c.cfg.Clock.Now()
-	req, err := c.post(ctx, c.tokenURL, auth, func(_ context.Context, f url.Values) error {
-		c.form(scopes, f)
-		return nil
-	}, c.grant.form)
 	var t *Token
-	if err == nil {
-		t, err = c.send(ctx, req, scopes, start)
-	}
-	if err != nil {
-		var e *Error
-		if !errors.As(err, &e) {
-			e = &Error{Kind: KindConnection, Endpoint: c.TokenURL(), Cause: redact.UntrustedError(err), Err: err}
+	// A DPoP server may refuse a proof without its (new) nonce once, handing
+	// the nonce out (RFC 9449 8): the request is made again with it.
+	for tries := 1; ; tries++ {
+		req, err := c.post(ctx, c.tokenURL, auth, func(_ context.Context, f url.Values) error {
+			c.form(scopes, f)
+			return nil
+		}, c.grant.form)
+		nonce := false
+		if err == nil {
+			t, nonce, err = c.send(ctx, req, scopes, start)
 		}
-		// The facts, each as a field; the logger shows what the server or
-		// the transport said through redact.Output.
-		fields["error_kind"], fields["status"] = string(e.Kind), e.StatusCode
-		for k, v := range map[string]redact.Untrusted{"error": e.Code, "error_description": e.Description,
-			"error_uri": e.URI, "content_type": e.ContentType, "body": e.Body, "location": e.Location,
-			"challenge": e.Challenge, "cause": e.Cause} {
-			if !v.IsZero() {
-				fields[k] = v
-			}
+		if err == nil {
+			break
 		}
-		c.debug(ctx, "token request failed", fields)
-		return nil, e
+		if !nonce || tries == 2 {
+			return nil, c.failed(ctx, fields, err)
+		}
 	}
 	fields["granted_scope"] = t.Scope
 	fields["expires_at"] = formatExpiry(t.ExpiresAt)
@@ -197,6 +191,27 @@ func (c *Client) exchange(ctx context.Context, scopes []string, auth clientAuth)
 	fields["duration_ms"] = c.cfg.Clock.Now().Sub(start).Milliseconds()
 	c.debug(ctx, "token issued", fields)
 	return t, nil
+}
+
+// failed logs a token request's failure with its facts, and returns it as
+// an Error.
+func (c *Client) failed(ctx context.Context, fields map[string]any, err error) *Error {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Kind: KindConnection, Endpoint: c.TokenURL(), Cause: redact.UntrustedError(err), Err: err}
+	}
+	// The facts, each as a field; the logger shows what the server or
+	// the transport said through redact.Output.
+	fields["error_kind"], fields["status"] = string(e.Kind), e.StatusCode
+	for k, v := range map[string]redact.Untrusted{"error": e.Code, "error_description": e.Description,
+		"error_uri": e.URI, "content_type": e.ContentType, "body": e.Body, "location": e.Location,
+		"challenge": e.Challenge, "cause": e.Cause} {
+		if !v.IsZero() {
+			fields[k] = v
+		}
+	}
+	c.debug(ctx, "token request failed", fields)
+	return e
 }
 
 // post is a POST of a form to target, the client authenticated by auth:
@@ -219,6 +234,14 @@ func (c *Client) post(ctx context.Context, target *url.URL, auth clientAuth, fie
 			if err := apply(ctx, f); err != nil {
 				return nil, &assertionError{err}
 			}
+		}
+		if c.prover != nil && target == c.tokenURL {
+			// A proof of its own for every attempt (its jti is used once).
+			proof, err := c.prover.Proof(http.MethodPost, target.String(), "")
+			if err != nil {
+				return nil, &assertionError{err}
+			}
+			req.Header.Set("DPoP", proof)
 		}
 		sent = f.Encode()
 		req.ContentLength = int64(len(sent))
@@ -281,12 +304,22 @@ func (c *Client) roundTrip(ctx context.Context, req *retryablehttp.Request) (*ht
 }
 
 // send sends req, reads the answer and turns it into a token, or into an
-// Error with the facts of what happened.
-func (c *Client) send(ctx context.Context, req *retryablehttp.Request, scopes []string, start time.Time) (*Token, error) {
+// Error with the facts of what happened; nonce reports a DPoP server's
+// refusal for the want of the nonce it now handed out.
+func (c *Client) send(ctx context.Context, req *retryablehttp.Request, scopes []string, start time.Time) (t *Token, nonce bool, err error) {
 	resp, body, err := c.roundTrip(ctx, req) //nolint:bodyclose // roundTrip read and closed it
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	if c.prover != nil {
+		nonce = c.prover.Observe(req.URL.String(), resp) && dpop.AsksForNonce(resp, body)
+	}
+	t, err = c.token(resp, body, scopes, start)
+	return t, nonce, err
+}
+
+// token reads a token answer.
+func (c *Client) token(resp *http.Response, body []byte, scopes []string, start time.Time) (*Token, error) {
 	contentType := resp.Header.Get("Content-Type")
 	r, oauthErr, err := parseResponse(resp.StatusCode, contentType, body)
 	switch {

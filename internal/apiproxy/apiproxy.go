@@ -1,0 +1,411 @@
+// Package apiproxy is the loopback endpoint behind workiva_api_proxy: a
+// reverse proxy (net/http/httputil) to one API, its upstream, that puts a
+// token of the grant's cache on every request it forwards, so that a
+// consumer holds a key that lasts as long as the proxy instead of a token
+// that expires during a long run, and tokens bound to the client (DPoP,
+// RFC 9449; a client certificate, RFC 8705) reach the API with their proof.
+//
+// It listens on 127.0.0.1 only, on a port the system chooses, and
+// forwards only requests that present the key (Authorization: Bearer
+// <key>), only to the upstream's origin, whatever the request line or Host
+// header names. It has no Terraform types.
+package apiproxy
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/clientcreds/terraform-provider-workiva/internal/clock"
+	"github.com/clientcreds/terraform-provider-workiva/internal/dpop"
+	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
+	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
+	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
+)
+
+// TokenPath is the proxy's own route for the token itself (GET, with the
+// key): for scripts and tools that need the token rather than the API.
+const TokenPath = "/_workiva_api_proxy/token" //nolint:gosec // a URL path, not a credential
+
+// MaxReplayed is the largest request body the proxy keeps to send again
+// when the API refuses the token (invalid_token): Workiva's request limit.
+// A larger body streams through once, and its request is not retried.
+const MaxReplayed = 10 << 20
+
+// Options are what a proxy forwards to and with.
+type Options struct {
+	// Upstream is the API's base URL: https, or http to a loopback host. A
+	// request to the proxy's URL + path goes to Upstream + path.
+	Upstream *url.URL
+	// Client, Scopes and MinValidity are the tokens: Client's, for Scopes,
+	// with at least MinValidity left when a request is sent (the client's
+	// cache: one token request per scope set, shared by concurrent
+	// requests). The upstream is reached through Client.Transport (its CAs
+	// and client certificate), and a DPoP client's tokens are presented
+	// with a proof of Client.Prover's key.
+	Client      *tokenclient.Client
+	Scopes      []string
+	MinValidity time.Duration
+	// Describe words a failure to obtain a token, or to reach the
+	// upstream, for the consumer's error body; it must not show a
+	// credential. A generic sentence when nil.
+	Describe func(error) string
+	// Log is told of every request once it is answered; never of its
+	// headers or body.
+	Log func(ctx context.Context, r Logged)
+	// Clock tells expires_in at TokenPath; the system clock when nil.
+	Clock clock.Clock
+}
+
+// Logged is what is logged of a request.
+type Logged struct {
+	Method, Path string
+	Status       int
+	Duration     time.Duration
+	// Retried says why the request was sent upstream twice ("invalid_token",
+	// "use_dpop_nonce"), or why it was not although it could have been.
+	Retried string
+}
+
+// Proxy is a running proxy.
+type Proxy struct {
+	redact.Unprintable
+	opts   Options
+	key    string
+	url    *url.URL
+	server *http.Server
+	done   chan struct{}
+	clock  clock.Clock
+}
+
+// Start listens on 127.0.0.1 and serves until Close.
+func Start(ctx context.Context, opts Options) (*Proxy, error) {
+	if opts.Upstream == nil || opts.Client == nil {
+		return nil, errors.New("apiproxy: an upstream and a client are required")
+	}
+	up, err := httpretry.Canonical(opts.Upstream)
+	if err != nil {
+		return nil, err
+	}
+	if !httpretry.Secure(up) || up.Host == "" || up.User != nil || up.RawQuery != "" || up.Fragment != "" {
+		return nil, fmt.Errorf("apiproxy: the upstream must be an https URL (or http to a loopback host) without user info, query or fragment")
+	}
+	opts.Upstream = up
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	p := &Proxy{opts: opts, key: base64.RawURLEncoding.EncodeToString(key), url: &url.URL{Scheme: "http", Host: ln.Addr().String()},
+		done: make(chan struct{}), clock: clock.OrSystem(opts.Clock)}
+	p.server = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 90 * time.Second, ErrorLog: discard}
+	go func() {
+		defer close(p.done)
+		_ = p.server.Serve(ln)
+	}()
+	return p, nil
+}
+
+// URL is the proxy's base URL: http://127.0.0.1:<port>.
+func (p *Proxy) URL() string { return p.url.String() }
+
+// Key is what consumers present: "Authorization: Bearer <key>".
+func (p *Proxy) Key() string { return p.key }
+
+// TokenEndpoint is the URL of the proxy's token route.
+func (p *Proxy) TokenEndpoint() string { return p.URL() + TokenPath }
+
+// Close stops accepting requests and waits, until ctx ends, for those in
+// flight.
+func (p *Proxy) Close(ctx context.Context) error {
+	err := p.server.Shutdown(ctx)
+	if err != nil {
+		_ = p.server.Close()
+	}
+	<-p.done
+	return err
+}
+
+// ServeHTTP answers one consumer request.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := p.clock.Now()
+	rec := &recorder{ResponseWriter: w}
+	logged := Logged{Method: r.Method, Path: r.URL.Path}
+	defer func() {
+		if p.opts.Log != nil {
+			logged.Status, logged.Duration = rec.status(), p.clock.Now().Sub(start)
+			p.opts.Log(r.Context(), logged)
+		}
+	}()
+	switch {
+	case !p.presentsKey(r):
+		rec.Header().Set("WWW-Authenticate", `Bearer realm="workiva_api_proxy"`)
+		writeError(rec, http.StatusUnauthorized, "the request does not present the proxy's key: send Authorization: Bearer <key>, the key workiva_api_proxy returned")
+	case r.Method == http.MethodConnect || !strings.HasPrefix(r.RequestURI, "/"):
+		// An absolute-form request line or CONNECT asks for another
+		// target: this is no forward proxy.
+		writeError(rec, http.StatusBadRequest, "workiva_api_proxy forwards only to its upstream, "+httpretry.Origin(p.opts.Upstream)+
+			"; send requests to its url with a path, not through it as an HTTP proxy")
+	case r.URL.Path == TokenPath:
+		p.serveToken(rec, r)
+	default:
+		p.forward(rec, r, &logged)
+	}
+}
+
+// presentsKey compares r's key with the proxy's in constant time.
+func (p *Proxy) presentsKey(r *http.Request) bool {
+	scheme, key, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	return strings.EqualFold(scheme, "Bearer") && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(key)), []byte(p.key)) == 1
+}
+
+// token is a token with MinValidity left.
+func (p *Proxy) token(ctx context.Context) (*tokenclient.Token, error) {
+	var opts []tokenclient.Option
+	if p.opts.MinValidity > 0 {
+		opts = append(opts, tokenclient.MinValidity(p.opts.MinValidity))
+	}
+	return p.opts.Client.Token(ctx, p.opts.Scopes, opts...)
+}
+
+func (p *Proxy) serveToken(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		writeError(w, http.StatusMethodNotAllowed, "the token route answers GET only")
+		return
+	}
+	tok, err := p.token(r.Context())
+	if err != nil {
+		writeError(w, http.StatusBadGateway, "no token: "+p.describe(err))
+		return
+	}
+	body := map[string]any{"access_token": tok.AccessToken, "token_type": tok.TokenType.Data(), "scope": tok.Scope.Data()}
+	if !tok.ExpiresAt.IsZero() {
+		body["expires_in"] = max(int64(tok.ExpiresAt.Sub(p.clock.Now())/time.Second), 0)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// forward sends r to the upstream with a token, and streams the answer
+// back.
+func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, logged *Logged) {
+	if r.Body != nil && r.ContentLength != 0 {
+		// Keep a body of up to MaxReplayed to send again; a larger one
+		// streams through once.
+		buf, err := io.ReadAll(io.LimitReader(r.Body, MaxReplayed+1))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "the request's body could not be read")
+			return
+		}
+		if len(buf) <= MaxReplayed {
+			r.Body = io.NopCloser(bytes.NewReader(buf))
+			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf)), nil }
+			r.ContentLength = int64(len(buf))
+		} else {
+			r.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.MultiReader(bytes.NewReader(buf), r.Body), r.Body}
+			r.GetBody = nil
+		}
+	}
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(p.opts.Upstream)
+			// The consumer's key is not for the upstream; the token is put
+			// on by the transport, for every attempt.
+			pr.Out.Header.Del("Authorization")
+			pr.Out.Header.Del("DPoP")
+			pr.Out.Header.Del("Proxy-Authorization")
+		},
+		Transport:      &upstream{p: p, logged: logged},
+		FlushInterval:  -1,
+		ModifyResponse: p.relocate,
+		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
+			var te *tokenError
+			if errors.As(err, &te) {
+				writeError(w, http.StatusBadGateway, "no token: "+p.describe(te.err))
+				return
+			}
+			if errors.Is(err, context.Canceled) {
+				return
+			}
+			writeError(w, http.StatusBadGateway, "the upstream "+httpretry.Origin(p.opts.Upstream)+" did not answer: "+p.describe(err))
+		},
+		ErrorLog: discard,
+	}
+	rp.ServeHTTP(w, r)
+}
+
+// relocate points a Location on the upstream (below its base path) at the
+// proxy, so that a consumer that follows it comes back through the proxy;
+// the proxy follows no redirect itself.
+func (p *Proxy) relocate(resp *http.Response) error {
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return nil
+	}
+	u, err := resp.Request.URL.Parse(loc)
+	if err != nil {
+		return nil //nolint:nilerr // a Location that does not parse is passed on as it came
+	}
+	if c, err := httpretry.Canonical(u); err == nil {
+		u = c
+	}
+	base := strings.TrimSuffix(p.opts.Upstream.EscapedPath(), "/")
+	if httpretry.Origin(u) != httpretry.Origin(p.opts.Upstream) || !strings.HasPrefix(u.EscapedPath(), base+"/") && u.EscapedPath() != base {
+		return nil
+	}
+	rel := *u
+	rel.Scheme, rel.Host = p.url.Scheme, p.url.Host
+	rel.Path, rel.RawPath = strings.TrimPrefix(u.Path, strings.TrimSuffix(p.opts.Upstream.Path, "/")), ""
+	resp.Header.Set("Location", rel.String())
+	return nil
+}
+
+func (p *Proxy) describe(err error) string {
+	if p.opts.Describe != nil {
+		return p.opts.Describe(err)
+	}
+	return "see Terraform's log (TF_LOG=DEBUG)"
+}
+
+// discard is the servers' and the reverse proxy's error log: what they
+// would print names the upstream's URL with the consumer's query, and the
+// consumer hears of every failure in its answer.
+var discard = log.New(io.Discard, "", 0)
+
+// upstream is the transport to the upstream: it puts the token (and a
+// DPoP proof) on every attempt, and sends a request again, once per
+// reason, when the API refuses the token as invalid (it is dropped from
+// the cache first) or asks for a DPoP nonce, if the body can be sent again.
+type upstream struct {
+	p      *Proxy
+	logged *Logged
+}
+
+// tokenError is a failure to obtain a token, not to reach the upstream.
+type tokenError struct{ err error }
+
+func (e *tokenError) Error() string { return "token: " + e.err.Error() }
+func (e *tokenError) Unwrap() error { return e.err }
+
+func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := u.p.opts.Client.Transport()
+	prover := u.p.opts.Client.Prover()
+	retried := map[string]bool{}
+	for {
+		tok, err := u.p.token(req.Context())
+		if err != nil {
+			return nil, &tokenError{err}
+		}
+		scheme := "Bearer"
+		if prover != nil && strings.EqualFold(tok.TokenType.Data(), "DPoP") {
+			scheme = "DPoP"
+			proof, err := prover.Proof(req.Method, req.URL.String(), tok.AccessToken)
+			if err != nil {
+				return nil, &tokenError{err}
+			}
+			req.Header.Set("DPoP", proof)
+		} else {
+			req.Header.Del("DPoP")
+		}
+		req.Header.Set("Authorization", scheme+" "+tok.AccessToken)
+		resp, err := base.RoundTrip(req)
+		if err != nil {
+			return nil, err
+		}
+		why := ""
+		switch {
+		case resp.StatusCode != http.StatusUnauthorized:
+		case prover != nil && prover.Observe(req.URL.String(), resp) && dpop.AsksForNonce(resp, nil):
+			why = "use_dpop_nonce"
+		case dpop.ChallengeError(resp.Header, scheme) == "invalid_token":
+			why = "invalid_token"
+			u.p.opts.Client.Forget(tok)
+		}
+		if why == "" || retried[why] {
+			return resp, nil
+		}
+		if req.Body != nil && req.GetBody == nil {
+			u.logged.Retried = "not retried after " + why + ": the body is over 10 MB and was streamed"
+			return resp, nil
+		}
+		retried[why] = true
+		u.logged.Retried = why
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		_ = resp.Body.Close()
+		if req.GetBody != nil {
+			if req.Body, err = req.GetBody(); err != nil {
+				return nil, err
+			}
+		}
+	}
+}
+
+// writeError answers the consumer with a JSON error of the proxy's own.
+func writeError(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": "workiva_api_proxy", "message": message})
+}
+
+// recorder remembers the status written.
+type recorder struct {
+	http.ResponseWriter
+	mu   sync.Mutex
+	code int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	r.mu.Lock()
+	if r.code == 0 {
+		r.code = code
+	}
+	r.mu.Unlock()
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.mu.Lock()
+	if r.code == 0 {
+		r.code = http.StatusOK
+	}
+	r.mu.Unlock()
+	return r.ResponseWriter.Write(b)
+}
+
+// Flush streams what was written so far (ReverseProxy flushes through it).
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (r *recorder) status() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.code
+}
