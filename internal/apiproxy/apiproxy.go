@@ -319,7 +319,7 @@ func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &tokenError{err}
 		}
 		scheme := "Bearer"
-		if prover != nil && strings.EqualFold(tok.TokenType.Data(), "DPoP") {
+		if prover != nil && tok.DPoP() {
 			scheme = "DPoP"
 			proof, err := prover.Proof(req.Method, req.URL.String(), tok.AccessToken)
 			if err != nil {

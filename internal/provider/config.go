@@ -73,6 +73,7 @@ type grantModel struct {
 	WorkloadIdentity        types.Map    `tfsdk:"workload_identity"`
 	ClientCertificatePEM    types.String `tfsdk:"client_certificate_pem"`
 	ClientKeyPEM            types.String `tfsdk:"client_key_pem"`
+	DPoP                    types.Bool   `tfsdk:"dpop"`
 }
 
 // providerModel maps the provider schema: the default grant's attributes,

@@ -123,14 +123,14 @@ func unknownRegionDiagnostic(from string) diag.Diagnostic {
 		fmt.Sprintf("%s is not one of %s (in any case).", from, quoteList(regionNames)))
 }
 
-// invalidTokenURLDiagnostic says why a token_url is not usable. When the
-// value may hold a credential (user info, or a value that does not parse),
-// the diagnostic is not attached to the attribute: Terraform would print
-// the configuration line under it, key and all.
-// invalidEndpointDiagnostic: an endpoint attribute (token_url, issuer,
-// revocation_url) from from is not a URL the provider sends credentials to.
+// invalidEndpointDiagnostic: an endpoint attribute (endpoints: token_url,
+// issuer, revocation_url, a proxy's upstream) from from is not a URL the
+// provider sends credentials to. When the value may hold a credential
+// (user info, a query, a value that does not parse), the diagnostic is
+// not attached to the attribute: Terraform would print the configuration
+// line under it, key and all.
 func invalidEndpointDiagnostic(at path.Path, attr, from string, err error) diag.Diagnostic {
-	noun := map[string]string{"token_url": "token endpoint", "issuer": "issuer", "revocation_url": "revocation endpoint"}[attr]
+	noun := endpoints[attr].noun
 	detail := fmt.Sprintf("The %s (from %s) is not usable: %s.", noun, from, newDisplay(nil).err(err))
 	if errors.Is(err, tokenclient.ErrUserInfo) {
 		detail += " Set client_id and the client secret (client_secret or " + EnvClientSecret + ") instead."
@@ -172,4 +172,13 @@ func workloadNeedsDiagnostic(grant, source, field string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(attrPath(grant, "workload_identity"),
 		grantSummary("Missing workload_identity."+field, grant),
 		fmt.Sprintf("workload_identity.source = %q needs %s.", source, field))
+}
+
+// upstreamRequiredDiagnostic: workiva_api_proxy has no upstream, and its
+// grant's server is not one of Workiva's regions, whose API host it would
+// default to.
+func upstreamRequiredDiagnostic(grant, tokenURL string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("upstream"), "Missing upstream",
+		fmt.Sprintf("workiva_api_proxy forwards to upstream, which defaults to the API host of a Workiva region; the %s's token "+
+			"endpoint, %s, is not one of those. Set upstream to the base URL of the API the tokens are for.", grantNoun(grant), tokenURL))
 }

@@ -176,6 +176,7 @@ func resolveGrant(name string, g grantModel, from origin, env clientEnv, envAsse
 	c.AssertionKeyPEM, c.AssertionAlg = g.ClientAssertionKeyPEM.ValueString(), g.ClientAssertionAlg.ValueString()
 	c.AssertionKeyID, c.AssertionAudience = g.ClientAssertionKeyID.ValueString(), g.ClientAssertionAudience.ValueString()
 	c.ClientCertificatePEM, c.ClientKeyPEM = g.ClientCertificatePEM.ValueString(), g.ClientKeyPEM.ValueString()
+	c.DPoP = g.DPoP.ValueBool()
 	s.scopes = setStrings(g.Scopes)
 
 	c.GrantType = tokenclient.GrantType(cmp.Or(g.GrantType.ValueString(), string(tokenclient.GrantClientCredentials)))

@@ -108,15 +108,15 @@ var grantAttributes = []grantAttribute{
 		desc: "Client secret of the API grant (Workiva shows it once). Prefer the environment variable or an ephemeral input " +
 			"variable, so the secret stays out of configuration and saved plans."},
 	{name: "client_secret_file", env: EnvClientSecretFile, holds: credentialName, attr: nonEmptyString,
-		desc: "Path of a file that holds the client secret, instead of `client_secret` (a Vault Agent template, a mounted " +
-			"Kubernetes secret), read for every token request, one trailing newline trimmed. A missing or empty file, one that is " +
-			"not a regular file or one over 64 KiB is an error, and nothing is sent; the error names this setting, never the path."},
+		desc: "Path of a file holding the client secret, instead of `client_secret` (a Vault Agent template, a mounted " +
+			"Kubernetes secret), read for every request, one trailing newline trimmed. It must be a regular file of at most " +
+			"64 KiB, or nothing is sent; errors name this setting, never the path."},
 	{name: "scopes", attr: schema.SetAttribute{ElementType: types.StringType, Validators: []validator.Set{setvalidator.ValueStringsAre(scopeValidators()...)}},
 		desc: "Scopes to request by default, such as `file:read`. Each `workiva_token` may ask for others. When no scopes are " +
 			"requested the server grants the API grant's scopes. Each scope is one RFC 6749 scope token: printable ASCII without spaces, `\"` or `\\`."},
 	{name: "token_url", env: EnvTokenURL, endpoint: true, attr: schema.StringAttribute{Validators: []validator.String{endpointValidator("token_url")}},
 		desc: "Full URL of the token endpoint; overrides `region`. Any RFC 6749 client-credentials endpoint. `https://`, or " +
-			"`http://` to loopback hosts; an ASCII host (`logİn.example.com` would be dialled as its IDNA form, another name). " +
+			"`http://` to loopback hosts; an ASCII host. " +
 			"Defaults to `" + EnvTokenURL + "`, then `<region host>/oauth2/token`. Conflicts with `issuer`."},
 	{name: "issuer", env: EnvIssuer, endpoint: true,
 		attr: schema.StringAttribute{Validators: []validator.String{endpointValidator("issuer"), stringvalidator.ConflictsWith(siblingPath("token_url"))}},
@@ -141,10 +141,9 @@ var grantAttributes = []grantAttribute{
 	{name: "resources", attr: schema.ListAttribute{ElementType: types.StringType, Validators: []validator.List{listvalidator.ValueStringsAre(nonEmptyString.Validators...)}},
 		desc: "Sent as one `resource` form field each, in order (RFC 8707; Microsoft Entra ID v1)."},
 	{name: "extra_params", holds: keys, attr: schema.MapAttribute{ElementType: types.StringType, Validators: []validator.Map{extraParamsValidator}},
-		desc: "More form fields for every token request, such as a tenant; a protocol field or one with its own attribute is " +
-			"refused. Values of fields whose name says they are credentials (`password`, `api_key`, `token`, …) and values that " +
-			"look like keys (12 or more letters and digits, mixing both) are masked in every diagnostic and log line, and an entry " +
-			"of `grants` that is another client does not inherit them."},
+		desc: "More form fields for every token request, such as a tenant; protocol fields are refused. Values of fields named " +
+			"like credentials (`password`, `api_key`, …) or shaped like keys are masked in every diagnostic and log line, and an " +
+			"entry of `grants` that is another client does not inherit them."},
 	{name: "client_assertion_key_pem", holds: credential, attr: nonEmptyString,
 		desc: "PEM private key for `private_key_jwt`: RSA or EC P-256, PKCS #1, SEC 1 or PKCS #8. Each request carries a new " +
 			"JWT signed with it (`iss` = `sub` = the client id, `aud`, `iat`, `exp` 60 s later, a unique `jti`)."},
@@ -173,6 +172,9 @@ var grantAttributes = []grantAttribute{
 	{name: "client_certificate_pem", holds: clientSetting, attr: schema.StringAttribute{Validators: []validator.String{stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")}},
 		desc: "PEM client certificate presented in the TLS handshake of every token request, with any `auth_style` (mutual " +
 			"TLS, `tls_client_auth`). Give `client_key_pem` with it."},
+	{name: "dpop", holds: clientSetting, attr: schema.BoolAttribute{},
+		desc: "Ask for DPoP-bound tokens (RFC 9449), proved with a key the provider makes in memory (ES256) and never writes. " +
+			"Only `workiva_api_proxy` can present such tokens (`token_type` `DPoP`); see the other OAuth2 servers guide."},
 	{name: "client_key_pem", holds: credential, attr: schema.StringAttribute{Validators: []validator.String{stringvalidator.LengthAtLeast(1), alsoRequires("client_certificate_pem")}},
 		desc: "PEM private key of `client_certificate_pem`; it must match the certificate."},
 }
@@ -345,6 +347,8 @@ func (a grantAttribute) attribute(desc string, pathless bool) schema.Attribute {
 		return schema.SetAttribute{MarkdownDescription: desc, Optional: true, Sensitive: s, ElementType: v.ElementType, Validators: unpointedIf(p, v.Validators, asPathlessSet)}
 	case schema.ListAttribute:
 		return schema.ListAttribute{MarkdownDescription: desc, Optional: true, Sensitive: s, ElementType: v.ElementType, Validators: unpointedIf(p, v.Validators, asPathlessList)}
+	case schema.BoolAttribute:
+		return schema.BoolAttribute{MarkdownDescription: desc, Optional: true, Sensitive: s, Validators: unpointedIf(p, v.Validators, asPathlessBool)}
 	case schema.MapAttribute:
 		return schema.MapAttribute{MarkdownDescription: desc, Optional: true, Sensitive: s, ElementType: v.ElementType, Validators: unpointedIf(p, v.Validators, asPathlessMap)}
 	}
@@ -370,10 +374,9 @@ func providerGrantAttributes() map[string]schema.Attribute {
 func grantsAttribute() schema.Attribute {
 	entry := map[string]schema.Attribute{}
 	for _, a := range grantAttributes {
-		desc := "As the provider-level `" + a.name + "`, which it overrides and defaults to."
+		desc := "Overrides the provider-level `" + a.name + "`."
 		if a.holds != setting {
-			desc = "As the provider-level `" + a.name + "`, which it overrides and, for the provider's own client only, " +
-				"defaults to (see `grants`)."
+			desc += " Inherited only by the provider's own client (see `grants`)."
 		}
 		// Inside grants every attribute's validators report without a
 		// path: Terraform would point at the provider block's line.

@@ -42,6 +42,8 @@ func TestGrantTableMatchesModel(t *testing.T) {
 			want = types.ListValueMust(types.StringType, []attr.Value{marker})
 		case types.Map:
 			want = types.MapValueMust(types.StringType, map[string]attr.Value{"k": marker})
+		case types.Bool:
+			want = types.BoolValue(true)
 		default:
 			t.Fatalf("attribute %q: a field of type %T", a.name, gv.Field(i).Interface())
 		}
@@ -81,6 +83,10 @@ func TestValidatorsThatMayPointAtASecretArePathless(t *testing.T) {
 			for _, x := range v.Validators {
 				out = append(out, x)
 			}
+		case schema.BoolAttribute:
+			for _, x := range v.Validators {
+				out = append(out, x)
+			}
 		default:
 			t.Fatalf("attribute of type %T", a)
 		}
@@ -88,7 +94,7 @@ func TestValidatorsThatMayPointAtASecretArePathless(t *testing.T) {
 	}
 	isPathless := func(x any) bool {
 		switch x.(type) {
-		case pathlessString, pathlessMap, pathlessSet, pathlessList:
+		case pathlessString, pathlessMap, pathlessSet, pathlessList, pathlessBool:
 			return true
 		}
 		return false

@@ -29,8 +29,10 @@ type providerData struct {
 	// scrub knows every credential of this configuration and every token
 	// issued to it; see scrub.go.
 	scrub *redact.Scrubber
-	// leases are the tokens open ephemeral resources hold.
-	leases leases
+	// leases are the tokens open ephemeral resources hold; proxies the
+	// open workiva_api_proxy.
+	leases  leases
+	proxies proxies
 }
 
 // leases are the holds of open ephemeral resources on their tokens, by a

@@ -41,6 +41,7 @@ type (
 	pathlessMap    struct{ validator.Map }
 	pathlessSet    struct{ validator.Set }
 	pathlessList   struct{ validator.List }
+	pathlessBool   struct{ validator.Bool }
 )
 
 func (v pathlessString) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
@@ -54,6 +55,9 @@ func (v pathlessSet) ValidateSet(ctx context.Context, req validator.SetRequest, 
 }
 func (v pathlessList) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	unpointedRun(ctx, req, resp, &resp.Diagnostics, v.List.ValidateList)
+}
+func (v pathlessBool) ValidateBool(ctx context.Context, req validator.BoolRequest, resp *validator.BoolResponse) {
+	unpointedRun(ctx, req, resp, &resp.Diagnostics, v.Bool.ValidateBool)
 }
 
 // unpointedRun runs validate, then takes the path off the diagnostics it
@@ -81,3 +85,4 @@ func asPathlessString(v validator.String) validator.String { return pathlessStri
 func asPathlessMap(v validator.Map) validator.Map          { return pathlessMap{v} }
 func asPathlessSet(v validator.Set) validator.Set          { return pathlessSet{v} }
 func asPathlessList(v validator.List) validator.List       { return pathlessList{v} }
+func asPathlessBool(v validator.Bool) validator.Bool       { return pathlessBool{v} }

@@ -300,5 +300,5 @@ func (p *WorkivaProvider) Functions(context.Context) []func() function.Function 
 
 // EphemeralResources implements provider.ProviderWithEphemeralResources.
 func (p *WorkivaProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{NewTokenEphemeralResource}
+	return []func() ephemeral.EphemeralResource{NewTokenEphemeralResource, NewAPIProxyEphemeralResource}
 }

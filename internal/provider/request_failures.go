@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/clientcreds/terraform-provider-workiva/internal/httpretry"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 	"github.com/clientcreds/terraform-provider-workiva/internal/tokenclient"
 	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
@@ -260,4 +261,16 @@ func statusText(code int) string {
 		return t
 	}
 	return "(non-standard status)"
+}
+
+// proxyFailure says, in the error body workiva_api_proxy answers a
+// consumer with, why its request was not forwarded: a token request's
+// failure as tokenErrorDiagnostic words it, or what the transport to the
+// upstream said, without the request's URL.
+func proxyFailure(err error, g *grant, scrub *redact.Scrubber) string {
+	if te := (*tokenclient.Error)(nil); errors.As(err, &te) {
+		return clean(tokenErrorDiagnostic("", err, g, scrub).Detail(), scrub)
+	}
+	op, cause := httpretry.TransportCause(err)
+	return clean(strings.TrimSpace(transportOp(op)+" failed: "+newDisplay(scrub).err(cause)), scrub)
 }

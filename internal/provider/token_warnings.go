@@ -54,7 +54,13 @@ func tokenWarnings(tok *tokenclient.Token, tokenURL string, scrub *redact.Scrubb
 	}
 	// N_A is what a token exchange calls a token that is no access token
 	// (RFC 8693 2.2.1).
-	if tok.NotBearer() {
+	switch {
+	case tok.DPoP():
+		diags.AddAttributeWarning(path.Root("token_type"), "DPoP-bound token",
+			"The token is bound to the provider's DPoP key (dpop = true): an API takes it only with a proof of that key for "+
+				"each request, which no other provider or tool can make. Pass it to consumers through workiva_api_proxy, which "+
+				"presents it with a fresh proof for every request.")
+	case tok.NotBearer():
 		diags.AddAttributeWarning(path.Root("token_type"), "Token type is not Bearer",
 			fmt.Sprintf("The server returned token_type %q. Consumers that send \"Authorization: Bearer\" may be refused.", show.text(tok.TokenType, maxCodeShown)))
 	}

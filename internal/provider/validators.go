@@ -101,10 +101,13 @@ func quotedElements(values []string) string {
 var endpoints = map[string]struct {
 	validate func(string) (*url.URL, error)
 	described
+	// noun names what the URL is, in a diagnostic.
+	noun string
 }{
-	"token_url":      {tokenclient.ValidateTokenURL, "an absolute https URL, or http to a loopback host"},
-	"issuer":         {tokenclient.ValidateIssuer, "an absolute https URL (http to a loopback host) with no query or fragment"},
-	"revocation_url": {tokenclient.ValidateRevocationURL, "an absolute https URL, or http to a loopback host"},
+	"token_url":      {tokenclient.ValidateTokenURL, "an absolute https URL, or http to a loopback host", "token endpoint"},
+	"issuer":         {tokenclient.ValidateIssuer, "an absolute https URL (http to a loopback host) with no query or fragment", "issuer"},
+	"revocation_url": {tokenclient.ValidateRevocationURL, "an absolute https URL, or http to a loopback host", "revocation endpoint"},
+	"upstream":       {tokenclient.ValidateAPIURL, "an absolute https URL (http to a loopback host) with no query or fragment", "API URL"},
 }
 
 // checkEndpoint reports it when raw, the value of endpoint attribute attr

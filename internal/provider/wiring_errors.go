@@ -41,3 +41,10 @@ func credentialsNotKnownDiagnostic(reason string) diag.Diagnostic {
 			"Make the provider's credentials known at plan time (variables or environment), apply the resources "+
 			"they come from first with -target, or use the workiva_token ephemeral resource, which waits for apply.")
 }
+
+// proxyNotStartedDiagnostic: workiva_api_proxy could not listen.
+func proxyNotStartedDiagnostic(err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("workiva_api_proxy did not start",
+		"The proxy could not listen on 127.0.0.1: "+newDisplay(nil).err(err)+". Check that the loopback interface is up and "+
+			"that a free port is left.")
+}

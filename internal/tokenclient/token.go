@@ -66,6 +66,10 @@ func (t *Token) NotBearer() bool {
 	return tt != "" && !strings.EqualFold(tt, "Bearer") && (t.IssuedTokenType.IsZero() || tt != "N_A")
 }
 
+// DPoP reports that the server bound the token to the client's DPoP key
+// (token_type DPoP, RFC 9449 5): it is presented with a proof of that key.
+func (t *Token) DPoP() bool { return strings.EqualFold(t.TokenType.Data(), "DPoP") }
+
 // lifetime is how long the token lives from when it arrived; zero when not
 // known.
 func (t *Token) lifetime() time.Duration {

@@ -26,6 +26,18 @@ func ValidateRevocationURL(raw string) (*url.URL, error) {
 	return validateEndpoint(raw, "the revocation URL")
 }
 
+// ValidateAPIURL checks the base URL of an API that tokens are presented
+// to (workiva_api_proxy's upstream) as ValidateTokenURL checks a token
+// endpoint's, and that it has no query: a request's path and query are
+// put after it.
+func ValidateAPIURL(raw string) (*url.URL, error) {
+	u, err := validateEndpoint(raw, "the API URL")
+	if err == nil && (u.RawQuery != "" || u.ForceQuery) {
+		return nil, credentialURLError{"the API URL has a query (?...); give the base URL the requests' paths follow", nil}
+	}
+	return u, err
+}
+
 // validateEndpoint is ValidateTokenURL for a URL that what names ("the
 // token URL", "the issuer").
 func validateEndpoint(raw, what string) (*url.URL, error) {
@@ -77,13 +89,13 @@ func validateEndpoint(raw, what string) (*url.URL, error) {
 //
 //nolint:gosec // the names of rules, not credentials
 var fragmentRule = map[string]string{"the token URL": "RFC 6749 section 3.2", "the issuer": "RFC 8414 section 2",
-	"the revocation URL": "RFC 7009 section 2"}
+	"the revocation URL": "RFC 7009 section 2", "the API URL": "a base URL"}
 
 // examples are URLs of each kind validateEndpoint checks.
 //
 //nolint:gosec // example URLs, not credentials
 var examples = map[string]string{"the token URL": "https://api.app.wdesk.com/oauth2/token", "the issuer": "https://idp.example.com/tenants/acme",
-	"the revocation URL": "https://idp.example.com/oauth2/revoke"}
+	"the revocation URL": "https://idp.example.com/oauth2/revoke", "the API URL": "https://api.app.wdesk.com"}
 
 // ErrURLMayHoldCredential marks the refusal of an endpoint URL (token URL,
 // issuer, revocation URL) that may hold a credential (user info, a query,
