@@ -241,6 +241,7 @@ func oidcClients(t *testing.T) (*oidcProvider, []oidcCase) {
 		client("rs256", "private_key_jwt", map[string]any{"jwks": publicJWKS(t, rsaKey, "RS256")}),
 		client("es256", "private_key_jwt", map[string]any{"jwks": publicJWKS(t, ecKey, "ES256")}),
 		client("mtls", "tls_client_auth", map[string]any{"tls_client_auth_subject_dn": "CN=interop-mtls", "tls_client_certificate_bound_access_tokens": true}),
+		client("dpop", "client_secret_basic", map[string]any{"client_secret": "dpop-secret-value", "dpop_bound_access_tokens": true}),
 	})
 	return p, []oidcCase{
 		// No auth_style: the first method the client's credential can use
@@ -341,6 +342,46 @@ resource "echo" "t" {}
 				ConfigStateChecks: checks,
 			})
 		})
+	}
+}
+
+// DPoP (RFC 9449) against a certified server that requires it of the
+// client and wants its nonce in every proof: the token endpoint refuses the
+// first proof (use_dpop_nonce), the provider sends the request again with
+// the nonce, and the token is a DPoP token bound to the provider's key
+// (token_type DPoP, cnf.jkt in the JWT access token).
+func TestOIDCProviderDPoP(t *testing.T) {
+	p, _ := oidcClients(t)
+	claim := func(name string) tfjsonpath.Path { return tfjsonpath.New("data").AtMapKey(name) }
+	providertest.UnitTest(t, resource.TestStep{
+		Config: p.providerBlock(oidcCase{id: "dpop", credential: "client_secret = \"dpop-secret-value\"\n  dpop = true"}, oidcJWTResource) + `
+ephemeral "workiva_token" "t" {}
+provider "echo" {
+  data = {
+    token_type = ephemeral.workiva_token.t.token_type
+    jkt        = provider::workiva::jwt_claims(ephemeral.workiva_token.t.access_token).cnf.jkt
+  }
+}
+resource "echo" "t" {}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("echo.t", claim("token_type"), knownvalue.StringExact("DPoP")),
+			statecheck.ExpectKnownValue("echo.t", claim("jkt"), knownvalue.NotNull()),
+		},
+	})
+	// The JWT access token is not stored (no saved event); its cnf.jkt
+	// above is the server's own word that it is bound.
+	nonces := 0
+	for _, e := range p.events(t) {
+		switch {
+		case strings.Contains(e.Error, "use_dpop_nonce") || strings.Contains(e.Error, "UseDpopNonce"):
+			nonces++
+		case e.Error != "":
+			t.Errorf("the server reported %s: %s", e.Event, e.Error)
+		}
+	}
+	if nonces == 0 {
+		t.Error("no proof was refused for the nonce: the nonce path was not taken")
 	}
 }
 

@@ -6,10 +6,10 @@
 // lists the token events it emitted (issued, revoked), which the tests
 // compare with what the provider did. Access tokens for settings.resource
 // are opaque: the server revokes no structured (JWT) token
-// (unsupported_token_type).
+// (unsupported_token_type). DPoP is on, with nonces required.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
-import { X509Certificate, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const settings = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -38,6 +38,9 @@ server.listen(0, '127.0.0.1', () => {
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
       introspection: { enabled: true },
+      // DPoP (RFC 9449) with nonces: every proof must carry the server's
+      // nonce, which the first proof is refused for (use_dpop_nonce).
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => undefined,
