@@ -90,6 +90,7 @@ type Proxy struct {
 	server *http.Server
 	done   chan struct{}
 	clock  clock.Clock
+	rp     *httputil.ReverseProxy
 }
 
 // Start listens on 127.0.0.1 and serves until Close.
@@ -115,6 +116,7 @@ func Start(ctx context.Context, opts Options) (*Proxy, error) {
 	}
 	p := &Proxy{opts: opts, key: base64.RawURLEncoding.EncodeToString(key), url: &url.URL{Scheme: "http", Host: ln.Addr().String()},
 		done: make(chan struct{}), clock: clock.OrSystem(opts.Clock)}
+	p.rp = p.reverseProxy()
 	p.server = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 90 * time.Second, ErrorLog: discard}
 	go func() {
 		defer close(p.done)
@@ -228,7 +230,24 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, logged *Logged) 
 			r.GetBody = nil
 		}
 	}
-	rp := &httputil.ReverseProxy{
+	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loggedKey{}, logged)))
+}
+
+// loggedKey is the context key of a request's Logged, which the transport
+// notes a retry in.
+type loggedKey struct{}
+
+// reverseProxy is the reverse proxy every forwarded request goes through.
+func (p *Proxy) reverseProxy() *httputil.ReverseProxy {
+	// The client's transport (its CAs and certificate), with room for as
+	// many idle connections to the upstream as consumers keep busy.
+	base := p.opts.Client.Transport()
+	if t, ok := base.(*http.Transport); ok {
+		t = t.Clone()
+		t.MaxIdleConnsPerHost = 64
+		base = t
+	}
+	return &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(p.opts.Upstream)
 			// The consumer's key is not for the upstream; the token is put
@@ -237,7 +256,7 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, logged *Logged) 
 			pr.Out.Header.Del("DPoP")
 			pr.Out.Header.Del("Proxy-Authorization")
 		},
-		Transport:      &upstream{p: p, logged: logged},
+		Transport:      &upstream{p: p, base: base},
 		FlushInterval:  -1,
 		ModifyResponse: p.relocate,
 		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
@@ -253,7 +272,6 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, logged *Logged) 
 		},
 		ErrorLog: discard,
 	}
-	rp.ServeHTTP(w, r)
 }
 
 // relocate points a Location on the upstream (below its base path) at the
@@ -299,8 +317,8 @@ var discard = log.New(io.Discard, "", 0)
 // reason, when the API refuses the token as invalid (it is dropped from
 // the cache first) or asks for a DPoP nonce, if the body can be sent again.
 type upstream struct {
-	p      *Proxy
-	logged *Logged
+	p    *Proxy
+	base http.RoundTripper
 }
 
 // tokenError is a failure to obtain a token, not to reach the upstream.
@@ -310,8 +328,11 @@ func (e *tokenError) Error() string { return "token: " + e.err.Error() }
 func (e *tokenError) Unwrap() error { return e.err }
 
 func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
-	base := u.p.opts.Client.Transport()
 	prover := u.p.opts.Client.Prover()
+	logged, _ := req.Context().Value(loggedKey{}).(*Logged)
+	if logged == nil {
+		logged = &Logged{}
+	}
 	retried := map[string]bool{}
 	for {
 		tok, err := u.p.token(req.Context())
@@ -330,7 +351,7 @@ func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Header.Del("DPoP")
 		}
 		req.Header.Set("Authorization", scheme+" "+tok.AccessToken)
-		resp, err := base.RoundTrip(req)
+		resp, err := u.base.RoundTrip(req)
 		if err != nil {
 			return nil, err
 		}
@@ -347,11 +368,11 @@ func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, nil
 		}
 		if req.Body != nil && req.GetBody == nil {
-			u.logged.Retried = "not retried after " + why + ": the body is over 10 MB and was streamed"
+			logged.Retried = "not retried after " + why + ": the body is over 10 MB and was streamed"
 			return resp, nil
 		}
 		retried[why] = true
-		u.logged.Retried = why
+		logged.Retried = why
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		_ = resp.Body.Close()
 		if req.GetBody != nil {

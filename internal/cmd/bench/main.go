@@ -6,7 +6,9 @@
 // workload identity from the local GitHub Actions fake against a client
 // secret, and against the floor: a minimal provider whose data source has
 // workiva_token's schema and returns fixed values (./floorprovider), the
-// least any provider can cost per data source.
+// least any provider can cost per data source. It also measures what
+// workiva_api_proxy adds to a consumer's requests (-proxy-only measures
+// that alone, without Terraform).
 //
 // It builds the provider and the floor provider, runs the local IAM server
 // in-process on loopback with a per-request latency, wires the providers in
@@ -15,11 +17,6 @@
 // ratios, from report.md.tmpl).
 //
 //	go run ./internal/cmd/bench -http-provider /path/to/terraform-provider-http
-//
-// Files: main.go (flags and the run), cases.go (the cases and their
-// Terraform configurations), measure.go (running the CLI), rss.go (the
-// peak-RSS sampler), stats.go (medians), report.go and report.md.tmpl (the
-// tables and BENCHMARKS.md).
 package main
 
 import (
@@ -58,7 +55,17 @@ func run() error {
 	latencies := flag.String("latency", "50ms,0ms", "comma-separated latencies of the local IAM server")
 	httpProvider := flag.String("http-provider", "", "path to a terraform-provider-http binary (hashicorp/http v1.2.0); empty skips case c")
 	out := flag.String("out", "BENCHMARKS.md", "Markdown file to write; empty writes none")
+	proxyOnly := flag.Bool("proxy-only", false, "measure only the API proxy and print its table (no Terraform, no file)")
 	flag.Parse()
+	if *proxyOnly {
+		px, err := measureProxy()
+		if err != nil {
+			return err
+		}
+		table, missed := px.table()
+		fmt.Print(table)
+		return missed
+	}
 
 	lats, err := parseLatencies(*latencies)
 	if err != nil {
@@ -128,11 +135,17 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	fmt.Println("==> the API proxy against calling the server directly")
+	px, err := measureProxy()
+	if err != nil {
+		return err
+	}
+	proxyTable, proxyMissed := px.table()
 	fmt.Println("==> Go benchmarks (token cache, protocol server)")
 	rep := report{
 		cases: cases, results: results, runs: *runs, latencies: lats, elapsed: elapsed,
 		schemaTime: schemaTime, schemaTypes: schemaTypes, cliSchema: timeCLISchema(tf, append(slices.Clip(env), cases[0].env(srv)...), dirs[cases[0]]),
-		withHTTP: bins.http != "", goBench: goBenchmarks(),
+		withHTTP: bins.http != "", goBench: goBenchmarks(), proxy: proxyTable,
 	}
 	table := rep.table()
 	fmt.Println()
@@ -146,6 +159,9 @@ func run() error {
 			return err
 		}
 		fmt.Println("wrote", *out)
+	}
+	if proxyMissed != nil {
+		return proxyMissed
 	}
 	for _, c := range cases {
 		if results[c].lastError != "" {

@@ -29,6 +29,8 @@ type report struct {
 	cliSchema   time.Duration
 	withHTTP    bool
 	goBench     string
+	// proxy is the API proxy's table (proxy.go).
+	proxy string
 }
 
 // result is the result of the case with n consumers of one scope set; an
@@ -195,6 +197,7 @@ func (r report) markdown(table string) (string, error) {
 		"Elapsed":   r.elapsed.Round(time.Second),
 		"Results":   table,
 		"WithHTTP":  r.withHTTP,
+		"Proxy":     r.proxy,
 	})
 	return out.String(), err
 }
