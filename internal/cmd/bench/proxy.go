@@ -43,13 +43,14 @@ func (p proxyResult) overhead() float64 {
 // second of 16 consumers at once for 3 s, and the wall time of 100
 // requests one after another at 50 ms upstream latency.
 func measureProxy() (proxyResult, error) {
+	const id, secret = "proxy-bench", "proxy-bench-secret" //nolint:gosec // the local server's test client
 	srv, err := iamserver.Start("127.0.0.1:0", iamserver.Options{Clients: []iamserver.Client{
-		{ID: "proxy-bench", Secret: "proxy-bench-secret", Scopes: []string{"file:read"}}}})
+		{ID: id, Secret: secret, Scopes: []string{"file:read"}}}})
 	if err != nil {
 		return proxyResult{}, err
 	}
 	defer srv.Close()
-	client, err := tokenclient.New(tokenclient.Config{TokenURL: srv.TokenURL(), ClientID: "proxy-bench", ClientSecret: "proxy-bench-secret",
+	client, err := tokenclient.New(tokenclient.Config{TokenURL: srv.TokenURL(), ClientID: id, ClientSecret: secret,
 		APIVersion: iamserver.CurrentVersion})
 	if err != nil {
 		return proxyResult{}, err
