@@ -437,3 +437,50 @@ func TestCertificateBoundTokens(t *testing.T) {
 		t.Errorf("the certificate-bound token without the certificate: HTTP %d", resp.StatusCode)
 	}
 }
+
+// A failure is the consumer's to read, as a 502 that says what happened and
+// shows no credential: a token the server will not issue, an upstream that
+// does not answer.
+func TestFailuresAreBadGateway(t *testing.T) {
+	srv := server(t, iamserver.Options{})
+	wrong := tokenclient.Config{TokenURL: srv.TokenURL()}
+	wrong.ClientID, wrong.ClientSecret, wrong.APIVersion = clientID, "not-the-secret-9d3e", iamserver.CurrentVersion
+	c, err := tokenclient.New(wrong)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := start(t, srv, apiproxy.Options{Client: c, Describe: func(err error) string { return "described: " + err.Error() }})
+	body := get(t, p, p.URL()+iamserver.APIPath+"files", 502)
+	if !strings.Contains(body, "no token: described") || strings.Contains(body, "not-the-secret-9d3e") || strings.Contains(body, p.Key()) {
+		t.Errorf("token failure: %s", body)
+	}
+	if n := len(srv.APIRequests()); n != 0 {
+		t.Errorf("%d requests reached the API without a token", n)
+	}
+
+	closed := server(t, iamserver.Options{})
+	up, _ := url.Parse(closed.URL())
+	_ = closed.Close()
+	p, _ = start(t, srv, apiproxy.Options{Upstream: up})
+	body = get(t, p, p.URL()+"/anything?key=kept-out", 502)
+	if !strings.Contains(body, "did not answer") || strings.Contains(body, "kept-out") {
+		t.Errorf("upstream failure: %s", body)
+	}
+}
+
+// get sends GET u with p's key and returns the body, checking the status.
+func get(t *testing.T, p *apiproxy.Proxy, u string, status int) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	req.Header.Set("Authorization", "Bearer "+p.Key())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != status {
+		t.Errorf("GET %s: HTTP %d, want %d: %s", u, resp.StatusCode, status, b)
+	}
+	return string(b)
+}

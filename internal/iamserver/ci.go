@@ -10,8 +10,8 @@ import (
 	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
-// CIFakes serves the token endpoint of every CI system a workload source
-// asks (workload.Endpoints), each as the source's Endpoint describes it
+// CIFakes, when set in Options, makes the server serve the token endpoint
+// of every CI system a workload source asks (workload.Endpoints), each as the source's Endpoint describes it
 // (the system's documentation): on /_ci/<kind> (a metadata server on its
 // fixed path), checking the method, the query fields, and the request
 // token (RequestToken, presented as the system's scheme says) or header,

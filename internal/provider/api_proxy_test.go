@@ -133,11 +133,12 @@ func TestCLIProxyReplacesAnInvalidToken(t *testing.T) {
 	srv := iam(t, iamserver.Options{})
 	dir := t.TempDir()
 	script := fmt.Sprintf(`set -e
+printf %%s "$KEY" > %[3]q
 curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" "$URL/platform/v1/echo/before"
 touch %[1]q
 while [ ! -f %[2]q ]; do sleep 0.05; done
 curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -d 'a body to send again' "$URL/platform/v1/echo/after"`,
-		filepath.Join(dir, "ready"), filepath.Join(dir, "go"))
+		filepath.Join(dir, "ready"), filepath.Join(dir, "go"), filepath.Join(dir, "key"))
 	c := newCLIDir(t, proxyChain(srv, script, ""))
 	done := make(chan struct{})
 	go func() {
@@ -164,9 +165,13 @@ curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -d 'a body to send again'
 		!strings.Contains(log, `"retried":"invalid_token"`) {
 		t.Errorf("the debug log has no retried request line")
 	}
-	for _, secret := range append([]string{testSecret}, issuedTokens(srv)...) {
-		if strings.Contains(log, secret) || strings.Contains(out, secret) {
-			t.Errorf("a credential or token is in the log or the output")
+	key, err := os.ReadFile(filepath.Join(dir, "key"))
+	if err != nil || len(key) < 32 {
+		t.Fatalf("the provisioner saw no key: %v", err)
+	}
+	for _, secret := range append([]string{testSecret, string(key)}, issuedTokens(srv)...) {
+		if strings.Contains(log, secret) || strings.Contains(out, secret) || strings.Contains(c.read("terraform.tfstate"), secret) {
+			t.Errorf("a credential, the key or a token is in the log, the output or the state")
 		}
 	}
 }

@@ -149,14 +149,14 @@ func (g grantModel) withEnvironment() (grantModel, origin) {
 }
 
 // inheriting is entry name with every attribute it leaves unset taken from
-// base, except the credentials when the entry is not the provider's client
-// at the provider's token endpoint (credentialsBound), and where each value
-// came from.
+// base, the credentials (every attribute that is not a setting) only when
+// bound: the entry is the provider's client at the provider's server
+// (credentialsBound); and where each value came from.
 //
 // The endpoint attributes (token_url, issuer, revocation_url) go together:
 // an entry that names its own token endpoint or issuer inherits none of
 // them.
-func (g grantModel) inheriting(name string, base grantModel, baseFrom origin, ownClient bool) (grantModel, origin) {
+func (g grantModel) inheriting(name string, base grantModel, baseFrom origin, bound bool) (grantModel, origin) {
 	from := origin{}
 	ownEndpoint := !g.TokenURL.IsNull() || !g.Issuer.IsNull()
 	for _, a := range grantAttributes {
@@ -164,7 +164,7 @@ func (g grantModel) inheriting(name string, base grantModel, baseFrom origin, ow
 		case !a.value(&g).IsNull():
 			from[a.name] = a.name + " in grants[" + strconv.Quote(name) + "]"
 		case a.endpoint && ownEndpoint:
-		case a.holds == setting || !ownClient:
+		case a.holds == setting || bound:
 			a.set(&g, a.value(&base))
 			if src, ok := baseFrom[a.name]; ok {
 				from[a.name] = src

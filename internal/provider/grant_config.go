@@ -68,8 +68,9 @@ func workloadSource(name string, m types.Map, env clientEnv, diags *diag.Diagnos
 		return v.ValueString()
 	}
 	src := env.source(workload.Kind(get("source")))
-	src.Audience, src.Tag, src.ServiceConnectionID = get("audience"), get("tag"), get("service_connection_id")
-	src.EnvVar, src.File, src.Value = get("env_var"), get("file"), get("token")
+	for k := range attrs {
+		src.Set(k, get(k)) // the validator has refused the keys that are none
+	}
 	if info, ok := workload.InfoOf(src.Kind); ok && info.Needs != "" && get(info.Needs) == "" {
 		diags.Append(workloadNeedsDiagnostic(name, string(src.Kind), info.Needs))
 		return nil

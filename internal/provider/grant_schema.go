@@ -79,7 +79,7 @@ const (
 //     another party's endpoint (inheriting, credentialsBound), as a
 //     clientSetting is not;
 //   - reported without a path, so that Terraform prints no configuration
-//     line with it (attrPath, pathless).
+//     line with it (attrPath, and attribute's pathless validators).
 
 // secret reports whether the attribute's values follow the rules of a
 // credential.
@@ -166,7 +166,7 @@ var grantAttributes = []grantAttribute{
 		mapvalidator.KeysAre(stringvalidator.OneOf(identityKeyNames()...)), mapvalidator.ValueStringsAre(nonEmptyString.Validators...),
 		workloadSourceValidator}},
 		desc: "Where to obtain a workload-identity token (the OIDC token a CI system or platform hands a job), sent as the client " +
-			"assertion (RFC 7523), or as the grant with `grant_type` `jwt_bearer` or `token_exchange`, so that a pipeline needs no " +
+			"assertion (RFC 7523), or as the grant with `grant_type` " + joinWords(codeSpans(federatedGrants()), "or") + ", so that a pipeline needs no " +
 			"stored secret; a new one per token request, checked before anything is sent. Keys: " + quoteList(identityKeyNames()) +
 			"; the sources and what each needs: the pipelines-without-secrets guide."},
 	{name: "client_certificate_pem", holds: clientSetting, attr: schema.StringAttribute{Validators: []validator.String{stringvalidator.LengthAtLeast(1), alsoRequires("client_key_pem")}},
@@ -186,8 +186,21 @@ func grantTypeDocs() string {
 	for i, g := range tokenclient.GrantTypes {
 		docs[i] = "`" + g + "`: " + tokenclient.GrantType(g).Doc()
 	}
-	return "The OAuth2 grant (`" + tokenclient.GrantTypes[0] + "` when unset). " + strings.Join(docs, "; ") + ". The last two " +
-		"need `workload_identity` and authenticate the client only when it has a credential (`client_id` is then optional)."
+	return "The OAuth2 grant (`" + tokenclient.GrantTypes[0] + "` when unset). " + strings.Join(docs, "; ") + ". " +
+		capitalize(joinAnd(codeSpans(federatedGrants()))) + " need `workload_identity` and authenticate the client only when it " +
+		"has a credential (`client_id` is then optional)."
+}
+
+// federatedGrants are the grants that present a workload-identity token
+// (tokenclient.GrantType.Federated).
+func federatedGrants() []string {
+	var out []string
+	for _, g := range tokenclient.GrantTypes {
+		if tokenclient.GrantType(g).Federated() {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // authStyleDocs describes auth_style from the styles themselves
@@ -329,7 +342,7 @@ func credentialVariables() map[string]holds {
 }
 
 func alsoRequires(name string) validator.String {
-	return stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName(name))
+	return stringvalidator.AlsoRequires(siblingPath(name))
 }
 
 // nonEmptyString is a string attribute that may not be empty.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
+	"github.com/clientcreds/terraform-provider-workiva/internal/workload"
 )
 
 // The grant table and grantModel agree: every attribute reads and writes
@@ -145,7 +147,7 @@ func TestEveryCredentialSlotFollowsEveryRule(t *testing.T) {
 			h.addTo(&scrub, values...)
 		}
 		masked := scrub.Scrub("the value "+marker) != "the value "+marker
-		inherited, _ := grantModel{ClientID: types.StringValue("another-client")}.inheriting("other", base, origin{}, true)
+		inherited, _ := grantModel{ClientID: types.StringValue("another-client")}.inheriting("other", base, origin{}, false)
 		got := !a.value(&inherited).IsNull()
 		if a.secret() {
 			if !masked || got || !root[a.name].IsSensitive() || !entry[a.name].IsSensitive() {
@@ -186,5 +188,17 @@ func TestNamesASecret(t *testing.T) {
 		if got := namesASecret(name); got != want {
 			t.Errorf("namesASecret(%q) = %v, want %v", name, got, want)
 		}
+	}
+}
+
+// workload_identity's keys are the source and every setting a source reads
+// (workload.Settings), each declared once with what it holds.
+func TestWorkloadIdentityKeysAreTheSourcesSettings(t *testing.T) {
+	want := append([]string{"source"}, workload.Settings...)
+	got := identityKeyNames()
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("workload_identity keys %v, want %v", got, want)
 	}
 }

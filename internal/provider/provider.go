@@ -80,8 +80,8 @@ func (p *WorkivaProvider) Metadata(_ context.Context, _ provider.MetadataRequest
 // Schema implements provider.Provider.
 func (p *WorkivaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Exchanges an OAuth2 client-credentials grant (a Workiva API grant, or any RFC 6749 " +
-			"client-credentials endpoint) for bearer tokens. The provider authenticates when it is configured, so a " +
+		MarkdownDescription: "Exchanges OAuth2 grants (a Workiva API grant, any RFC 6749 client-credentials endpoint, " +
+			"or a pipeline's workload identity) for bearer tokens. The provider authenticates when it is configured, so a " +
 			"wrong secret fails `terraform plan` at once; tokens are cached per scope set and shared by every " +
 			"`workiva_token` in the configuration.",
 		Attributes: providerAttributes(),
@@ -258,7 +258,7 @@ func (p *WorkivaProvider) resolveGrants(ctx context.Context, cfg providerModel, 
 		if !bound {
 			file = "" // another client or another party: the provider's assertion file is not its own
 		}
-		merged, from := entry.inheriting(name, base, baseFrom, !bound)
+		merged, from := entry.inheriting(name, base, baseFrom, bound)
 		out = append(out, resolveGrant(name, merged, from, env, file, diags))
 	}
 	return out, wide

@@ -218,9 +218,9 @@ func refusedGrantHint(code string, h grantHint) string {
 		return hint
 	case h.identity != "":
 		return "The server refused the grant. The client authenticated with a workload-identity token (source " + strconv.Quote(string(h.identity)) +
-			"): check that the server trusts its issuer and subject for this client, and that the client may use the client_credentials grant."
+			"): check that the server trusts its issuer and subject for this client, and that the client may use the " + grantName(h) + " grant."
 	}
-	return "The server refused the client_credentials grant: check that the client may use it, and audience, resources and " +
+	return "The server refused the " + grantName(h) + " grant: check that the client may use it, and audience, resources and " +
 		"extra_params against what the server may issue this client."
 }
 
@@ -273,4 +273,9 @@ func proxyFailure(err error, g *grant, scrub *redact.Scrubber) string {
 	}
 	op, cause := httpretry.TransportCause(err)
 	return clean(strings.TrimSpace(transportOp(op)+" failed: "+newDisplay(scrub).err(cause)), scrub)
+}
+
+// grantName is the grant_type the hint's grant sent.
+func grantName(h grantHint) string {
+	return string(cmp.Or(h.grantType, tokenclient.GrantClientCredentials))
 }

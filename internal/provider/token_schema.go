@@ -17,7 +17,7 @@ const defaultMinValidity = tokenclient.ReuseMargin
 
 // The descriptions of the two forms of workiva_token.
 const (
-	tokenDataSourceDescription = "Issues an OAuth2 access token with the provider's client credentials.\n\n" +
+	tokenDataSourceDescription = "Issues an OAuth2 access token of the provider's grant.\n\n" +
 		"~> **The token is stored in the Terraform state and plan files** (marked sensitive, but in clear text " +
 		"in the files). Use the `workiva_token` **ephemeral resource** instead wherever the consumer accepts " +
 		"ephemeral values (provider configuration, provisioners, write-only arguments); use this data source " +
@@ -25,7 +25,7 @@ const (
 		"A data source is read again in every plan, so the token in state is replaced on each run; it still " +
 		"expires after `expires_in` seconds (about 10 minutes for Workiva), which a long apply can outlast."
 
-	tokenEphemeralResourceDescription = "Issues an OAuth2 access token with the provider's client credentials, **without storing it** " +
+	tokenEphemeralResourceDescription = "Issues an OAuth2 access token of the provider's grant, **without storing it** " +
 		"in the Terraform state or plan (Terraform 1.10 or later). Reference it from provider configuration, " +
 		"provisioners, `connection` blocks, locals, other ephemeral resources and write-only arguments.\n\n" +
 		"Terraform opens ephemeral resources in every phase, so plan and apply each get a token (one per scope set, " +

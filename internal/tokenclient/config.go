@@ -145,6 +145,9 @@ var (
 	ErrClientCertificate = errors.New("the client certificate and key are not usable")
 	// ErrMissingCredential: the auth style needs a credential that is not set.
 	ErrMissingCredential = errors.New("the auth style's credential is missing")
+	// ErrConflictingCredentials: the client secret is given twice, as a
+	// value and as a file.
+	ErrConflictingCredentials = errors.New("the client secret is given twice")
 	// ErrReservedParam: ExtraParams holds one of ReservedParams.
 	ErrReservedParam = errors.New("an extra parameter is a protocol field")
 )
@@ -167,7 +170,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("client id is empty")
 	}
 	if cfg.AuthStyle == AuthStyleNone && !cfg.GrantType.Federated() {
-		return nil, fmt.Errorf("%w: the client_credentials grant needs client authentication", ErrMissingCredential)
+		return nil, fmt.Errorf("%w: the %s grant needs client authentication", ErrMissingCredential, cfg.GrantType)
 	}
 	if _, ok := specOf(cfg.AuthStyle); !ok && cfg.AuthStyle != "" {
 		return nil, fmt.Errorf("auth style %q is not one of %s", cfg.AuthStyle, strings.Join(AuthStyles, ", "))
@@ -229,11 +232,11 @@ func New(cfg Config) (*Client, error) {
 // authFor checks that the auth style's credential is there (Needs) and
 // returns how the client authenticates; nil for AuthStyleAuto, whose two
 // ways fetch tries, and for a secret read from a file, which each request
-// reads (Client.authentication).
+// reads (Client.authAs).
 func authFor(cfg Config) (clientAuth, error) {
 	switch cred := cfg.AuthStyle.Needs(); {
 	case cred == CredentialSecret && cfg.ClientSecret != "" && cfg.ClientSecretFile != "":
-		return nil, fmt.Errorf("%w: give the client secret or its file, not both", ErrMissingCredential)
+		return nil, fmt.Errorf("%w: give the client secret or its file, not both", ErrConflictingCredentials)
 	case cred == CredentialSecret && cfg.ClientSecretFile != "":
 		return nil, nil
 	case !cfg.Has(cred):

@@ -10,10 +10,10 @@
 // attempt, so that a signed assertion or a subject token is new in every
 // retry and nothing is swapped into a body. It reports facts (what was
 // sent where, what came back, as redact.Untrusted where the server said
-// it); it has no Terraform types and names no provider attribute or
-// environment variable (an auth style's refusal hint, its descriptor's own
-// words, names the settings it uses): the provider words every sentence a
-// person reads. An auth style and a grant are each one value (authStyles,
-// grantTypes): every list, check and description of them is derived from
-// those.
+// it); it has no Terraform types, and only its descriptors' own text (an
+// auth style's refusal hint and what it sends, a grant's description, the
+// setting that gives a credential) names provider settings: the provider
+// words every other sentence a person reads. An auth style and a grant are
+// each one value (authStyles, grantTypes): every list, check and
+// description of them is derived from those.
 package tokenclient

@@ -31,8 +31,6 @@ func (autoSource) obtain(context.Context, Source) (string, error) {
 	return "", &NotRecognisedError{LookedFor: lookedFor()}
 }
 
-func (autoSource) readFrom(Source) (string, string) { return "", "" }
-
 // recognise is the first source whose CI system the environment shows.
 func recognise(s Source) (kindSource, bool) {
 	for _, src := range recognisable() {

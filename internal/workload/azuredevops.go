@@ -1,13 +1,12 @@
 package workload
 
 import (
-	"context"
 	"net/http"
 )
 
-// azureDevOps: POST $SYSTEM_OIDCREQUESTURI?api-version=7.1&serviceConnectionId=<id>
-// with "Authorization: Bearer $SYSTEM_ACCESSTOKEN"; the token is .oidcToken
-// (Azure DevOps REST API, Distributed Task - Oidctoken - Create).
+// azureDevOps asks the pipeline's OIDC token endpoint (azureDevOpsEndpoint,
+// as Azure DevOps REST API, Distributed Task - Oidctoken - Create,
+// describes it).
 type azureDevOps struct{}
 
 func (azureDevOps) Info() Info {
@@ -27,10 +26,6 @@ func (azureDevOps) Info() Info {
 	}
 }
 
-func (azureDevOps) obtain(ctx context.Context, s Source) (string, error) {
-	return s.ask(ctx, azureDevOpsEndpoint)
-}
-
 // azureDevOpsEndpoint: its tokens are for Entra ID's federated credentials,
 // whatever the request.
 var azureDevOpsEndpoint = Endpoint{Method: http.MethodPost, URLVariable: EnvAzureRequestURI,
@@ -41,5 +36,3 @@ var azureDevOpsEndpoint = Endpoint{Method: http.MethodPost, URLVariable: EnvAzur
 // AzureDevOpsAudience is the aud of Azure DevOps' workload-identity
 // tokens, which Entra ID's federated credentials expect.
 const AzureDevOpsAudience = "api://AzureADTokenExchange"
-
-func (azureDevOps) readFrom(Source) (string, string) { return "", "" }

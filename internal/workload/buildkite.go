@@ -37,8 +37,6 @@ func (buildkite) obtain(ctx context.Context, s Source) (string, error) {
 	return s.run(ctx, buildkiteAgent, args...)
 }
 
-func (buildkite) readFrom(Source) (string, string) { return "", "" }
-
 // run runs a command (found on PATH, with no shell) and returns what it
 // wrote to standard output, at most maxAnswer bytes, within the source's
 // timeout.

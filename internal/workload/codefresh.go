@@ -1,7 +1,6 @@
 package workload
 
 import (
-	"context"
 	"net/http"
 )
 
@@ -11,8 +10,7 @@ const (
 	EnvCodefreshRequestToken = "CF_OIDC_REQUEST_TOKEN" //nolint:gosec // the variable's name
 )
 
-// codefresh: GET $CF_OIDC_REQUEST_URL?audience=<aud> with
-// "Authorization: $CF_OIDC_REQUEST_TOKEN"; the token is .id_token.
+// codefresh asks the build's OIDC token endpoint (codefreshEndpoint).
 type codefresh struct{}
 
 func (codefresh) Info() Info {
@@ -29,12 +27,6 @@ func (codefresh) Info() Info {
 	}
 }
 
-func (codefresh) obtain(ctx context.Context, s Source) (string, error) {
-	return s.ask(ctx, codefreshEndpoint)
-}
-
 // codefreshEndpoint: the request token goes without a scheme.
 var codefreshEndpoint = Endpoint{Method: http.MethodGet, URLVariable: EnvCodefreshRequestURL,
 	Query: []Field{{Name: "audience", Setting: "audience"}}, TokenVariable: EnvCodefreshRequestToken, Answer: "id_token"}
-
-func (codefresh) readFrom(Source) (string, string) { return "", "" }

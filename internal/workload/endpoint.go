@@ -45,19 +45,16 @@ type Endpoint struct {
 	Metadata bool
 }
 
-// Field is a query field: a fixed Value, or the workload_identity setting
-// it takes its value from (the Source's field of that name).
+// Field is a query field: a fixed Value, or the setting it takes its value
+// from (one of Settings).
 type Field struct {
 	Name, Value, Setting string
 }
 
 // value is f's value for s.
 func (f Field) value(s Source) string {
-	switch f.Setting {
-	case "audience":
-		return s.Audience
-	case "service_connection_id":
-		return s.ServiceConnectionID
+	if f.Setting != "" {
+		return s.Setting(f.Setting)
 	}
 	return f.Value
 }

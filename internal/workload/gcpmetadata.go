@@ -1,16 +1,12 @@
 package workload
 
 import (
-	"context"
 	"net/http"
 )
 
-// gcpMetadata: GET http://metadata.google.internal/computeMetadata/v1/
-// instance/service-accounts/default/identity?audience=<aud>&format=full
-// with "Metadata-Flavor: Google"; GCE_METADATA_HOST (host:port) names
-// another host, as Google's client libraries honour it. The request goes
-// without a proxy and its answer must say Metadata-Flavor: Google, as
-// Google's clients require.
+// gcpMetadata asks Google Cloud's metadata server for an identity token
+// (gcpMetadataEndpoint); GCE_METADATA_HOST (host:port) names another host,
+// as Google's client libraries honour it.
 type gcpMetadata struct{}
 
 func (gcpMetadata) Info() Info {
@@ -22,13 +18,7 @@ func (gcpMetadata) Info() Info {
 	}
 }
 
-func (gcpMetadata) obtain(ctx context.Context, s Source) (string, error) {
-	return s.ask(ctx, gcpMetadataEndpoint)
-}
-
 var gcpMetadataEndpoint = Endpoint{Method: http.MethodGet, HostVariable: EnvGCEMetadataHost, DefaultHost: "metadata.google.internal",
 	Path:   "/computeMetadata/v1/instance/service-accounts/default/identity",
 	Query:  []Field{{Name: "audience", Setting: "audience"}, {Name: "format", Value: "full"}},
 	Header: map[string]string{"Metadata-Flavor": "Google"}, Metadata: true}
-
-func (gcpMetadata) readFrom(Source) (string, string) { return "", "" }

@@ -1,14 +1,12 @@
 package workload
 
 import (
-	"context"
 	"net/http"
 )
 
-// githubActions (also Forgejo): GET $ACTIONS_ID_TOKEN_REQUEST_URL with
-// &audience=<aud> and "Authorization: Bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN";
-// the token is .value of the answer (GitHub's "About security hardening
-// with OpenID Connect").
+// githubActions (also Forgejo) asks the job's OIDC token endpoint
+// (githubEndpoint, as GitHub's "About security hardening with OpenID
+// Connect" describes it).
 type githubActions struct{}
 
 func (githubActions) Info() Info {
@@ -26,12 +24,6 @@ func (githubActions) Info() Info {
 	}
 }
 
-func (githubActions) obtain(ctx context.Context, s Source) (string, error) {
-	return s.ask(ctx, githubEndpoint)
-}
-
 // githubEndpoint: the URL has a query already (api-version).
 var githubEndpoint = Endpoint{Method: http.MethodGet, URLVariable: EnvGitHubRequestURL, Given: "api-version=2.0",
 	Query: []Field{{Name: "audience", Setting: "audience"}}, TokenVariable: EnvGitHubRequestToken, Scheme: "Bearer ", Answer: "value"}
-
-func (githubActions) readFrom(Source) (string, string) { return "", "" }

@@ -11,5 +11,3 @@ func (valueSource) Info() Info {
 }
 
 func (valueSource) obtain(_ context.Context, s Source) (string, error) { return s.Value, nil }
-
-func (valueSource) readFrom(Source) (string, string) { return "", "" }

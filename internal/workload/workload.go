@@ -32,23 +32,13 @@ import (
 // Kind is where an identity token comes from.
 type Kind string
 
-// The sources.
+// The sources; how each obtains its token is its file's (github.go, …),
+// an endpoint's in its Endpoint value.
 const (
-	// GitHubActions (also Forgejo): GET $ACTIONS_ID_TOKEN_REQUEST_URL with
-	// &audience=<aud> and "Authorization: Bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN";
-	// the token is .value of the answer.
 	GitHubActions Kind = "github_actions"
-	// AzureDevOps: POST $SYSTEM_OIDCREQUESTURI?api-version=7.1&serviceConnectionId=<id>
-	// with "Authorization: Bearer $SYSTEM_ACCESSTOKEN"; the token is .oidcToken.
-	AzureDevOps Kind = "azure_devops"
-	// HCPTerraform: TFC_WORKLOAD_IDENTITY_TOKEN_<TAG>, or
-	// TFC_WORKLOAD_IDENTITY_TOKEN without a tag.
-	HCPTerraform Kind = "hcp_terraform"
-	// GCPMetadata: GET http://metadata.google.internal/computeMetadata/v1/
-	// instance/service-accounts/default/identity?audience=<aud>&format=full
-	// with "Metadata-Flavor: Google"; GCE_METADATA_HOST (host:port) names
-	// another host, as Google's client libraries honour it.
-	GCPMetadata Kind = "gcp_metadata"
+	AzureDevOps   Kind = "azure_devops"
+	HCPTerraform  Kind = "hcp_terraform"
+	GCPMetadata   Kind = "gcp_metadata"
 	// Env: the variable EnvVar names (GitLab's id_tokens, any CI).
 	Env Kind = "env"
 	// File: the file File names, read for every token (Kubernetes projected
@@ -56,9 +46,8 @@ const (
 	File Kind = "file"
 	// Value: Source.Value as given (an HCP Terraform Stacks identity_token, say).
 	Value Kind = "value"
-	// The CI systems whose token is a variable or a command, each in its
-	// file: GitLab, CircleCI, Bitbucket, Spacelift, env0, Kubernetes,
-	// Buildkite, Codefresh; and Auto, which recognises the CI system.
+	// The other CI systems and platforms, each in its file; and Auto,
+	// which recognises the CI system.
 	GitLab     Kind = "gitlab"
 	CircleCI   Kind = "circleci"
 	Bitbucket  Kind = "bitbucket"
@@ -81,16 +70,45 @@ var Kinds = func() []string {
 
 // A kindSource is one kind of source: what it is (Info), and how it
 // obtains a token from a Source's settings. Each lives in a file of its
-// own (github.go, azuredevops.go, …) with its test; adding a CI system is
+// own (github.go, azuredevops.go, …), tested in its test file or, for the
+// systems whose token is a variable, in envtoken_test.go; adding a CI system is
 // one such type, listed in sources. A source that asks an endpoint
 // describes it (Info.Endpoint), and internal/iamserver fakes it from that.
 type kindSource interface {
 	Info() Info
-	// obtain returns the raw token; Source.Token checks it.
+}
+
+// obtainer is a source that obtains its token other than by asking an
+// endpoint (Info.Endpoint): every source is one or the other
+// (TestEverySourceObtainsOneWay). obtain returns the raw token;
+// Source.Token checks it.
+type obtainer interface {
 	obtain(ctx context.Context, s Source) (string, error)
-	// readFrom is the variable or the file the token is read from, when it
-	// is read from one.
+}
+
+// reader is a source that reads its token from a variable or a file:
+// readFrom names it, for the errors.
+type reader interface {
 	readFrom(s Source) (variable, file string)
+}
+
+// Sources whose optional methods return a constant in one place, which is
+// still their interface's method.
+var (
+	_ obtainer = valueSource{}
+	_ reader   = hcpTerraform{}
+	_ reader   = kubernetes{}
+)
+
+// obtain is src's raw token for s.
+func obtain(ctx context.Context, src kindSource, info Info, s Source) (string, error) {
+	if info.Endpoint != nil {
+		return s.ask(ctx, *info.Endpoint)
+	}
+	if o, ok := src.(obtainer); ok {
+		return o.obtain(ctx, s)
+	}
+	return "", fmt.Errorf("workload identity source %q has no way to obtain a token", info.Kind)
 }
 
 // Info is what a kind of source is, for the provider to describe it and
@@ -220,6 +238,35 @@ type Source struct {
 	Sensitive func(values ...string)
 }
 
+// Settings are the names of the settings a source may read besides its
+// kind, as the provider's workload_identity keys name them; Source.Set and
+// Setting read and write them by these names.
+var Settings = []string{"audience", "tag", "service_connection_id", "env_var", "file", "token"}
+
+// settings are s's fields by setting name (Settings).
+func (s *Source) settings() map[string]*string {
+	return map[string]*string{"audience": &s.Audience, "tag": &s.Tag, "service_connection_id": &s.ServiceConnectionID,
+		"env_var": &s.EnvVar, "file": &s.File, "token": &s.Value}
+}
+
+// Set gives the setting name (one of Settings) value; false for a name
+// that is none.
+func (s *Source) Set(name, value string) bool {
+	if p := s.settings()[name]; p != nil {
+		*p = value
+		return true
+	}
+	return false
+}
+
+// Setting is the value of the setting name (one of Settings).
+func (s Source) Setting(name string) string {
+	if p := s.settings()[name]; p != nil {
+		return *p
+	}
+	return ""
+}
+
 // Token obtains a fresh identity token and checks it.
 func (s Source) Token(ctx context.Context) (string, error) {
 	src, ok := sourceOf(s.Kind)
@@ -236,10 +283,11 @@ func (s Source) Token(ctx context.Context) (string, error) {
 	// A token the configuration did not choose for this server: what Auto
 	// finds, and a platform's token for another party.
 	var namedBy string
-	if info, _ := InfoOf(s.Kind); info.PlatformToken != nil {
+	info, _ := InfoOf(s.Kind)
+	if info.PlatformToken != nil {
 		namedBy = info.PlatformToken(s)
 	}
-	tok, err := src.obtain(ctx, s)
+	tok, err := obtain(ctx, src, info, s)
 	if err != nil {
 		if read := (*ReadError)(nil); errors.As(err, &read) {
 			read.NamedBy = namedBy
@@ -251,7 +299,9 @@ func (s Source) Token(ctx context.Context) (string, error) {
 		s.tell(tok)
 	}
 	if err := s.check(tok, auto || namedBy != ""); err != nil {
-		err.Variable, err.File = src.readFrom(s)
+		if r, ok := src.(reader); ok {
+			err.Variable, err.File = r.readFrom(s)
+		}
 		err.Auto, err.NamedBy = auto, namedBy
 		return "", err
 	}
