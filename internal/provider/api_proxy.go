@@ -97,7 +97,7 @@ func (r *APIProxyEphemeralResource) Configure(_ context.Context, req ephemeral.C
 func (r *APIProxyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A local endpoint that forwards requests to an API with a fresh token of the grant on each, from when " +
-			"Terraform opens it until it closes it after the last resource that uses it (Terraform 1.10 or later, OpenTofu 1.11). " +
+			"Terraform opens it until it closes it after the last resource that uses it (Terraform 1.10 or later, OpenTofu 1.12 or later). " +
 			"Consumers hold `key`, which outlives Workiva's ten-minute tokens, instead of a token; DPoP-bound and " +
 			"certificate-bound tokens reach the API with their proof. It listens on 127.0.0.1 only, forwards only to `upstream`, " +
 			"and only requests that present `key`. See the token lifetime guide.",
