@@ -489,3 +489,41 @@ func TestBasicHeaderReadsAsWritten(t *testing.T) {
 		})
 	}
 }
+
+// With DPoP, every token request carries a proof of its own; a server's
+// use_dpop_nonce is answered once, with the nonce it handed out, and the
+// token is DPoP-bound. Without DPoP such a server refuses the client.
+func TestDPoPTokenRequests(t *testing.T) {
+	srv := startServer(t, iamserver.Options{DPoP: &iamserver.DPoP{Required: true, Nonces: true}})
+	c := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: iamserver.CurrentVersion, DPoP: true})
+	tok, err := c.Token(context.Background(), []string{"file:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tok.DPoP() || c.Prover() == nil {
+		t.Errorf("token_type %q; want DPoP", tok.TokenType.Data())
+	}
+	reqs := srv.TokenRequests()
+	if len(reqs) != 2 || reqs[0].Status != 400 || reqs[1].Status != 200 {
+		t.Fatalf("%d token requests; want the nonce asked for, then a token", len(reqs))
+	}
+	if p0, p1 := reqs[0].Header.Get("DPoP"), reqs[1].Header.Get("DPoP"); p0 == "" || p1 == "" || p0 == p1 {
+		t.Error("each attempt needs a proof of its own")
+	}
+	// New nonces cost one refused request more, no loop.
+	srv.RotateDPoPNonces()
+	srv.Reset()
+	if _, err := c.Token(context.Background(), []string{"graph:read"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.TokenRequests()); n != 2 {
+		t.Errorf("%d token requests after new nonces; want 2", n)
+	}
+
+	plain := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: iamserver.CurrentVersion})
+	_, err = plain.Token(context.Background(), nil)
+	var e *tokenclient.Error
+	if !errors.As(err, &e) || e.StatusCode != 400 || !e.Code.Is("invalid_dpop_proof") {
+		t.Errorf("a client without DPoP at a DPoP server: %v", err)
+	}
+}
