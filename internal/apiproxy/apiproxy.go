@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -69,6 +70,9 @@ type Options struct {
 	Log func(ctx context.Context, r Logged)
 	// Clock tells expires_in at TokenPath; the system clock when nil.
 	Clock clock.Clock
+	// Obtained is told every token the proxy starts forwarding with (the
+	// provider's scrubber), once each.
+	Obtained func(*tokenclient.Token)
 }
 
 // Logged is what is logged of a request.
@@ -91,6 +95,17 @@ type Proxy struct {
 	done   chan struct{}
 	clock  clock.Clock
 	rp     *httputil.ReverseProxy
+	// upstream is the transport to the upstream, closed with the proxy.
+	upstream *http.Transport
+	// stop ends every request's context, upgraded connections' included,
+	// which Shutdown does not track.
+	stop context.CancelFunc
+	// buffered is how many bytes of request bodies are held to be sent
+	// again (at most maxBuffered).
+	mu       sync.Mutex
+	buffered int64
+	// lastToken is the last token forwarded with, told to Obtained once.
+	lastToken *tokenclient.Token
 }
 
 // Start listens on 127.0.0.1 and serves until Close.
@@ -117,7 +132,10 @@ func Start(ctx context.Context, opts Options) (*Proxy, error) {
 	p := &Proxy{opts: opts, key: base64.RawURLEncoding.EncodeToString(key), url: &url.URL{Scheme: "http", Host: ln.Addr().String()},
 		done: make(chan struct{}), clock: clock.OrSystem(opts.Clock)}
 	p.rp = p.reverseProxy()
-	p.server = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 90 * time.Second, ErrorLog: discard}
+	base, stop := context.WithCancel(context.Background())
+	p.stop = stop
+	p.server = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 90 * time.Second, ErrorLog: discard,
+		BaseContext: func(net.Listener) context.Context { return base }}
 	go func() {
 		defer close(p.done)
 		_ = p.server.Serve(ln)
@@ -135,13 +153,18 @@ func (p *Proxy) Key() string { return p.key }
 func (p *Proxy) TokenEndpoint() string { return p.URL() + TokenPath }
 
 // Close stops accepting requests and waits, until ctx ends, for those in
-// flight.
+// flight; then it ends what is left (an upgraded connection's tunnel, a
+// request still running) and closes the connections to the upstream.
 func (p *Proxy) Close(ctx context.Context) error {
 	err := p.server.Shutdown(ctx)
+	p.stop()
 	if err != nil {
 		_ = p.server.Close()
 	}
 	<-p.done
+	if p.upstream != nil {
+		p.upstream.CloseIdleConnections()
+	}
 	return err
 }
 
@@ -165,6 +188,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// target: this is no forward proxy.
 		writeError(rec, http.StatusBadRequest, "workiva_api_proxy forwards only to its upstream, "+httpretry.Origin(p.opts.Upstream)+
 			"; send requests to its url with a path, not through it as an HTTP proxy")
+	case r.Method == http.MethodTrace:
+		// An upstream that reflects the request would hand the token back.
+		rec.Header().Set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+		writeError(rec, http.StatusMethodNotAllowed, "workiva_api_proxy does not forward TRACE")
 	case r.URL.Path == TokenPath:
 		p.serveToken(rec, r)
 	default:
@@ -184,7 +211,17 @@ func (p *Proxy) token(ctx context.Context) (*tokenclient.Token, error) {
 	if p.opts.MinValidity > 0 {
 		opts = append(opts, tokenclient.MinValidity(p.opts.MinValidity))
 	}
-	return p.opts.Client.Token(ctx, p.opts.Scopes, opts...)
+	tok, err := p.opts.Client.Token(ctx, p.opts.Scopes, opts...)
+	if err == nil && p.opts.Obtained != nil {
+		p.mu.Lock()
+		fresh := p.lastToken != tok
+		p.lastToken = tok
+		p.mu.Unlock()
+		if fresh {
+			p.opts.Obtained(tok)
+		}
+	}
+	return tok, err
 }
 
 func (p *Proxy) serveToken(w http.ResponseWriter, r *http.Request) {
@@ -210,9 +247,10 @@ func (p *Proxy) serveToken(w http.ResponseWriter, r *http.Request) {
 // forward sends r to the upstream with a token, and streams the answer
 // back.
 func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, logged *Logged) {
-	if r.Body != nil && r.ContentLength != 0 {
-		// Keep a body of up to MaxReplayed to send again; a larger one
-		// streams through once.
+	if r.Body != nil && r.ContentLength != 0 && p.reserve(replayedSize(r.ContentLength)) {
+		// Keep a body of up to MaxReplayed to send again; a larger one,
+		// or one over the proxy's budget, streams through once.
+		defer p.release(replayedSize(r.ContentLength))
 		buf, err := io.ReadAll(io.LimitReader(r.Body, MaxReplayed+1))
 		if err != nil {
 			writeError(w, http.StatusBadRequest, "the request's body could not be read")
@@ -233,6 +271,38 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, logged *Logged) 
 	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loggedKey{}, logged)))
 }
 
+// maxBuffered bounds the bytes of request bodies all requests in flight
+// hold to send again: beyond it, a body streams through once, as one over
+// MaxReplayed does.
+const maxBuffered = 64 << 20
+
+// replayedSize is what keeping a body of length n (-1: unknown) to send
+// again may take.
+func replayedSize(n int64) int64 {
+	if n < 0 || n > MaxReplayed {
+		return MaxReplayed + 1
+	}
+	return n
+}
+
+// reserve takes n bytes of the budget of bodies kept; false when it has
+// not that much left.
+func (p *Proxy) reserve(n int64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.buffered+n > maxBuffered {
+		return false
+	}
+	p.buffered += n
+	return true
+}
+
+func (p *Proxy) release(n int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.buffered -= n
+}
+
 // loggedKey is the context key of a request's Logged, which the transport
 // notes a retry in.
 type loggedKey struct{}
@@ -243,18 +313,19 @@ func (p *Proxy) reverseProxy() *httputil.ReverseProxy {
 	// many idle connections to the upstream as consumers keep busy.
 	base := p.opts.Client.Transport()
 	if t, ok := base.(*http.Transport); ok {
-		t = t.Clone()
-		t.MaxIdleConnsPerHost = 64
-		base = t
+		p.upstream = t.Clone()
+		p.upstream.MaxIdleConnsPerHost = 64
+		base = p.upstream
 	}
 	return &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(p.opts.Upstream)
 			// The consumer's key is not for the upstream; the token is put
 			// on by the transport, for every attempt.
-			pr.Out.Header.Del("Authorization")
-			pr.Out.Header.Del("DPoP")
-			pr.Out.Header.Del("Proxy-Authorization")
+			for _, h := range []string{"Authorization", "DPoP", "Proxy-Authorization"} {
+				pr.Out.Header.Del(h)
+				pr.Out.Trailer.Del(h) // nor in a trailer
+			}
 		},
 		Transport:      &upstream{p: p, base: base},
 		FlushInterval:  -1,
@@ -274,30 +345,57 @@ func (p *Proxy) reverseProxy() *httputil.ReverseProxy {
 	}
 }
 
-// relocate points a Location on the upstream (below its base path) at the
-// proxy, so that a consumer that follows it comes back through the proxy;
-// the proxy follows no redirect itself.
+// relocate points the URLs an answer gives on the upstream (below its
+// base path: Location, Content-Location, Link) at the proxy, so that a
+// consumer that follows them comes back through the proxy with its key
+// rather than taking the key to the upstream; the proxy follows no
+// redirect itself. URLs in a body are the consumer's to resolve.
 func (p *Proxy) relocate(resp *http.Response) error {
-	loc := resp.Header.Get("Location")
-	if loc == "" {
-		return nil
+	for _, h := range []string{"Location", "Content-Location"} {
+		if v := resp.Header.Get(h); v != "" {
+			resp.Header.Set(h, p.proxied(resp.Request.URL, v))
+		}
 	}
-	u, err := resp.Request.URL.Parse(loc)
+	if links := resp.Header.Values("Link"); len(links) > 0 {
+		out := make([]string, len(links))
+		for i, l := range links {
+			out[i] = linkURL.ReplaceAllStringFunc(l, func(m string) string {
+				return "<" + p.proxied(resp.Request.URL, m[1:len(m)-1]) + ">"
+			})
+		}
+		resp.Header["Link"] = out
+	}
+	return nil
+}
+
+// linkURL is a URI-reference of a Link header (RFC 8288 3).
+var linkURL = regexp.MustCompile(`<[^>]*>`)
+
+// proxied is ref (relative to the request's URL) on the proxy when it is
+// on the upstream below its base path; ref as it came otherwise.
+func (p *Proxy) proxied(request *url.URL, ref string) string {
+	u, err := request.Parse(ref)
 	if err != nil {
-		return nil //nolint:nilerr // a Location that does not parse is passed on as it came
+		return ref
 	}
 	if c, err := httpretry.Canonical(u); err == nil {
 		u = c
 	}
 	base := strings.TrimSuffix(p.opts.Upstream.EscapedPath(), "/")
-	if httpretry.Origin(u) != httpretry.Origin(p.opts.Upstream) || !strings.HasPrefix(u.EscapedPath(), base+"/") && u.EscapedPath() != base {
-		return nil
+	path := u.EscapedPath()
+	if httpretry.Origin(u) != httpretry.Origin(p.opts.Upstream) || path != base && !strings.HasPrefix(path, base+"/") {
+		return ref
 	}
-	rel := *u
-	rel.Scheme, rel.Host = p.url.Scheme, p.url.Host
-	rel.Path, rel.RawPath = strings.TrimPrefix(u.Path, strings.TrimSuffix(p.opts.Upstream.Path, "/")), ""
-	resp.Header.Set("Location", rel.String())
-	return nil
+	// The path as the upstream escaped it (a %2F stays one), without the
+	// user info, which the proxy's URL has none of.
+	out := p.URL() + strings.TrimPrefix(path, base)
+	if u.RawQuery != "" || u.ForceQuery {
+		out += "?" + u.RawQuery
+	}
+	if u.Fragment != "" {
+		out += "#" + u.EscapedFragment()
+	}
+	return out
 }
 
 func (p *Proxy) describe(err error) string {
@@ -327,17 +425,25 @@ type tokenError struct{ err error }
 func (e *tokenError) Error() string { return "token: " + e.err.Error() }
 func (e *tokenError) Unwrap() error { return e.err }
 
-func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
+func (u *upstream) RoundTrip(in *http.Request) (*http.Response, error) {
 	prover := u.p.opts.Client.Prover()
-	logged, _ := req.Context().Value(loggedKey{}).(*Logged)
+	logged, _ := in.Context().Value(loggedKey{}).(*Logged)
 	if logged == nil {
 		logged = &Logged{}
 	}
 	retried := map[string]bool{}
 	for {
-		tok, err := u.p.token(req.Context())
+		tok, err := u.p.token(in.Context())
 		if err != nil {
 			return nil, &tokenError{err}
+		}
+		// Each attempt is a request of its own (a RoundTripper must not
+		// change the one it is given), with the body from its start.
+		req := in.Clone(in.Context())
+		if len(retried) > 0 && in.GetBody != nil {
+			if req.Body, err = in.GetBody(); err != nil {
+				return nil, err
+			}
 		}
 		scheme := "Bearer"
 		if prover != nil && tok.DPoP() {
@@ -347,39 +453,34 @@ func (u *upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, &tokenError{err}
 			}
 			req.Header.Set("DPoP", proof)
-		} else {
-			req.Header.Del("DPoP")
 		}
 		req.Header.Set("Authorization", scheme+" "+tok.AccessToken)
 		resp, err := u.base.RoundTrip(req)
 		if err != nil {
 			return nil, err
 		}
+		// A server may hand a new nonce out on any answer.
+		newNonce := prover != nil && prover.Observe(req.URL.String(), true, resp)
 		why := ""
 		switch {
 		case resp.StatusCode != http.StatusUnauthorized:
-		case prover != nil && prover.Observe(req.URL.String(), resp) && dpop.AsksForNonce(resp, nil):
+		case newNonce && dpop.AsksForNonce(resp, nil):
 			why = "use_dpop_nonce"
-		case dpop.ChallengeError(resp.Header, scheme) == "invalid_token":
+		case dpop.ChallengeError(resp.Header, "Bearer") == "invalid_token" || dpop.ChallengeError(resp.Header, "DPoP") == "invalid_token":
 			why = "invalid_token"
 			u.p.opts.Client.Forget(tok)
 		}
 		if why == "" || retried[why] {
 			return resp, nil
 		}
-		if req.Body != nil && req.GetBody == nil {
-			logged.Retried = "not retried after " + why + ": the body is over 10 MB and was streamed"
+		if in.Body != nil && in.GetBody == nil {
+			logged.Retried = "not retried after " + why + ": the body was streamed (over 10 MB, or over the proxy's budget for bodies kept)"
 			return resp, nil
 		}
 		retried[why] = true
 		logged.Retried = why
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		_ = resp.Body.Close()
-		if req.GetBody != nil {
-			if req.Body, err = req.GetBody(); err != nil {
-				return nil, err
-			}
-		}
 	}
 }
 

@@ -40,7 +40,15 @@ type Prover struct {
 	clock  clock.Clock
 
 	mu     sync.Mutex
-	nonces map[string]string // by origin
+	nonces map[nonceKey]string
+}
+
+// nonceKey is where a nonce was handed out: a token endpoint and an API
+// keep their own even on one origin (RFC 9449 8 and 9), as Workiva's IAM and
+// API share theirs.
+type nonceKey struct {
+	origin   string
+	resource bool
 }
 
 // New returns a Prover with the process's key; c tells iat (the system
@@ -60,7 +68,7 @@ func New(c clock.Clock) (*Prover, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Prover{signer: signer, jkt: base64.RawURLEncoding.EncodeToString(thumb), clock: clock.OrSystem(c), nonces: map[string]string{}}, nil
+	return &Prover{signer: signer, jkt: base64.RawURLEncoding.EncodeToString(thumb), clock: clock.OrSystem(c), nonces: map[nonceKey]string{}}, nil
 }
 
 // Thumbprint is the JWK SHA-256 thumbprint of the key (RFC 7638), which a
@@ -77,9 +85,10 @@ type claims struct {
 	Nonce string `json:"nonce,omitempty"`
 }
 
-// Proof is a proof for a request of method to target, with the nonce the
-// target's origin last handed out; for a request that presents an access
-// token, accessToken (its hash is the ath claim), else "".
+// Proof is a proof for a request of method to target, with the nonce
+// target last handed out (Observe); for a request that presents an access
+// token (to a resource), accessToken (its hash is the ath claim), else ""
+// (a token request).
 func (p *Prover) Proof(method, target, accessToken string) (string, error) {
 	u, err := url.Parse(target)
 	if err != nil {
@@ -90,7 +99,7 @@ func (p *Prover) Proof(method, target, accessToken string) (string, error) {
 		return "", err
 	}
 	c := claims{JTI: base64.RawURLEncoding.EncodeToString(jti), HTM: method, HTU: htu(u), IAT: p.clock.Now().Unix(),
-		Nonce: p.nonce(u)}
+		Nonce: p.nonce(nonceKey{httpretry.Origin(u), accessToken != ""})}
 	if accessToken != "" {
 		sum := sha256.Sum256([]byte(accessToken))
 		c.ATH = base64.RawURLEncoding.EncodeToString(sum[:])
@@ -99,38 +108,42 @@ func (p *Prover) Proof(method, target, accessToken string) (string, error) {
 }
 
 // htu is the target URI of a proof: the URL as it is dialled, without
-// query and fragment (RFC 9449 4.2).
+// query and fragment (RFC 9449 4.2), and without the scheme's default port,
+// which the request's Host does not carry either.
 func htu(u *url.URL) string {
 	v := *u
 	if c, err := httpretry.Canonical(&v); err == nil {
 		v = *c
 	}
+	if port := v.Port(); port == "443" && v.Scheme == "https" || port == "80" && v.Scheme == "http" {
+		v.Host = strings.TrimSuffix(v.Host, ":"+port)
+	}
 	v.RawQuery, v.ForceQuery, v.Fragment, v.RawFragment, v.User = "", false, "", "", nil
 	return v.String()
 }
 
-func (p *Prover) nonce(u *url.URL) string {
+func (p *Prover) nonce(k nonceKey) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.nonces[httpretry.Origin(u)]
+	return p.nonces[k]
 }
 
 // Observe keeps the nonce in resp's DPoP-Nonce header, if any, for
-// target's origin (a server may hand a new one out on any answer), and
-// reports whether it is new.
-func (p *Prover) Observe(target string, resp *http.Response) bool {
+// target, a resource or a token endpoint (a server may hand a new one out
+// on any answer), and reports whether it is new.
+func (p *Prover) Observe(target string, resource bool, resp *http.Response) bool {
 	n := resp.Header.Get("DPoP-Nonce")
 	u, err := url.Parse(target)
 	if n == "" || err != nil {
 		return false
 	}
+	k := nonceKey{httpretry.Origin(u), resource}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	origin := httpretry.Origin(u)
-	if p.nonces[origin] == n {
+	if p.nonces[k] == n {
 		return false
 	}
-	p.nonces[origin] = n
+	p.nonces[k] = n
 	return true
 }
 
@@ -157,46 +170,78 @@ func AsksForNonce(resp *http.Response, body []byte) bool {
 
 // ChallengeError is the error parameter of h's WWW-Authenticate challenge
 // of scheme ("Bearer", "DPoP"); "" when there is none. A header may hold
-// several challenges (RFC 9110 11.6.1).
+// several challenges, and a parameter is token BWS "=" BWS (token or
+// quoted-string) (RFC 9110 11.2, 11.6.1).
 func ChallengeError(h http.Header, scheme string) string {
-	current := ""
 	for _, v := range h.Values("WWW-Authenticate") {
-		for _, part := range splitParams(v) {
-			part = strings.TrimSpace(part)
-			eq, sp := strings.IndexByte(part, '='), strings.IndexByte(part, ' ')
-			if eq < 0 || sp >= 0 && sp < eq {
-				// A challenge begins: its scheme, and perhaps its first
-				// parameter.
-				current, part, _ = strings.Cut(part, " ")
-				part = strings.TrimSpace(part)
-			}
-			k, val, _ := strings.Cut(part, "=")
-			if strings.EqualFold(current, scheme) && strings.EqualFold(strings.TrimSpace(k), "error") {
-				return strings.Trim(strings.TrimSpace(val), `"`)
+		for _, c := range challenges(v) {
+			if e, ok := c.params["error"]; ok && strings.EqualFold(c.scheme, scheme) {
+				return e
 			}
 		}
 	}
 	return ""
 }
 
-// splitParams splits auth-params at the commas outside quoted strings.
-func splitParams(s string) []string {
-	var out []string
-	quoted, start := false, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '"':
-			quoted = !quoted
-		case '\\':
+// challenge is one challenge of a WWW-Authenticate value.
+type challenge struct {
+	scheme string
+	params map[string]string
+}
+
+// challenges reads the challenges of one WWW-Authenticate value; what does
+// not parse ends the reading.
+func challenges(v string) []challenge {
+	var out []challenge
+	i := 0
+	skip := func(set string) {
+		for i < len(v) && strings.IndexByte(set, v[i]) >= 0 {
 			i++
-		case ',':
-			if !quoted {
-				out = append(out, s[start:i])
-				start = i + 1
-			}
 		}
 	}
-	return append(out, s[start:])
+	token := func() string {
+		start := i
+		for i < len(v) && isTokenChar(v[i]) {
+			i++
+		}
+		return v[start:i]
+	}
+	for {
+		skip(" \t,")
+		name := token()
+		if name == "" {
+			return out
+		}
+		skip(" \t")
+		if i >= len(v) || v[i] != '=' || len(out) == 0 {
+			// A scheme (a token68 after one reads as a scheme of its
+			// own, with no parameters, and is never asked for).
+			out = append(out, challenge{scheme: name, params: map[string]string{}})
+			continue
+		}
+		i++ // '='
+		skip(" \t")
+		value := token()
+		if value == "" && i < len(v) && v[i] == '"' {
+			var b strings.Builder
+			for i++; i < len(v) && v[i] != '"'; i++ {
+				if v[i] == '\\' && i+1 < len(v) {
+					i++
+				}
+				b.WriteByte(v[i])
+			}
+			i++ // the closing quote
+			value = b.String()
+		}
+		skip("=") // a token68's padding
+		out[len(out)-1].params[strings.ToLower(name)] = value
+	}
+}
+
+// isTokenChar reports whether c is a tchar (RFC 9110 5.6.2), or the '/' of
+// a token68.
+func isTokenChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~/", c) >= 0
 }
 
 // MaxAge is how old a proof a server accepts, at most; a proof is made for

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -61,7 +60,7 @@ func TestProofs(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, jkt := verify(t, proof)
-	if c.HTM != "POST" || c.HTU != "https://iam.example.com:443/oauth2/token" || c.IAT != clk.Now().Unix() || c.ATH != "" || c.Nonce != "" || len(c.JTI) < 16 {
+	if c.HTM != "POST" || c.HTU != "https://iam.example.com/oauth2/token" || c.IAT != clk.Now().Unix() || c.ATH != "" || c.Nonce != "" || len(c.JTI) < 16 {
 		t.Errorf("claims %+v", c)
 	}
 	if jkt != p.Thumbprint() {
@@ -77,7 +76,7 @@ func TestProofs(t *testing.T) {
 
 	// A nonce is kept per origin, and the access token's hash is ath.
 	resp := &http.Response{Header: http.Header{"Dpop-Nonce": {"n-1"}}}
-	if !p.Observe("https://api.example.com/v1/files", resp) || p.Observe("https://api.example.com/other", resp) {
+	if !p.Observe("https://api.example.com/v1/files", true, resp) || p.Observe("https://api.example.com/other", true, resp) {
 		t.Error("Observe: a new nonce is new once")
 	}
 	proof, _ = p.Proof(http.MethodGet, "https://api.example.com/v1/files?page=2", "the-token")
@@ -89,6 +88,16 @@ func TestProofs(t *testing.T) {
 	proof, _ = p.Proof(http.MethodPost, "https://iam.example.com/oauth2/token", "")
 	if c, _ = verify(t, proof); c.Nonce != "" {
 		t.Errorf("another origin's proof carries nonce %q", c.Nonce)
+	}
+	// On one origin, the token endpoint's nonce is not the API's.
+	p.Observe("https://api.example.com/oauth2/token", false, &http.Response{Header: http.Header{"Dpop-Nonce": {"as-1"}}})
+	proof, _ = p.Proof(http.MethodPost, "https://api.example.com/oauth2/token", "")
+	if c, _ = verify(t, proof); c.Nonce != "as-1" {
+		t.Errorf("token request nonce %q, want as-1", c.Nonce)
+	}
+	proof, _ = p.Proof(http.MethodGet, "https://api.example.com/v1/files", "the-token")
+	if c, _ = verify(t, proof); c.Nonce != "n-1" {
+		t.Errorf("resource nonce %q, want n-1", c.Nonce)
 	}
 }
 
@@ -122,7 +131,17 @@ func TestChallengeError(t *testing.T) {
 	if got := dpop.ChallengeError(h, "DPoP"); got != "use_dpop_nonce" {
 		t.Errorf("DPoP: %q", got)
 	}
-	if got := dpop.ChallengeError(http.Header{"Www-Authenticate": {`Basic realm="x"`}}, "Bearer"); got != "" || strings.Contains(got, "x") {
-		t.Errorf("Basic: %q", got)
+	for value, want := range map[string]string{
+		`Basic realm="x"`: "",
+		`Bearer realm="x", error = "invalid_token"`:                                   "invalid_token",
+		`Bearer error="invalid\_token"`:                                               "invalid_token",
+		`Bearer realm="a, error=\"use_dpop_nonce\"", error=invalid_token`:             "invalid_token",
+		`Bearer error_description="error=\"invalid_token\""`:                          "",
+		`Negotiate abc==, Bearer error="insufficient_scope"`:                          "insufficient_scope",
+		`DPoP algs="ES256", error="invalid_dpop_proof", Bearer error="invalid_token"`: "invalid_token",
+	} {
+		if got := dpop.ChallengeError(http.Header{"Www-Authenticate": {value}}, "Bearer"); got != want {
+			t.Errorf("%s: %q, want %q", value, got, want)
+		}
 	}
 }

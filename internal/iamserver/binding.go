@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -101,7 +100,7 @@ func (s *Server) checkProof(r *http.Request, accessToken, where string) (jkt, co
 	switch {
 	case c.HTM != r.Method:
 		return "", "invalid_dpop_proof", "htm is not the request's method"
-	case !sameTarget(c.HTU, scheme+"://"+r.Host+r.URL.Path):
+	case !sameTarget(c.HTU, scheme+"://"+r.Host+r.URL.EscapedPath()):
 		return "", "invalid_dpop_proof", "htu is not the request's URL"
 	case c.IssuedAt == nil || c.IssuedAt.Time().Before(now.Add(-time.Minute)) || c.IssuedAt.Time().After(now.Add(time.Minute)):
 		return "", "invalid_dpop_proof", "iat is not within a minute"
@@ -128,14 +127,17 @@ func (s *Server) checkProof(r *http.Request, accessToken, where string) (jkt, co
 }
 
 // sameTarget compares two URLs as RFC 9449 4.3 says htu is compared:
-// without query and fragment, scheme and host in any case.
+// without query and fragment, scheme and host in any case, a default port
+// the same as none, the path as it was sent.
 func sameTarget(a, b string) bool {
 	cut := func(u string) string {
 		u, _, _ = strings.Cut(u, "#")
 		u, _, _ = strings.Cut(u, "?")
 		scheme, rest, _ := strings.Cut(u, "://")
 		host, path, _ := strings.Cut(rest, "/")
-		return strings.ToLower(scheme) + "://" + strings.ToLower(host) + "/" + path
+		scheme, host = strings.ToLower(scheme), strings.ToLower(host)
+		host = strings.TrimSuffix(host, map[string]string{"https": ":443", "http": ":80"}[scheme])
+		return scheme + "://" + host + "/" + path
 	}
 	return cut(a) == cut(b)
 }
@@ -176,13 +178,13 @@ func (s *Server) authorize(r *http.Request) (is issued, status int, challenge st
 	tok = strings.TrimSpace(tok)
 	bearer, dpop := strings.EqualFold(scheme, "Bearer"), strings.EqualFold(scheme, "DPoP")
 	if !found || (!bearer && !dpop) {
-		return issued{}, http.StatusUnauthorized, s.challenge("", "", "")
+		return issued{}, http.StatusUnauthorized, s.challenge(false, "", "")
 	}
 	s.mu.Lock()
 	is, ok := s.tokens[tok]
 	s.mu.Unlock()
 	refuse := func(code, desc string) (issued, int, string) {
-		return issued{}, http.StatusUnauthorized, s.challenge(is.bound.jkt, code, desc)
+		return issued{}, http.StatusUnauthorized, s.challenge(dpop || is.bound.jkt != "", code, desc)
 	}
 	switch {
 	case !ok:
@@ -199,10 +201,10 @@ func (s *Server) authorize(r *http.Request) (is issued, status int, challenge st
 	if is.bound.jkt != "" {
 		jkt, code, desc := s.checkProof(r, tok, nonceAPI)
 		switch {
-		case code == "use_dpop_nonce":
-			return refuse(code, desc)
 		case code != "":
-			return refuse("invalid_token", desc)
+			// use_dpop_nonce, or invalid_dpop_proof: the proof, not the
+			// token, is refused (RFC 9449 7.1).
+			return refuse(code, desc)
 		case jkt != is.bound.jkt:
 			return refuse("invalid_token", "the DPoP proof is not of the key the token is bound to")
 		}
@@ -219,15 +221,20 @@ func sameCertificate(r *http.Request, x5t string) bool {
 }
 
 // challenge is a WWW-Authenticate value (RFC 6750 3, RFC 9449 7.1): DPoP's
-// for a DPoP server, Bearer's otherwise.
-func (s *Server) challenge(boundTo, code, desc string) string {
+// when the request was DPoP's (it presented a DPoP token, or its token is
+// DPoP-bound) at a DPoP server, Bearer's otherwise.
+func (s *Server) challenge(dpop bool, code, desc string) string {
 	v := `Bearer realm="workiva"`
-	if s.opts.DPoP != nil && (boundTo != "" || code == "use_dpop_nonce") {
+	if s.opts.DPoP != nil && dpop {
 		v = `DPoP algs="ES256 ES384 RS256 PS256 EdDSA"`
 	}
 	if code != "" {
-		b, _ := json.Marshal(desc)
-		v += `, error="` + code + `", error_description=` + string(b)
+		v += `, error="` + code + `", error_description=` + quotedString(desc)
 	}
 	return v
+}
+
+// quotedString is s as an RFC 9110 quoted-string.
+func quotedString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }

@@ -162,14 +162,17 @@ func (r *APIProxyEphemeralResource) Open(ctx context.Context, req ephemeral.Open
 	}
 	// A token now, so that wrong credentials fail here rather than in
 	// every consumer's request.
-	if _, err := g.client.Token(ctx, scopes, tokenclient.MinValidity(minValidity)); err != nil {
+	tok, err := g.client.Token(ctx, scopes, tokenclient.MinValidity(minValidity))
+	if err != nil {
 		resp.Diagnostics.Append(tokenErrorDiagnostic(grantSummary("Token request failed", g.name), err, g, r.data.scrub))
 		return
 	}
+	r.data.scrub.Add(tok.AccessToken, tok.RefreshToken)
 	logCtx := detachedLogContext(ctx)
 	log := tflogLogger{r.data.scrub}
 	p, err := apiproxy.Start(ctx, apiproxy.Options{Upstream: upstream, Client: g.client, Scopes: scopes, MinValidity: minValidity,
 		Clock:    r.data.clock,
+		Obtained: func(t *tokenclient.Token) { r.data.scrub.Add(t.AccessToken, t.RefreshToken) },
 		Describe: func(err error) string { return proxyFailure(err, g, r.data.scrub) },
 		Log: func(_ context.Context, l apiproxy.Logged) {
 			fields := map[string]any{"grant": grantLogName(g.name), "method": l.Method, "path": l.Path, "status": l.Status,
@@ -190,7 +193,12 @@ func (r *APIProxyEphemeralResource) Open(ctx context.Context, req ephemeral.Open
 		return
 	}
 	name := r.data.proxies.add(p)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, proxyPrivate, []byte(`"`+name+`"`))...)
+	if d := resp.Private.SetKey(ctx, proxyPrivate, []byte(`"`+name+`"`)); d.HasError() {
+		// Terraform would never close it.
+		_ = r.data.proxies.take(name).Close(ctx)
+		resp.Diagnostics.Append(d...)
+		return
+	}
 	log.Debug(logCtx, "workiva_api_proxy: listening", map[string]any{"grant": grantLogName(g.name), "url": p.URL(),
 		"upstream": httpretry.Origin(upstream)})
 }

@@ -312,7 +312,7 @@ func (c *Client) send(ctx context.Context, req *retryablehttp.Request, scopes []
 		return nil, false, err
 	}
 	if c.prover != nil {
-		nonce = c.prover.Observe(req.URL.String(), resp) && dpop.AsksForNonce(resp, body)
+		nonce = c.prover.Observe(req.URL.String(), false, resp) && dpop.AsksForNonce(resp, body)
 	}
 	t, err = c.token(resp, body, scopes, start)
 	return t, nonce, err
