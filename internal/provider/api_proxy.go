@@ -33,7 +33,7 @@ var (
 // loopback endpoint (internal/apiproxy) that forwards to an API with a
 // token of the grant's cache on every request, from Open until Close.
 type APIProxyEphemeralResource struct {
-	data *providerData
+	ephemeralConfigured
 }
 
 // NewAPIProxyEphemeralResource returns a new workiva_api_proxy.
@@ -84,13 +84,6 @@ func (ps *proxies) take(name string) *apiproxy.Proxy {
 // Metadata implements ephemeral.EphemeralResource.
 func (r *APIProxyEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_proxy"
-}
-
-// Configure implements ephemeral.EphemeralResourceWithConfigure.
-func (r *APIProxyEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	if data := providerDataFrom(req.ProviderData, "Ephemeral Resource", &resp.Diagnostics); data != nil {
-		r.data = data
-	}
 }
 
 // Schema implements ephemeral.EphemeralResource.

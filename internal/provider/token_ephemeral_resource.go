@@ -27,7 +27,7 @@ const privateKey = "token"
 
 // TokenEphemeralResource is the workiva_token ephemeral resource.
 type TokenEphemeralResource struct {
-	data *providerData
+	ephemeralConfigured
 }
 
 // tokenPrivate is what Open leaves for Renew and Close (never the token
@@ -52,8 +52,14 @@ func (r *TokenEphemeralResource) Metadata(_ context.Context, req ephemeral.Metad
 	resp.TypeName = req.ProviderTypeName + "_token"
 }
 
+// ephemeralConfigured is the provider's data of an ephemeral resource,
+// and the Configure that hands it over.
+type ephemeralConfigured struct {
+	data *providerData
+}
+
 // Configure implements ephemeral.EphemeralResourceWithConfigure.
-func (r *TokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+func (r *ephemeralConfigured) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
 	if data := providerDataFrom(req.ProviderData, "Ephemeral Resource", &resp.Diagnostics); data != nil {
 		r.data = data
 	}
