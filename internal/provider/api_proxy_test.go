@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver"
+	"github.com/clientcreds/terraform-provider-workiva/internal/iamserver/iamtest"
 )
 
 // The proxy through the real CLI: consumers in a provisioner call the
@@ -221,5 +222,43 @@ ephemeral "workiva_api_proxy" "api" {}
 	out, err := flatRun(c, nil, "plan", "-input=false")
 	if err == nil || !strings.Contains(out, "Missing upstream") || !strings.Contains(out, srv.TokenURL()) {
 		t.Errorf("plan without upstream: %v %s", err, out)
+	}
+}
+
+// With tls_client_auth at a server that binds its tokens to the client's
+// certificate (RFC 8705), the token is useless without the certificate, and
+// the proxy presents it: the API answers through the proxy, and refuses
+// the token itself.
+func TestCLIProxyCertificateBoundTokens(t *testing.T) {
+	needCurl(t)
+	ca := iamtest.NewCA(t)
+	cert, key := ca.ClientCertificate(t, "cert-client")
+	srv := iam(t, iamserver.Options{TLS: true, ClientCAPEM: ca.PEM, BindCertificates: true,
+		Clients: []iamserver.Client{{ID: "cert-client", CertificateSubject: "cert-client", Scopes: []string{"file:read"}}}})
+	caFile := filepath.Join(t.TempDir(), "server-ca.pem")
+	if err := os.WriteFile(caFile, []byte(srv.CertPEM()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script := fmt.Sprintf(`set -e
+curl -fsS -H "Authorization: Bearer $KEY" "$URL/platform/v1/echo/through" | grep -q '"client_id":"cert-client"'
+test "$(curl -s -o /dev/null -w '%%%%{http_code}' --cacert %q -H "Authorization: Bearer $TOKEN" "$API/direct")" = 401`, caFile)
+	config := fmt.Sprintf(`
+provider "workiva" {
+  client_id              = "cert-client"
+  token_url              = %q
+  ca_cert_pem            = %q
+  client_certificate_pem = %q
+  client_key_pem         = %q
+}
+`, srv.TokenURL(), srv.CertPEM(), cert, key)
+	// proxyChain's provider block is replaced by this one.
+	chain := proxyChain(srv, script, "")
+	chain = config + chain[strings.Index(chain, "\nephemeral "):]
+	c := newCLIDir(t, chain)
+	if out, err := flatRun(c, nil, "apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("apply: %s", out)
+	}
+	if got := apiStatuses(srv); len(got) != 2 || got[0] != 200 || got[1] != 401 {
+		t.Errorf("the API answered %v, want [200 401]: through the proxy, then the token without the certificate", got)
 	}
 }
