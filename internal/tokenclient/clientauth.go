@@ -115,6 +115,8 @@ type styleSpec struct {
 	methods []string
 	// tried: one of the styles AuthStyleAuto tries, in authStyles' order.
 	tried bool
+	// fields are the form fields it writes (ReservedParams).
+	fields []string
 	// doc says in Markdown what it sends, for auth_style's description.
 	doc string
 	// refused says what to check when the server refuses the client; from
@@ -137,12 +139,14 @@ var authStyles = []styleSpec{
 		doc:  "sends an HTTP Basic `Authorization` header (Workiva's preferred method)",
 		auth: func(cfg Config, secret string) (clientAuth, error) { return secretBasic{cfg.ClientID, secret}, nil }},
 	{style: AuthStyleBody, needs: CredentialSecret, methods: []string{"client_secret_post"}, tried: true,
+		fields: []string{"client_id", "client_secret"},
 		doc:  "sends `client_id` and `client_secret` as form fields",
 		auth: func(cfg Config, secret string) (clientAuth, error) { return secretPost{cfg.ClientID, secret}, nil }},
 	{style: AuthStyleAuto, needs: CredentialSecret, methods: []string{"client_secret_basic", "client_secret_post"},
+		fields: []string{"client_id", "client_secret"},
 		doc: "tries the header and, when the server refuses the client (HTTP 401, or 400 `invalid_client`, `unauthorized_client` " +
 			"or `invalid_request`), the body, then keeps the style that worked for later requests (a wrong secret costs two requests)"},
-	{style: AuthStyleClientSecretJWT, needs: CredentialSecret, methods: []string{"client_secret_jwt"},
+	{style: AuthStyleClientSecretJWT, needs: CredentialSecret, methods: []string{"client_secret_jwt"}, fields: assertionFields,
 		doc: "signs a fresh JWT with HS256 keyed by `client_secret` for every request, so the secret never travels (Keycloak, Okta, " +
 			"Salesforce; the secret must be at least 32 bytes, RFC 7518)",
 		refused: func(from func(string) string) string {
@@ -157,7 +161,7 @@ var authStyles = []styleSpec{
 			}
 			return signedAuth(cfg, AuthStyleClientSecretJWT, jose.SigningKey{Algorithm: jose.HS256, Key: []byte(secret)})
 		}},
-	{style: AuthStylePrivateKeyJWT, needs: CredentialKey, methods: []string{"private_key_jwt"},
+	{style: AuthStylePrivateKeyJWT, needs: CredentialKey, methods: []string{"private_key_jwt"}, fields: assertionFields,
 		doc: "signs a fresh JWT with `client_assertion_key_pem` for every request (RFC 7523)",
 		refused: func(from func(string) string) string {
 			return "The server refused the assertion signed with the private key (" + from(CredentialKey.Setting()) + "). Check that " +
@@ -172,7 +176,7 @@ var authStyles = []styleSpec{
 			}
 			return signedAuth(cfg, AuthStylePrivateKeyJWT, jose.SigningKey{Algorithm: alg, Key: key})
 		}},
-	{style: AuthStyleClientAssertion, needs: CredentialAssertion, methods: []string{"private_key_jwt"},
+	{style: AuthStyleClientAssertion, needs: CredentialAssertion, methods: []string{"private_key_jwt"}, fields: assertionFields,
 		doc: "sends `client_assertion` (a workload-identity token)",
 		refused: func(from func(string) string) string {
 			return "The server refused the client assertion (" + from(CredentialAssertion.Setting()) + "). Check that the server trusts the " +
@@ -184,6 +188,7 @@ var authStyles = []styleSpec{
 			return jwtAssertion{id: cfg.ClientID, style: AuthStyleClientAssertion, assertion: cfg.Assertion, sensitive: cfg.Sensitive}, nil
 		}},
 	{style: AuthStyleTLSClientAuth, needs: CredentialCertificate, methods: []string{"tls_client_auth", "self_signed_tls_client_auth"},
+		fields: []string{"client_id"},
 		doc: "sends `client_id` only and lets `client_certificate_pem` authenticate (RFC 8705)",
 		refused: func(from func(string) string) string {
 			return "The server refused the client certificate (" + from(CredentialCertificate.Setting()) + "). Check that it is the " +
@@ -192,12 +197,16 @@ var authStyles = []styleSpec{
 		auth: func(cfg Config, _ string) (clientAuth, error) {
 			return idOnly{id: cfg.ClientID, style: AuthStyleTLSClientAuth}, nil
 		}},
-	{style: AuthStyleNone, needs: CredentialNone, methods: []string{"none"},
+	{style: AuthStyleNone, needs: CredentialNone, methods: []string{"none"}, fields: []string{"client_id"},
 		doc: "sends no client credentials (a `jwt_bearer` or `token_exchange` grant whose token is enough)",
 		auth: func(cfg Config, _ string) (clientAuth, error) {
 			return idOnly{id: cfg.ClientID, style: AuthStyleNone}, nil
 		}},
 }
+
+// assertionFields are the form fields of a JWT client assertion (RFC 7523
+// 2.2).
+var assertionFields = []string{"client_id", "client_assertion_type", "client_assertion"}
 
 // specOf is style's spec; false when there is none.
 func specOf(style AuthStyle) (styleSpec, bool) {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 )
 
@@ -68,6 +69,11 @@ func TestClientAuthentications(t *testing.T) {
 		}
 		if h.Get("Authorization") != tc.header || f.Encode() != tc.form.Encode() {
 			t.Errorf("%s: header %q form %q", tc.auth.name(), h.Get("Authorization"), f.Encode())
+		}
+		for k := range f {
+			if spec, _ := specOf(AuthStyle(tc.auth.name())); !slices.Contains(spec.fields, k) || !slices.Contains(ReservedParams, k) {
+				t.Errorf("%s writes %q, which its fields (and so ReservedParams) do not name", tc.auth.name(), k)
+			}
 		}
 	}
 }

@@ -23,10 +23,20 @@ import (
 )
 
 // ReservedParams are the form fields the client sets itself, which
-// ExtraParams may not hold.
-var ReservedParams = []string{"grant_type", "scope", "client_id", "client_secret", "client_assertion",
-	"client_assertion_type", "refresh_token", "audience", "resource", "assertion", "subject_token", "subject_token_type",
-	"requested_token_type", "actor_token", "actor_token_type"}
+// ExtraParams may not hold: every grant's and every auth style's (their
+// specs' fields), and those of every request (Client.form; refresh_token,
+// which the client never sends, RFC 6749 4.4.3).
+var ReservedParams = func() []string {
+	out := []string{"scope", "audience", "resource", "refresh_token"}
+	for _, g := range grantTypes {
+		out = append(out, g.fields...)
+	}
+	for _, st := range authStyles {
+		out = append(out, st.fields...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}()
 
 // Defaults.
 const (

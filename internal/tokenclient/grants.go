@@ -35,20 +35,25 @@ type grantSpec struct {
 	// doc says in Markdown what the grant sends, for grant_type's
 	// description.
 	doc string
+	// fields are the form fields it writes (ReservedParams).
+	fields []string
 	// make is the grant of cfg.
 	make func(cfg Config) grant
 }
 
 // grantTypes are the grants, default first.
 var grantTypes = []grantSpec{
-	{grant: GrantClientCredentials, doc: "the client authenticates and the token is its own",
+	{grant: GrantClientCredentials, doc: "the client authenticates and the token is its own", fields: []string{"grant_type"},
 		make: func(Config) grant { return clientCredentials{} }},
-	{grant: GrantJWTBearer, federated: true,
+	{grant: GrantJWTBearer, federated: true, fields: []string{"grant_type", "assertion"},
 		doc: "the `workload_identity` token is the grant, sent as `assertion` (RFC 7523 section 2.1)",
 		make: func(cfg Config) grant {
 			return presented{grantType: JWTBearerGrantURN, field: "assertion", subject: cfg.Subject, sensitive: cfg.Sensitive}
 		}},
 	{grant: GrantTokenExchange, federated: true,
+		// actor_token and its type are RFC 8693's too: never sent, and not
+		// to be sent through extra_params either.
+		fields: []string{"grant_type", "subject_token", "subject_token_type", "requested_token_type", "actor_token", "actor_token_type"},
 		doc: "the `workload_identity` token is exchanged, sent as `subject_token` (RFC 8693)",
 		make: func(cfg Config) grant {
 			fixed := url.Values{"subject_token_type": {cmp.Or(cfg.SubjectTokenType, TokenTypeJWT)}}

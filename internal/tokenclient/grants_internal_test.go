@@ -3,6 +3,7 @@ package tokenclient
 import (
 	"context"
 	"net/url"
+	"slices"
 	"testing"
 )
 
@@ -20,8 +21,13 @@ func TestEveryGrantIsOneSpec(t *testing.T) {
 			t.Fatalf("grant %q: no spec, form or doc", g)
 		}
 		f := url.Values{}
-		if err := spec.make(Config{Subject: subject}).form(context.Background(), f); err != nil {
+		if err := spec.make(Config{Subject: subject, SubjectTokenType: "urn:a", RequestedTokenType: "urn:b"}).form(context.Background(), f); err != nil {
 			t.Fatal(err)
+		}
+		for k := range f {
+			if !slices.Contains(spec.fields, k) || !slices.Contains(ReservedParams, k) {
+				t.Errorf("grant %q writes %q, which its fields (and so ReservedParams) do not name", g, k)
+			}
 		}
 		if presents := f.Has("assertion") || f.Has("subject_token"); presents != GrantType(g).Federated() {
 			t.Errorf("grant %q presents a subject token %v, and is federated %v", g, presents, GrantType(g).Federated())
