@@ -140,8 +140,8 @@ var authStyles = []styleSpec{
 		auth: func(cfg Config, secret string) (clientAuth, error) { return secretBasic{cfg.ClientID, secret}, nil }},
 	{style: AuthStyleBody, needs: CredentialSecret, methods: []string{"client_secret_post"}, tried: true,
 		fields: []string{"client_id", "client_secret"},
-		doc:  "sends `client_id` and `client_secret` as form fields",
-		auth: func(cfg Config, secret string) (clientAuth, error) { return secretPost{cfg.ClientID, secret}, nil }},
+		doc:    "sends `client_id` and `client_secret` as form fields",
+		auth:   func(cfg Config, secret string) (clientAuth, error) { return secretPost{cfg.ClientID, secret}, nil }},
 	{style: AuthStyleAuto, needs: CredentialSecret, methods: []string{"client_secret_basic", "client_secret_post"},
 		fields: []string{"client_id", "client_secret"},
 		doc: "tries the header and, when the server refuses the client (HTTP 401, or 400 `invalid_client`, `unauthorized_client` " +
@@ -189,7 +189,7 @@ var authStyles = []styleSpec{
 		}},
 	{style: AuthStyleTLSClientAuth, needs: CredentialCertificate, methods: []string{"tls_client_auth", "self_signed_tls_client_auth"},
 		fields: []string{"client_id"},
-		doc: "sends `client_id` only and lets `client_certificate_pem` authenticate (RFC 8705)",
+		doc:    "sends `client_id` only and lets `client_certificate_pem` authenticate (RFC 8705)",
 		refused: func(from func(string) string) string {
 			return "The server refused the client certificate (" + from(CredentialCertificate.Setting()) + "). Check that it is the " +
 				"certificate registered for the client id (" + from("client_id") + ") and that the endpoint asks for client certificates."

@@ -54,7 +54,7 @@ var grantTypes = []grantSpec{
 		// actor_token and its type are RFC 8693's too: never sent, and not
 		// to be sent through extra_params either.
 		fields: []string{"grant_type", "subject_token", "subject_token_type", "requested_token_type", "actor_token", "actor_token_type"},
-		doc: "the `workload_identity` token is exchanged, sent as `subject_token` (RFC 8693)",
+		doc:    "the `workload_identity` token is exchanged, sent as `subject_token` (RFC 8693)",
 		make: func(cfg Config) grant {
 			fixed := url.Values{"subject_token_type": {cmp.Or(cfg.SubjectTokenType, TokenTypeJWT)}}
 			if cfg.RequestedTokenType != "" {
