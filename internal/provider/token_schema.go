@@ -66,7 +66,9 @@ func tokenSchemaAttributes(dataSource bool) map[string]dsschema.Attribute {
 		"client_id":    dsschema.StringAttribute{Computed: true, MarkdownDescription: "The client id the token was issued to: the grant's."},
 		"access_token": dsschema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: accessToken},
 		"token_type": dsschema.StringAttribute{Computed: true,
-			MarkdownDescription: "The token type the server returned, normally `Bearer` (`N_A` for a token exchange's token that is no access token)."},
+			MarkdownDescription: "The token type the server returned, normally `Bearer` (`N_A` for a token exchange's token that is no access token). " +
+				"`DPoP` for a DPoP-bound token (`dpop = true`), which only `workiva_api_proxy` can present: an API takes it with a proof of " +
+				"the provider's key for each request."},
 		"issued_token_type": dsschema.StringAttribute{Computed: true,
 			MarkdownDescription: "The `issued_token_type` of a token exchange's response (RFC 8693), such as " +
 				"`urn:ietf:params:oauth:token-type:access_token`. Null for the other grants."},
