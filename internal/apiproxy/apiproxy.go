@@ -464,7 +464,7 @@ func (u *upstream) RoundTrip(in *http.Request) (*http.Response, error) {
 		why := ""
 		switch {
 		case resp.StatusCode != http.StatusUnauthorized:
-		case newNonce && dpop.AsksForNonce(resp, nil):
+		case newNonce && dpop.AsksForNonce(resp):
 			why = "use_dpop_nonce"
 		case dpop.ChallengeError(resp.Header, "Bearer") == "invalid_token" || dpop.ChallengeError(resp.Header, "DPoP") == "invalid_token":
 			why = "invalid_token"

@@ -13,8 +13,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -147,25 +145,13 @@ func (p *Prover) Observe(target string, resource bool, resp *http.Response) bool
 	return true
 }
 
-// AsksForNonce reports whether resp refuses a request for the want of a
-// (new) nonce: at a token endpoint a 400 whose error is use_dpop_nonce
-// (RFC 9449 8), at a resource a 401 whose DPoP challenge says so (9).
-// body is the answer's body, when it was read.
-func AsksForNonce(resp *http.Response, body []byte) bool {
-	if resp.Header.Get("DPoP-Nonce") == "" {
-		return false
-	}
-	switch resp.StatusCode {
-	case http.StatusBadRequest:
-		var e struct {
-			Error string `json:"error"`
-		}
-		mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-		return mt == "application/json" && json.Unmarshal(body, &e) == nil && e.Error == "use_dpop_nonce"
-	case http.StatusUnauthorized:
-		return ChallengeError(resp.Header, "DPoP") == "use_dpop_nonce"
-	}
-	return false
+// AsksForNonce reports whether a resource's answer refuses a request for
+// the want of a (new) nonce: a 401 with a nonce whose DPoP challenge says
+// use_dpop_nonce (RFC 9449 9). A token endpoint's refusal (a 400 error,
+// section 8) is the token client's to read, with the rest of its answer.
+func AsksForNonce(resp *http.Response) bool {
+	return resp.StatusCode == http.StatusUnauthorized && resp.Header.Get("DPoP-Nonce") != "" &&
+		ChallengeError(resp.Header, "DPoP") == "use_dpop_nonce"
 }
 
 // ChallengeError is the error parameter of h's WWW-Authenticate challenge

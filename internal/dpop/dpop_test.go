@@ -101,23 +101,24 @@ func TestProofs(t *testing.T) {
 	}
 }
 
+// A resource's ask for a nonce; a token endpoint's is read by the token
+// client with the rest of its answer (TestDPoPTokenRequests).
 func TestAsksForNonce(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		status int
 		header http.Header
-		body   string
 		want   bool
 	}{
-		{"token endpoint", 400, http.Header{"Dpop-Nonce": {"n"}, "Content-Type": {"application/json; charset=utf-8"}}, `{"error":"use_dpop_nonce"}`, true},
-		{"token endpoint without a nonce", 400, http.Header{"Content-Type": {"application/json"}}, `{"error":"use_dpop_nonce"}`, false},
-		{"token endpoint, another error", 400, http.Header{"Dpop-Nonce": {"n"}, "Content-Type": {"application/json"}}, `{"error":"invalid_dpop_proof"}`, false},
-		{"resource", 401, http.Header{"Dpop-Nonce": {"n"}, "Www-Authenticate": {`DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"`}}, "", true},
-		{"resource, two challenges in one header", 401, http.Header{"Dpop-Nonce": {"n"}, "Www-Authenticate": {`Bearer realm="api", DPoP algs="ES256", error="use_dpop_nonce"`}}, "", true},
-		{"resource, the error is Bearer's", 401, http.Header{"Dpop-Nonce": {"n"}, "Www-Authenticate": {`DPoP algs="ES256", Bearer error="use_dpop_nonce"`}}, "", false},
+		{"resource without a nonce", 401, http.Header{"Www-Authenticate": {`DPoP error="use_dpop_nonce"`}}, false},
+		{"resource, another error", 401, http.Header{"Dpop-Nonce": {"n"}, "Www-Authenticate": {`DPoP error="invalid_dpop_proof"`}}, false},
+		{"resource, not a 401", 403, http.Header{"Dpop-Nonce": {"n"}, "Www-Authenticate": {`DPoP error="use_dpop_nonce"`}}, false},
+		{"resource", 401, http.Header{"Dpop-Nonce": {"n"}, "Www-Authenticate": {`DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"`}}, true},
+		{"resource, two challenges in one header", 401, http.Header{"Dpop-Nonce": {"n"}, "Www-Authenticate": {`Bearer realm="api", DPoP algs="ES256", error="use_dpop_nonce"`}}, true},
+		{"resource, the error is Bearer's", 401, http.Header{"Dpop-Nonce": {"n"}, "Www-Authenticate": {`DPoP algs="ES256", Bearer error="use_dpop_nonce"`}}, false},
 	} {
 		resp := &http.Response{StatusCode: tc.status, Header: tc.header}
-		if got := dpop.AsksForNonce(resp, []byte(tc.body)); got != tc.want {
+		if got := dpop.AsksForNonce(resp); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}

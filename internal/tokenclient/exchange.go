@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/clientcreds/terraform-provider-workiva/internal/credfile"
-	"github.com/clientcreds/terraform-provider-workiva/internal/dpop"
 	"github.com/clientcreds/terraform-provider-workiva/internal/redact"
 )
 
@@ -311,10 +310,14 @@ func (c *Client) send(ctx context.Context, req *retryablehttp.Request, scopes []
 	if err != nil {
 		return nil, false, err
 	}
-	if c.prover != nil {
-		nonce = c.prover.Observe(req.URL.String(), false, resp) && dpop.AsksForNonce(resp, body)
-	}
 	t, err = c.token(resp, body, scopes, start)
+	if c.prover != nil && c.prover.Observe(req.URL.String(), false, resp) {
+		// A DPoP server's refusal for the want of the nonce it has just
+		// handed out (RFC 9449 8), as the one reading of the answer has it
+		// (a JSON or a form-encoded error alike).
+		var e *Error
+		nonce = errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && e.Code.Is("use_dpop_nonce")
+	}
 	return t, nonce, err
 }
 

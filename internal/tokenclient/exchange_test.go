@@ -520,6 +520,25 @@ func TestDPoPTokenRequests(t *testing.T) {
 		t.Errorf("%d token requests after new nonces; want 2", n)
 	}
 
+	// The nonce is read from the answer as the client reads every answer:
+	// from a form-encoded error too; without a nonce, or with another
+	// error, nothing is sent again.
+	form := startServer(t, iamserver.Options{DPoP: &iamserver.DPoP{Required: true, Nonces: true}, ResponseFormat: iamserver.FormatForm})
+	fc := newClient(t, tokenclient.Config{TokenURL: form.TokenURL(), APIVersion: iamserver.CurrentVersion, DPoP: true})
+	if _, err := fc.Token(context.Background(), nil); err != nil || len(form.TokenRequests()) != 2 {
+		t.Errorf("form-encoded answers: %v, %d token requests; want a token after 2", err, len(form.TokenRequests()))
+	}
+	for name, fault := range map[string]iamserver.Fault{
+		"no nonce":      {Status: 400, ContentType: "application/json", Body: `{"error":"use_dpop_nonce"}`},
+		"another error": {Status: 400, ContentType: "application/json", Body: `{"error":"invalid_dpop_proof"}`, Header: http.Header{"Dpop-Nonce": {"fresh-x"}}},
+	} {
+		form.Reset()
+		form.Script(fault)
+		if _, err := fc.Token(context.Background(), []string{name}); err == nil || len(form.TokenRequests()) != 1 {
+			t.Errorf("%s: %v after %d token requests; want the refusal after 1", name, err, len(form.TokenRequests()))
+		}
+	}
+
 	plain := newClient(t, tokenclient.Config{TokenURL: srv.TokenURL(), APIVersion: iamserver.CurrentVersion})
 	_, err = plain.Token(context.Background(), nil)
 	var e *tokenclient.Error
