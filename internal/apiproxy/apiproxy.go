@@ -19,7 +19,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log"
 	"net"
@@ -113,12 +112,11 @@ func Start(ctx context.Context, opts Options) (*Proxy, error) {
 	if opts.Upstream == nil || opts.Client == nil {
 		return nil, errors.New("apiproxy: an upstream and a client are required")
 	}
-	up, err := httpretry.Canonical(opts.Upstream)
+	// The rule for an API's URL is the token client's, as for its other
+	// endpoints; the URL as it is dialled.
+	up, err := tokenclient.ValidateAPIURL(opts.Upstream.String())
 	if err != nil {
 		return nil, err
-	}
-	if !httpretry.Secure(up) || up.Host == "" || up.User != nil || up.RawQuery != "" || up.Fragment != "" {
-		return nil, fmt.Errorf("apiproxy: the upstream must be an https URL (or http to a loopback host) without user info, query or fragment")
 	}
 	opts.Upstream = up
 	key := make([]byte, 32)
@@ -492,28 +490,24 @@ func writeError(w http.ResponseWriter, status int, message string) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": "workiva_api_proxy", "message": message})
 }
 
-// recorder remembers the status written.
+// recorder remembers the status written, in the request's goroutine (the
+// reverse proxy flushes synchronously: FlushInterval -1).
 type recorder struct {
 	http.ResponseWriter
-	mu   sync.Mutex
 	code int
 }
 
 func (r *recorder) WriteHeader(code int) {
-	r.mu.Lock()
 	if r.code == 0 {
 		r.code = code
 	}
-	r.mu.Unlock()
 	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
-	r.mu.Lock()
 	if r.code == 0 {
 		r.code = http.StatusOK
 	}
-	r.mu.Unlock()
 	return r.ResponseWriter.Write(b)
 }
 
@@ -526,8 +520,4 @@ func (r *recorder) Flush() {
 
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-func (r *recorder) status() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.code
-}
+func (r *recorder) status() int { return r.code }
