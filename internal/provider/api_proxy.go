@@ -145,14 +145,7 @@ func (r *APIProxyEphemeralResource) Open(ctx context.Context, req ephemeral.Open
 	if !ok {
 		return
 	}
-	scopes := g.defaultScopes
-	if !m.Scopes.IsNull() && !m.Scopes.IsUnknown() {
-		scopes = setStrings(m.Scopes)
-	}
-	minValidity := defaultMinValidity
-	if d, err := time.ParseDuration(m.MinValidity.ValueString()); err == nil && d > 0 {
-		minValidity = d
-	}
+	scopes, minValidity := g.scopesOf(m.Scopes), minValidityOf(m.MinValidity)
 	// A token now, so that wrong credentials fail here rather than in
 	// every consumer's request.
 	tok, err := g.client.Token(ctx, scopes, tokenclient.MinValidity(minValidity))

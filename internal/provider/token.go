@@ -78,13 +78,27 @@ func readTokenRequest(config tfsdk.Config, target any, m *tokenModel, data *prov
 func (m *tokenModel) minValidity() time.Duration {
 	if m.MinValidity.IsNull() || m.MinValidity.IsUnknown() {
 		m.MinValidity = types.StringValue(defaultMinValidity.String())
-		return defaultMinValidity
 	}
-	d, err := time.ParseDuration(m.MinValidity.ValueString())
-	if err != nil || d <= 0 { // the validator has said so already
+	return minValidityOf(m.MinValidity)
+}
+
+// minValidityOf is a min_validity setting (workiva_token's,
+// workiva_api_proxy's) as a duration: defaultMinValidity when it is unset
+// or unusable (its validator has said so already).
+func minValidityOf(v types.String) time.Duration {
+	d, err := time.ParseDuration(v.ValueString())
+	if err != nil || d <= 0 {
 		return defaultMinValidity
 	}
 	return d
+}
+
+// scopesOf is the scopes a consumer of g asks for: its own, else g's.
+func (g *grant) scopesOf(s types.Set) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return g.defaultScopes
+	}
+	return setStrings(s)
 }
 
 // stringSet builds a known set of strings.
@@ -118,10 +132,7 @@ func setStrings(s types.Set) []string {
 //
 // opts are more options of the token cache (tokenclient.Hold).
 func issueToken(ctx context.Context, data *providerData, g *grant, m *tokenModel, diags *diag.Diagnostics, opts ...tokenclient.Option) (*tokenclient.Token, bool) {
-	requested := g.defaultScopes
-	if !m.Scopes.IsNull() && !m.Scopes.IsUnknown() {
-		requested = setStrings(m.Scopes)
-	}
+	requested := g.scopesOf(m.Scopes)
 	m.Scopes = stringSet(requested)
 	if m.RequireScopes.IsNull() || m.RequireScopes.IsUnknown() {
 		m.RequireScopes = types.BoolValue(false)
