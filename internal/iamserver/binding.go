@@ -112,11 +112,7 @@ func (s *Server) checkProof(r *http.Request, accessToken, where string) (jkt, co
 	if s.opts.DPoP.Nonces && c.Nonce != s.dpopNonce(where) {
 		return "", "use_dpop_nonce", "the DPoP proof must carry the server's nonce"
 	}
-	s.mu.Lock()
-	_, replayed := s.jtis["dpop:"+c.ID]
-	s.jtis["dpop:"+c.ID] = now.Add(time.Minute)
-	s.mu.Unlock()
-	if replayed {
+	if s.seen("dpop", c.ID, now.Add(time.Minute)) {
 		return "", "invalid_dpop_proof", "the DPoP proof's jti was used before"
 	}
 	thumb, err := h.JSONWebKey.Thumbprint(crypto.SHA256)
@@ -142,6 +138,8 @@ func sameTarget(a, b string) bool {
 	return cut(a) == cut(b)
 }
 
+// hashOf is the base64url SHA-256 of s: a DPoP proof's ath, a
+// certificate's x5t#S256.
 func hashOf(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
@@ -153,9 +151,8 @@ func hashOf(s string) string {
 // the error to answer.
 func (s *Server) tokenBinding(r *http.Request) (binding, *IamError) {
 	var b binding
-	if s.opts.BindCertificates && r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
-		sum := sha256.Sum256(r.TLS.PeerCertificates[0].Raw)
-		b.x5t = base64.RawURLEncoding.EncodeToString(sum[:])
+	if s.opts.BindCertificates {
+		b.x5t = certificateThumbprint(r)
 	}
 	if s.opts.DPoP == nil || (!s.opts.DPoP.Required && r.Header.Get("DPoP") == "") {
 		return b, nil
@@ -195,7 +192,7 @@ func (s *Server) authorize(r *http.Request) (is issued, status int, challenge st
 		return refuse("invalid_token", "the access token is bound to a DPoP key; present it as DPoP with a proof")
 	case is.bound.jkt == "" && dpop:
 		return refuse("invalid_token", "the access token is not DPoP-bound")
-	case is.bound.x5t != "" && !sameCertificate(r, is.bound.x5t):
+	case is.bound.x5t != "" && certificateThumbprint(r) != is.bound.x5t:
 		return refuse("invalid_token", "the access token is bound to a client certificate the connection did not present")
 	}
 	if is.bound.jkt != "" {
@@ -212,12 +209,13 @@ func (s *Server) authorize(r *http.Request) (is issued, status int, challenge st
 	return is, http.StatusOK, ""
 }
 
-func sameCertificate(r *http.Request, x5t string) bool {
+// certificateThumbprint is the x5t#S256 of the client certificate r's
+// connection presented (RFC 8705 3.1); "" when it presented none.
+func certificateThumbprint(r *http.Request) string {
 	if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
-		return false
+		return ""
 	}
-	sum := sha256.Sum256(r.TLS.PeerCertificates[0].Raw)
-	return base64.RawURLEncoding.EncodeToString(sum[:]) == x5t
+	return hashOf(string(r.TLS.PeerCertificates[0].Raw))
 }
 
 // challenge is a WWW-Authenticate value (RFC 6750 3, RFC 9449 7.1): DPoP's

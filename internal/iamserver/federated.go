@@ -116,20 +116,20 @@ func (s *Server) verifyTrusted(presented, tokenURL string) (TrustRelationship, s
 		return TrustRelationship{}, "", "the presented token is not valid: " + strings.TrimPrefix(err.Error(), "go-jose/go-jose/jwt: ")
 	case claims.Expiry == nil:
 		return TrustRelationship{}, "", "the presented token has no exp"
-	case trust.SingleUse && s.seenSubject(claims.ID, claims.Expiry.Time()):
+	case trust.SingleUse && s.seen("subject", claims.ID, claims.Expiry.Time()):
 		return TrustRelationship{}, "", "jti_known: the presented token was used before"
 	}
 	return trust, claims.Subject, ""
 }
 
-// seenSubject reports whether a single-use token's jti was presented
-// before, and remembers it until it expires.
-func (s *Server) seenSubject(jti string, exp time.Time) bool {
+// seen reports whether a single-use JWT of kind ("subject", "dpop") with
+// jti was presented before, and remembers it until exp.
+func (s *Server) seen(kind, jti string, exp time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, seen := s.jtis["subject:"+jti]; seen {
+	if _, seen := s.jtis[kind+":"+jti]; seen {
 		return true
 	}
-	s.jtis["subject:"+jti] = exp
+	s.jtis[kind+":"+jti] = exp
 	return false
 }
