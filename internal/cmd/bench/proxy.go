@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -83,7 +82,7 @@ func measureProxy() (proxyResult, error) {
 			*t.into = append(*t.into, took)
 		}
 	}
-	r.directMedian, r.proxyMedian = medianDuration(d), medianDuration(q)
+	r.directMedian, r.proxyMedian = median(d), median(q)
 	if r.directRPS, err = direct.rate(16, 3*time.Second); err != nil {
 		return r, err
 	}
@@ -154,12 +153,6 @@ func (t target) rate(workers int, d time.Duration) (float64, error) {
 		return 0, err
 	}
 	return float64(n.Load()) / d.Seconds(), nil
-}
-
-func medianDuration(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	return s[len(s)/2]
 }
 
 // table is the proxy's section of the report; err says which goal it
